@@ -1,0 +1,47 @@
+# Kunta-KG. `make run` and `make test` are the two commands a fresh clone needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KUNTAKG := $(VENV)/bin/kuntakg
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run build serve test bench install clean system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(MAKE) system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[serve,test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Java runs the HermiT reasoner bundled with owlready2.
+system-deps:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing a Java runtime for HermiT (apt-get)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; }
+
+build: install
+	$(KUNTAKG) build
+
+run: build
+	$(KUNTAKG) serve --host $(HOST) --port $(PORT)
+
+# --preload: the store is loaded once in the master and shared (copy-on-write) by every worker;
+# each gunicorn worker forks its own killable query processes on its first query.
+# --timeout stays above the query limit (KUNTAKG_QUERY_TIMEOUT, 30 s) so gunicorn never kills a waiting worker.
+serve: build
+	KUNTAKG_QUERY_POOL_START=lazy $(VENV)/bin/gunicorn --preload --workers $(WORKERS) --timeout 90 \
+	  --limit-request-line 8190 --bind $(HOST):$(PORT) 'server:create_app()'
+
+test: install
+	$(PY) -m pytest
+
+bench: build
+	$(PY) bench/endpoint.py
+
+clean:
+	rm -rf dist $(VENV)

@@ -1,0 +1,165 @@
+"""The build: documents -> RDF (one named graph each) -> SHACL gate -> HermiT -> dumps, swapped in whole.
+
+Everything is written to a temporary folder beside dist/ and swapped in only when every stage passed,
+so a failed build leaves the previous dist/ as it was.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF
+
+from . import __version__
+from .audit import FileAudit
+from .audit import run as run_audit
+from .errors import AuditFailed, InvalidInput
+from .ingest import document_ids, read_document
+from .ingest.model import DocumentRDF
+from .ingest.sources import SourceTexts
+from .namespaces import KK
+from .project import Project
+from .publish import to_quads, write_dumps
+from .reason import reason
+from .reference import municipalities
+from .validate import check, located
+
+Stage = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    documents: list[str]
+    manifest: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    inferred: int = 0
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str, on_stage: Stage | None) -> Iterator[None]:
+    if on_stage:
+        on_stage(name)
+    start = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - start
+
+
+def read_all(project: Project, folders: list[Path] | None = None) -> list[DocumentRDF]:
+    """Map every document folder; raise InvalidInput with every error of every document."""
+    folders = folders if folders is not None else project.document_folders()
+    known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
+    sources = SourceTexts(project.sources)
+    docs = [read_document(f, project.minter, sources, project.rules, known) for f in folders]
+    errors = [e for d in docs for e in d.errors]
+    if errors:
+        raise InvalidInput(errors)
+    return docs
+
+
+def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
+                 others: list[DocumentRDF] = ()) -> None:
+    """SHACL per document, with the graphs it points into; raise InvalidInput on any violation."""
+    everyone = [*docs, *others]
+    errors = []
+    for doc in docs:
+        data = doc.graph + reference
+        for other in everyone:
+            if other is not doc and _refers_to(doc.graph, other.graph):
+                data += other.graph
+        errors += located(check(data, project.shapes, project.ontology), doc)
+    if errors:
+        raise InvalidInput(errors)
+
+
+def check_coverage(project: Project, docs: list[DocumentRDF]) -> list[FileAudit]:
+    """The coverage audit; raise AuditFailed when any source content is missing from the graph."""
+    results = run_audit(docs, project.sources, project.audit_dir)
+    missing = [f"{r.file}:{line}: missing: {piece!r}" for r in results for line, piece in r.missing]
+    if missing:
+        raise AuditFailed(missing)
+    return results
+
+
+def _refers_to(graph: Graph, other: Graph) -> bool:
+    return any((o, None, None) in other for o in graph.objects() if isinstance(o, URIRef))
+
+
+def build(project: Project | None = None, out: Path | None = None, on_stage: Stage | None = None) -> BuildReport:
+    project = project or Project()
+    out = out or project.dist
+    _recover(out)
+    timings: dict[str, float] = {}
+    with _timed(timings, "read", on_stage):
+        docs = read_all(project)
+        reference = municipalities(project.reference / "municipalities.csv", project.minter)
+    with _timed(timings, "audit", on_stage):
+        check_coverage(project, docs)
+    with _timed(timings, "validate", on_stage):
+        validate_all(project, docs, reference)
+    with _timed(timings, "reason", on_stage):
+        data = reference + Graph()
+        for doc in docs:
+            data += doc.graph
+        inferred = reason(project.ontology, data)
+    with _timed(timings, "serialise", on_stage):
+        graphs = _named_graphs(project, docs, reference, inferred)
+        quads = to_quads(graphs)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        staging.chmod(0o755)
+        try:
+            manifest = write_dumps(quads, staging, {d.doc_id: project.minter.document_graph(d.doc_id) for d in docs})
+            _swap(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred))
+
+
+def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph, inferred: Graph) -> dict[URIRef, Graph]:
+    m = project.minter
+    ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
+    graphs = {m.graph("ontology"): ontology, m.graph("reference"): reference, m.graph("inferred"): inferred}
+    build_graph = Graph()
+    activity = m.graph("build")
+    build_graph.add((activity, RDF.type, PROV.Activity))
+    build_graph.add((activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}")))
+    for doc in docs:
+        doc_iri, graph_iri = m.document(doc.doc_id), m.document_graph(doc.doc_id)
+        graphs[graph_iri] = doc.graph
+        build_graph.add((graph_iri, RDF.type, KK.DocumentGraph))
+        build_graph.add((graph_iri, PROV.wasDerivedFrom, doc_iri))
+        build_graph.add((graph_iri, PROV.wasGeneratedBy, activity))
+        if len(doc.translations):
+            tr_iri = m.translation_graph(doc.doc_id)
+            graphs[tr_iri] = doc.translations
+            build_graph.add((tr_iri, RDF.type, KK.TranslationGraph))
+            build_graph.add((tr_iri, KK.translationsOf, doc_iri))
+            build_graph.add((tr_iri, DCTERMS.description, Literal(
+                "Labels translated by the Kunta-KG project, not written by the town.", lang="en")))
+    graphs[m.graph("build")] = build_graph
+    return graphs
+
+
+def _recover(out: Path) -> None:
+    """A build killed between the two renames of _swap leaves only the side copy: put it back."""
+    previous = out.with_name(out.name + ".previous")
+    if previous.exists() and not out.exists():
+        previous.rename(out)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging`; the previous dist survives under a side name until the new one is in."""
+    previous = out.with_name(out.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if out.exists():
+        out.rename(previous)
+    staging.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)

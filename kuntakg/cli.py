@@ -1,0 +1,159 @@
+"""Command line: a thin click layer over the kuntakg Python API.
+
+Exit codes (as pySHACL's): 0 success, 1 the data is invalid or inconsistent, 2 a usage or runtime error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import AuditFailed, Inconsistent, InvalidInput, KuntaKGError
+from .project import Project
+
+STAGES = ("read", "audit", "validate", "reason", "serialise")
+err = Console(stderr=True)
+
+
+def _project(base: str | None) -> Project:
+    return Project(base=base) if base else Project()
+
+
+def _fail_invalid(exc: InvalidInput) -> None:
+    for error in exc.errors:
+        click.echo(str(error), err=True)
+    err.print(f"[bold red]{len(exc.errors)} error(s); nothing was written.[/]")
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="kuntakg")
+def cli() -> None:
+    """Kunta-KG: build, validate and audit the municipal strategy knowledge graph."""
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: dist/).")
+@click.option("--base", help="Base IRI of instance data (default https://w3id.org/kuntakg/ or $KUNTAKG_BASE).")
+def build(out: Path | None, base: str | None) -> None:
+    """Build the graph from data/documents into dist/ (only swapped in when everything passed)."""
+    from .build import build as run_build
+
+    with err.status("building") as status:
+        def on_stage(name: str) -> None:
+            status.update(f"[bold]{name}[/] ({STAGES.index(name) + 1}/{len(STAGES)})")
+            err.log(f"stage {name}")
+        try:
+            report = run_build(_project(base), out, on_stage)
+        except InvalidInput as exc:
+            status.stop()
+            _fail_invalid(exc)
+        except AuditFailed as exc:
+            status.stop()
+            for line in exc.missing:
+                click.echo(line, err=True)
+            err.print(f"[bold red]coverage audit: {len(exc.missing)} piece(s) of source content missing[/] "
+                      "(represent them or list them in data/audit/<file>.csv); nothing was written.")
+            sys.exit(1)
+        except Inconsistent as exc:
+            status.stop()
+            err.print(f"[bold red]{exc}[/]; nothing was written.")
+            sys.exit(1)
+        except KuntaKGError as exc:
+            status.stop()
+            err.print(f"[bold red]error:[/] {exc}")
+            sys.exit(2)
+    click.echo(f"Built {len(report.documents)} document(s) into {report.out}")
+    table = Table()
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for name, seconds in report.timings.items():
+        table.add_row(name, f"{seconds:.2f}")
+    table.add_row("total", f"{sum(report.timings.values()):.2f}")
+    Console().print(table)
+    click.echo(f"{report.manifest['quads']} quads in {len(report.manifest['graphs'])} named graphs; "
+               f"{report.inferred} inferred types")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="en", help="Language of the messages.")
+def validate(path: Path, lang: str) -> None:
+    """Check one document folder (import format + shapes) or an RDF file (shapes), without building."""
+    from .validate import check
+
+    project = _project(None)
+    if path.is_dir():
+        _validate_folder(project, path.resolve(), lang)
+    else:
+        from rdflib import Dataset
+        data = Dataset()
+        try:
+            data.parse(path)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            err.print(f"[bold red]{path}: not readable RDF:[/] {exc}")
+            sys.exit(2)
+        violations = [v for v in check(_union(data), project.shapes, project.ontology) if v.severity.endswith("Violation")]
+        for v in violations:
+            click.echo(f"{path}: <{v.focus}> {v.path or ''}: {v.message(lang)}", err=True)
+        if violations:
+            sys.exit(1)
+    click.echo(f"{path}: valid")
+
+
+@cli.command()
+@click.option("--show-missing/--no-show-missing", default=True, help="List each missing piece.")
+def audit(show_missing: bool) -> None:
+    """Coverage audit: source content found, represented, excluded and missing, per source file."""
+    from .audit import run
+
+    project = _project(None)
+    try:
+        from .build import read_all
+        docs = read_all(project)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    results = run(docs, project.sources, project.audit_dir)
+    table = Table(title="Coverage of the source texts")
+    for column in ("source file", "documents", "found", "represented", "excluded", "missing"):
+        table.add_column(column, justify="right" if column in ("found", "represented", "excluded", "missing") else "left")
+    for r in results:
+        table.add_row(r.file, ", ".join(r.documents), str(r.found), str(r.represented), str(r.excluded),
+                      str(len(r.missing)))
+    Console(width=160).print(table)
+    missing = [(r.file, line, piece) for r in results for line, piece in r.missing]
+    if show_missing:
+        for file, line, piece in missing:
+            click.echo(f"{file}:{line}: missing: {piece!r}")
+    sys.exit(1 if missing else 0)
+
+
+def _validate_folder(project: Project, folder: Path, lang: str) -> None:
+    from .build import read_all, validate_all
+    from .reference import municipalities
+
+    try:
+        docs = read_all(project, [folder])
+        others = read_all(project, [f for f in project.document_folders() if f.resolve() != folder])
+        validate_all(project, docs, municipalities(project.reference / "municipalities.csv", project.minter), others)
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+
+
+def _union(dataset):
+    from rdflib import Graph
+    graph = Graph()
+    for quad in dataset.quads((None, None, None, None)):
+        graph.add(quad[:3])
+    return graph
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

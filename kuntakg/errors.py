@@ -1,0 +1,41 @@
+"""Errors that point at the input: file, row and column of the import table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class InputError:
+    file: str
+    row: int  # 1-based, header = 1; 0 when the whole file is at fault
+    col: int  # 1-based; 0 when the whole row or file is at fault
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}:{self.col}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class KuntaKGError(Exception):
+    """Base class of the errors the CLI reports without a traceback."""
+
+
+class InvalidInput(KuntaKGError):
+    """The input breaks the import format or the shapes; nothing was written."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class Inconsistent(KuntaKGError):
+    """The reasoner found the ontology plus the data inconsistent."""
+
+
+class AuditFailed(KuntaKGError):
+    """Content of a source text is neither represented in the graph nor excluded with a reason."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__("\n".join(missing))

@@ -1,0 +1,81 @@
+"""Minting of instance IRIs: every rule for what an IRI looks like lives here.
+
+IRIs are built from source identifiers only (municipality code, document id, row id), never from
+row order, labels or blank nodes, so they are stable across builds and edits of the wording.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from .namespaces import DEFAULT_BASE
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Each kind of document-scoped resource and the URL segment it lives under.
+DOC_KINDS = {
+    "themes": "theme", "goals": "goal", "actions": "action", "promises": "promise",
+    "indicators": "indicator", "targets": "target", "reports": "report", "assessments": "assessment",
+    "roadmaps": "roadmap", "milestones": "milestone", "memberships": "membership",
+}
+# Organisations, posts and people belong to the municipality: documents of one town share them.
+TOWN_KINDS = {"organizations": "org", "posts": "post", "people": "person"}
+
+
+def slugify(text: str) -> str:
+    """'Anna-Liisa Koivisto' -> 'anna-liisa-koivisto' (ä→a, ö→o, å→a; no dots)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG.match(text))
+
+
+class Minter:
+    """Mints IRIs under one configurable base."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        self.base = base if base.endswith("/") else base + "/"
+
+    def _iri(self, *segments: str) -> URIRef:
+        return URIRef(self.base + "/".join(segments))
+
+    def municipality(self, code: str) -> URIRef:
+        return self._iri("id", "municipality", code)
+
+    def document(self, doc_id: str) -> URIRef:
+        return self._iri("id", "doc", doc_id)
+
+    def plan(self, doc_id: str) -> URIRef:
+        return self._iri("id", "plan", doc_id)
+
+    def source_file(self, doc_id: str, file_name: str) -> URIRef:
+        return self._iri("id", "doc", doc_id, "source", slugify(file_name))
+
+    def source_span(self, doc_id: str, file_name: str, first: int, last: int) -> URIRef:
+        return self._iri("id", "doc", doc_id, "source", slugify(file_name), f"l{first}-{last}")
+
+    def row(self, sheet: str, doc_id: str, town: str, row_id: str) -> URIRef:
+        if sheet in TOWN_KINDS:
+            return self._iri("id", TOWN_KINDS[sheet], town, row_id)
+        return self._iri("id", DOC_KINDS[sheet], doc_id, row_id)
+
+    def role(self, label: str) -> URIRef:
+        return self._iri("id", "role", slugify(label))
+
+    def period(self, start: str, end: str) -> URIRef:
+        return self._iri("id", "period", start if start == end else f"{start}--{end}")
+
+    def instant(self, day: str) -> URIRef:
+        return self._iri("id", "instant", day)
+
+    def graph(self, name: str) -> URIRef:
+        return self._iri("graph", name)
+
+    def document_graph(self, doc_id: str) -> URIRef:
+        return self.graph(doc_id)
+
+    def translation_graph(self, doc_id: str) -> URIRef:
+        return self.graph(f"translations/{doc_id}")

@@ -1,0 +1,46 @@
+"""Deterministic dumps: the same graphs always give byte-identical files.
+
+Quads go through pyoxigraph: blank nodes get canonical labels (RDFC-1.0), quads are sorted, and each
+format is streamed from that one order.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .namespaces import PREFIXES
+
+FORMATS = {"kuntakg.trig": ox.RdfFormat.TRIG, "kuntakg.nq": ox.RdfFormat.N_QUADS,
+           "kuntakg.jsonld": ox.RdfFormat.JSON_LD}
+
+
+def to_quads(graphs: dict[URIRef, Graph]) -> list[ox.Quad]:
+    dataset = ox.Dataset()
+    for name, graph in graphs.items():
+        graph_name = ox.NamedNode(str(name))
+        for triple in ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph_name))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, URIRef]) -> dict:
+    """Write all dumps into `out`; return a manifest of files, sizes, checksums and counts."""
+    for name, fmt in FORMATS.items():
+        ox.serialize(quads, out / name, fmt, prefixes=PREFIXES if fmt is not ox.RdfFormat.N_QUADS else None)
+    for doc_id, graph_name in per_document.items():
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                   if q.graph_name.value == str(graph_name)]
+        ox.serialize(triples, out / f"{doc_id}.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    graphs: dict[str, int] = {}
+    for q in quads:
+        graphs[q.graph_name.value] = graphs.get(q.graph_name.value, 0) + 1
+    files = {p.name: {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted(out.iterdir()) if p.is_file()}
+    manifest = {"quads": len(quads), "graphs": graphs, "files": files}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,87 @@
+"""The SHACL gate: pyshacl over a document's graph, results reported at the source table's cells."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from .errors import InputError
+from .ingest.model import DocumentRDF
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: URIRef | BNode
+    path: URIRef | tuple | None  # ("^", p) for an inverse path
+    value: object
+    messages: dict[str, str]  # lang -> message
+    severity: URIRef
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+
+
+def load_shapes(folder: Path) -> Graph:
+    shapes = Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    return shapes
+
+
+def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
+    """All SHACL results for a data graph, ontology mixed in for class hierarchies."""
+    # rdflib logs a traceback for each ill-typed literal it meets; the shapes report those properly.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                         advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    # pyshacl drops the language tags of SPARQL-constraint messages; the shapes still have them.
+    languages = {str(m): m.language for m in shapes.objects(None, SH.message) if isinstance(m, Literal)}
+    return [_violation(report, r, languages) for r in report.subjects(RDF.type, SH.ValidationResult)]
+
+
+def _violation(report: Graph, result, languages: dict[str, str | None]) -> Violation:
+    messages = {}
+    for m in report.objects(result, SH.resultMessage):
+        if isinstance(m, Literal):
+            messages.setdefault(m.language or languages.get(str(m)) or "en", str(m))
+    path = report.value(result, SH.resultPath)
+    if isinstance(path, BNode) and report.value(path, SH.inversePath) is not None:
+        path = ("^", report.value(path, SH.inversePath))
+    return Violation(
+        focus=report.value(result, SH.focusNode),
+        path=path if isinstance(path, (URIRef, tuple)) else None,
+        value=report.value(result, SH.value),
+        messages=messages,
+        severity=report.value(result, SH.resultSeverity),
+    )
+
+
+def located(violations: list[Violation], doc: DocumentRDF, lang: str = "en") -> list[InputError]:
+    """Violations as file:row:column errors of the document's import tables.
+
+    Only violations about this document's own nodes are kept: the graphs of documents it refers to
+    are validated on their own. A violation with no recorded origin is still reported, by IRI."""
+    errors = []
+    for v in violations:
+        if v.severity != SH.Violation or (v.focus, None, None) not in doc.graph:
+            continue
+        value = f" (value: {_short(v.value)})" if v.value is not None and not isinstance(v.value, BNode) else ""
+        origin = doc.origin(v.focus, v.path)
+        if origin is None:
+            errors.append(InputError(doc.doc_id, 0, 0, "", f"<{v.focus}>: {v.message(lang)}{value}"))
+            continue
+        row = origin.row
+        errors.append(InputError(row.file, row.number, row.columns.get(origin.column, 0), origin.column,
+                                 v.message(lang) + value))
+    return errors
+
+
+def _short(term) -> str:
+    text = str(term)
+    return text if len(text) <= 80 else text[:77] + "..."

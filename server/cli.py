@@ -1,0 +1,70 @@
+"""``kuntakg`` console script: the pipeline's click group plus ``serve``.
+
+``server`` imports ``kuntakg`` (never the reverse): the group and its build /
+validate commands live in :mod:`kuntakg.cli`; this module adds ``serve``.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from kuntakg.cli import cli
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port (0: any free port).")
+@click.option("--data", "data", default=None, type=click.Path(dir_okay=True, path_type=Path),
+              help="TriG or N-Quads dump to load [default: dist/kuntakg.trig].")
+@click.option("--timeout", default=None, type=float, help="Query time limit in seconds [default: 30].")
+@click.option("--workers", default=None, type=int, help="Query worker processes [default: CPUs, at least 2].")
+@click.option("--store", default=None, type=click.Choice(["oxigraph", "oxigraph-readonly", "remote", "rdflib"]),
+              help="Backend [default: oxigraph, embedded and loaded from --data].")
+@click.option("--remote", "remote", default=None, help="Endpoint URL for --store remote.")
+def serve(host, port, data, timeout, workers, store, remote):
+    """Serve the SPARQL endpoint (werkzeug, threaded) over the built graph."""
+    from werkzeug.serving import make_server
+
+    from server import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # server.sparql logs every request
+    config = {}
+    if data is not None:
+        config["KUNTAKG_DATA"] = str(data)
+    if timeout is not None:
+        config["QUERY_TIMEOUT"] = timeout
+    if workers is not None:
+        config["QUERY_WORKERS"] = workers
+    if store is not None:
+        config["STORE"] = store
+    if remote is not None:
+        config["REMOTE_ENDPOINT"] = remote
+    if config.get("STORE", "oxigraph") != "remote":
+        path = Path(config.get("KUNTAKG_DATA", "dist/kuntakg.trig"))
+        if not path.exists():
+            raise click.ClickException("%s does not exist: run `kuntakg build` first or pass --data" % path)
+    try:
+        app = create_app(config)  # loads the store and forks the query workers before any thread starts
+    except (OSError, ValueError, SyntaxError) as e:
+        raise click.ClickException("cannot load the data: %s" % e) from None
+    server = make_server(host, port, app, threaded=True)
+    click.echo("Kunta-KG SPARQL endpoint on http://%s:%d/sparql (Ctrl-C to stop)" % (host, server.server_port))
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.extensions["kuntakg"].close()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Refuse SPARQL requests a public read-only endpoint must not run.
+
+The engine (pyoxigraph) executes ``SERVICE`` (outgoing HTTP to any URL) and
+``LOAD``, and has no switch to turn them off, so queries are checked here
+before they reach any store.  The check works on the query's *tokens*:
+strings (all four quote styles), IRIs, comments, prefixed names and
+variables are recognised, so a literal ``"SERVICE"``, ``<http://x/SERVICE>``,
+``ex:service`` or ``?service`` is fine, while the keyword ``SERVICE`` in any
+letter case is not.  It is not a SPARQL parser (rdflib's takes ~50 ms and
+rejects syntax pyoxigraph accepts); the engine reports syntax errors itself.
+
+SPARQL 1.1 (§19.2) lets ``\\uXXXX`` escapes appear anywhere and some engines
+decode them before parsing, so the tokens of the decoded text are checked as
+well (``\\u0053ERVICE`` is refused even though pyoxigraph would reject it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE",
+                             "ADD", "MOVE", "COPY", "WITH", "USING"})
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"
+              |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:(?:[\w:%\-.\u00b7\u00c0-\uffff]|\\.)*)
+  | (?P<bnode>_:[\w.\-]*)
+  | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_UESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class Refused(Exception):
+    """The request is refused; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class QueryInfo:
+    form: str | None  # SELECT | ASK | CONSTRUCT | DESCRIBE, None if not found
+    services: list[str] = field(default_factory=list)  # SERVICE IRIs (allow-listed)
+    has_from: bool = False  # FROM / FROM NAMED: the query names its own dataset
+    from_default: list[str] = field(default_factory=list)  # FROM IRIs (absolute ones)
+    from_named: list[str] = field(default_factory=list)    # FROM NAMED IRIs
+    from_resolved: bool = True  # every FROM IRI was absolute or a known prefixed name
+
+
+def tokens(text: str):
+    """Yield (kind, value) for every significant token (no whitespace/comments)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        yield kind, m.group()
+
+
+def _decode_escapes(text: str) -> str:
+    def repl(m):
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return m.group()
+    return _UESCAPE.sub(repl, text)
+
+
+def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
+    toks = list(tokens(text))
+    prefixes: dict[str, str] = {}
+    form = None
+    services = []
+    has_from = False
+    from_default, from_named, resolved = [], [], True
+    for i, (kind, value) in enumerate(toks):
+        if kind != "word":
+            continue
+        word = value.upper()
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
+            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
+        elif word == "FROM":
+            has_from = True
+            j = i + 1
+            named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
+            iri = _service_iri(toks[j + named] if j + named < len(toks) else None, prefixes)
+            if iri is None or ":" not in iri:
+                resolved = False
+            else:
+                (from_named if named else from_default).append(iri)
+        elif word in QUERY_FORMS and form is None:
+            form = word
+        elif word in UPDATE_KEYWORDS and form is None:
+            raise Refused("SPARQL Update (%s) is not allowed: this endpoint is read-only" % word, 403)
+        elif word == "LOAD":
+            raise Refused("LOAD is not allowed: this endpoint is read-only", 403)
+        elif word == "SERVICE":
+            j = i + 1
+            if j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "SILENT":
+                j += 1
+            target = _service_iri(toks[j] if j < len(toks) else None, prefixes)
+            if target is None or target not in allowlist:
+                raise Refused("SERVICE is not allowed on this endpoint (federated queries would make it "
+                              "send requests elsewhere)%s" % (
+                                  "" if not allowlist else "; allowed services: " + ", ".join(sorted(allowlist))),
+                              400)
+            services.append(target)
+    return QueryInfo(form, services, has_from, from_default, from_named, resolved)
+
+
+def _service_iri(tok, prefixes):
+    if tok is None:
+        return None
+    kind, value = tok
+    if kind == "iri":
+        return value[1:-1]
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes and "\\" not in local:
+            return prefixes[prefix] + local
+    return None  # a variable, a relative IRI or anything else
+
+
+def check_query(text: str, allowlist=()) -> QueryInfo:
+    """Return the query's form, or raise :class:`Refused` for SERVICE / update / LOAD."""
+    allow = frozenset(allowlist or ())
+    info = _scan(text, allow)
+    if "\\u" in text or "\\U" in text:
+        decoded = _decode_escapes(text)
+        if decoded != text:
+            _scan(decoded, allow)  # raises if the decoded text hides a forbidden keyword
+    return info

@@ -1,0 +1,288 @@
+"""Blueprint ``sparql``: the read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
+
+* Query via GET, POST form-encoded and POST direct (``application/sparql-query``);
+  ``default-graph-uri`` / ``named-graph-uri`` narrow the dataset per request
+  (otherwise the default graph is the union of all named graphs).
+* Updates (``update=``, ``application/sparql-update``), ``LOAD`` and ``SERVICE``
+  are refused before any store sees the request (:mod:`server.guard`).
+* Results by content negotiation (q-values) or ``format=``; 406 lists the types.
+* GET without a query: service description (RDF types) or a small HTML form.
+* Every query runs under the time limit in a killable worker (:mod:`server.worker`):
+  503 at the limit, never a 200 with a cut-off body.
+* CORS, ETag / Last-Modified from the dataset version with 304, gzip, 413/414
+  for oversized requests, JSON errors ``{"ok": false, "error", "status"}``
+  without stack traces, and one log line per request.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from . import formats, guard
+from .store import Backend, QueryError, QueryRequest
+
+bp = Blueprint("sparql", __name__)
+log = logging.getLogger("server.sparql")
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+@dataclass
+class Endpoint:
+    """What ``create_app`` keeps in ``app.extensions["kuntakg"]``."""
+
+    backend: Backend
+    runner: object  # worker.ProcessPool | worker.ThreadRunner
+
+    def close(self) -> None:
+        self.runner.close()
+        self.backend.close()
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def error_response(status: int, message: str, headers=None) -> Response:
+    resp = Response(formats.error_body(status, message), status, content_type="application/json")
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    t0 = time.perf_counter()
+    state = {"rows": "-", "query": None}
+    try:
+        resp = _handle(state)
+    except (ApiError, QueryError, guard.Refused) as e:
+        resp = error_response(e.status, e.message)
+    except HTTPException as e:  # e.g. 413 from the form parser
+        resp = error_response(e.code or 400, e.description or e.name)
+    except Exception:  # noqa: BLE001
+        log.exception("internal error on /sparql")
+        resp = error_response(500, "internal server error")
+    resp = _finish(resp)
+    _log(resp, state, t0)
+    return resp
+
+
+def _log(resp: Response, state: dict, t0: float) -> None:
+    n = current_app.config["LOG_QUERY_CHARS"]
+    q = state["query"]
+    q = " ".join(q.split())[:n] if q else "-"
+    log.info("%s /sparql status=%d ms=%.1f rows=%s bytes=%s query=%s", request.method, resp.status_code,
+             (time.perf_counter() - t0) * 1000, state["rows"], resp.content_length, json.dumps(q,
+                                                                                               ensure_ascii=False))
+
+
+def _param_lists(source, into: dict) -> None:
+    for name in into:
+        into[name] += source.getlist(name)
+
+
+def _handle(state: dict) -> Response:
+    cfg = current_app.config
+    ext: Endpoint = current_app.extensions["kuntakg"]
+    if request.method == "OPTIONS":
+        return _preflight()
+    limit = cfg["MAX_REQUEST_BYTES"]
+    if len(request.query_string) > limit:
+        raise ApiError(414, "request URL longer than %d bytes; POST the query instead" % limit)
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "request body larger than %d bytes" % limit)
+
+    p = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
+    _param_lists(request.args, p)
+    if request.method == "POST":
+        mtype = request.mimetype
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ApiError(415, "only UTF-8 request bodies are accepted, not %s" % charset)
+        if mtype == "application/x-www-form-urlencoded":
+            _param_lists(request.form, p)
+        elif mtype == "application/sparql-query":
+            raw = request.get_data(cache=False)
+            if len(raw) > limit:
+                raise ApiError(413, "request body larger than %d bytes" % limit)
+            try:
+                p["query"].append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise ApiError(400, "request body is not valid UTF-8") from None
+        elif mtype == "application/sparql-update":
+            raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        elif not mtype:
+            raise ApiError(400, "POST needs a Content-Type: application/x-www-form-urlencoded "
+                                "or application/sparql-query")
+        else:
+            raise ApiError(415, "unsupported Content-Type %s; use application/x-www-form-urlencoded "
+                                "or application/sparql-query" % mtype)
+    if p["update"]:
+        if p["query"]:
+            raise ApiError(400, "a request carries either query or update, not both")
+        raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    if len(p["query"]) > 1:
+        raise ApiError(400, "exactly one query parameter is allowed, got %d" % len(p["query"]))
+    if len(p["format"]) > 1:
+        raise ApiError(400, "at most one format parameter is allowed")
+    if not p["query"]:
+        if request.method == "GET":
+            return _service_description(ext)
+        raise ApiError(400, "missing query parameter")
+
+    query = p["query"][0]
+    state["query"] = query
+    info = guard.check_query(query, cfg["SERVICE_ALLOWLIST"])
+    offers = formats.offers_for(info.form)
+    if p["format"]:
+        media = formats.media_for_format_param(p["format"][0], info.form)
+        if media is None:
+            raise ApiError(406, "unknown format %r; supported: %s" % (p["format"][0], ", ".join(offers)))
+    else:
+        media = formats.negotiate(request.headers.get("Accept"), offers)
+        if media is None:
+            raise ApiError(406, "none of the accepted types can be produced for a %s query; supported: %s"
+                           % (info.form or "SPARQL", ", ".join(offers)))
+
+    dgs, ngs = p["default-graph-uri"], p["named-graph-uri"]
+    has_dataset = bool(dgs or ngs)
+    base_iri = request.base_url
+    etag = _etag(ext.backend, query, dgs, ngs, media, base_iri)
+    not_modified = _not_modified(ext.backend, etag)
+    if not_modified is not None:
+        state["rows"] = "304"
+        return not_modified
+
+    req = QueryRequest(query=query, form=info.form, media_type=media, base_iri=base_iri,
+                       default_graphs=dgs if has_dataset else None, named_graphs=ngs if has_dataset else None,
+                       max_rows=int(cfg["MAX_RESULT_ROWS"]), max_bytes=int(cfg["MAX_RESULT_BYTES"]),
+                       timeout=float(cfg["QUERY_TIMEOUT"]), query_dataset=info.has_from,
+                       from_graphs=(info.from_default, info.from_named) if info.from_resolved else None)
+    result = ext.runner.execute(req)
+    state["rows"] = result.rows
+    resp = Response(result.body, 200, content_type=formats.content_type(result.media_type))
+    _cache_headers(resp, ext.backend, etag)
+    return resp
+
+
+# ------------------------------------------------------------------ caching
+
+def _etag(backend: Backend, query, dgs, ngs, media, base) -> str | None:
+    if not backend.version:
+        return None
+    key = "\x00".join([backend.version, query, "\x01".join(dgs), "\x01".join(ngs), media, base])
+    return '"%s-%s"' % (backend.version[:12], hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20])
+
+
+def _cache_headers(resp: Response, backend: Backend, etag: str | None) -> None:
+    if etag:
+        resp.headers["ETag"] = etag
+    if backend.last_modified and backend.version:
+        resp.last_modified = backend.last_modified
+    resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
+
+
+def _not_modified(backend: Backend, etag: str | None) -> Response | None:
+    if etag is None or request.method not in ("GET", "HEAD"):
+        return None
+    inm = request.headers.get("If-None-Match")
+    if inm:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        if "*" in tags or etag in tags or etag[:-1] + '-gzip"' in tags:
+            resp = Response(status=304)
+            _cache_headers(resp, backend, etag)
+            return resp
+        return None
+    ims = request.if_modified_since
+    if ims and backend.last_modified and backend.last_modified <= ims:
+        resp = Response(status=304)
+        _cache_headers(resp, backend, etag)
+        return resp
+    return None
+
+
+# ------------------------------------------------------------------ other responses
+
+def _preflight() -> Response:
+    resp = Response(status=204)
+    del resp.headers["Content-Type"]
+    resp.headers["Allow"] = ALLOWED_METHODS
+    if current_app.config["CORS_ORIGIN"]:
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "Accept, Content-Type, If-None-Match, If-Modified-Since")
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+def _service_description(ext: Endpoint) -> Response:
+    media = formats.negotiate(request.headers.get("Accept"), formats.SD_TYPES)
+    if media is None:
+        raise ApiError(406, "GET /sparql without a query returns the service description; supported types: "
+                            + ", ".join(formats.SD_TYPES))
+    if media == formats.HTML:
+        body = formats.html_page(request.base_url)
+    else:
+        body = formats.service_description(request.base_url, media, ext.backend.union, ext.backend.name)
+    return Response(body, 200, content_type=formats.content_type(media))
+
+
+def _finish(resp: Response) -> Response:
+    cfg = current_app.config
+    if cfg["CORS_ORIGIN"]:
+        resp.headers["Access-Control-Allow-Origin"] = cfg["CORS_ORIGIN"]
+        resp.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Length"
+    resp.vary.add("Accept")
+    resp.vary.add("Accept-Encoding")
+    if (resp.status_code == 200 and request.method != "HEAD" and not resp.direct_passthrough
+            and _accepts_gzip() and "Content-Encoding" not in resp.headers):
+        data = resp.get_data()
+        if len(data) >= int(cfg["GZIP_MIN_BYTES"]):
+            resp.set_data(gzip.compress(data, compresslevel=int(cfg["GZIP_LEVEL"]), mtime=0))
+            resp.headers["Content-Encoding"] = "gzip"
+            etag = resp.headers.get("ETag")
+            if etag:
+                resp.headers["ETag"] = etag[:-1] + '-gzip"'
+    return resp
+
+
+def _accepts_gzip() -> bool:
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if fields[0].lower() in ("gzip", "x-gzip", "*"):
+            for f in fields[1:]:
+                k, _, v = f.partition("=")
+                if k.strip() == "q":
+                    try:
+                        return float(v) > 0
+                    except ValueError:
+                        return False
+            return True
+    return False
+
+
+def handle_http_error(e: HTTPException) -> Response:
+    """App-wide handler: JSON body for every HTTP error (404, 405, 413, …)."""
+    resp = e.get_response()
+    body = formats.error_body(e.code or 500, e.description or e.name)
+    resp.set_data(body)
+    resp.content_type = "application/json"
+    if request.path == "/sparql" and current_app.config["CORS_ORIGIN"]:
+        resp.headers["Access-Control-Allow-Origin"] = current_app.config["CORS_ORIGIN"]
+    log.info("%s %s status=%d", request.method, request.path, resp.status_code)
+    return resp
+
+
+def handle_exception(e: Exception) -> Response:
+    log.exception("internal error on %s", request.path)
+    return error_response(500, "internal server error")
