@@ -131,6 +131,17 @@ def audit(show_missing: bool) -> None:
     sys.exit(1 if missing else 0)
 
 
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--xlsx", is_flag=True, help="Write one workbook (OUT is its file name) instead of CSV files.")
+def template(out: Path, xlsx: bool) -> None:
+    """Write a blank document in the import format, to be filled in and put under data/documents/."""
+    from .ingest.template import write_csv_template, write_xlsx_template
+
+    written = [write_xlsx_template(out)] if xlsx else write_csv_template(out)
+    click.echo(f"wrote {len(written)} file(s) under {out}")
+
+
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
     from .build import read_all, validate_all
     from .reference import municipalities
