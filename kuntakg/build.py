@@ -141,6 +141,8 @@ def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph, i
             graphs[tr_iri] = doc.translations
             build_graph.add((tr_iri, RDF.type, KK.TranslationGraph))
             build_graph.add((tr_iri, KK.translationsOf, doc_iri))
+            for translator in sorted(doc.translators):
+                build_graph.add((tr_iri, DCTERMS.contributor, Literal(translator)))
             build_graph.add((tr_iri, DCTERMS.description, Literal(
                 "Labels translated by the Kunta-KG project, not written by the town.", lang="en")))
     graphs[m.graph("build")] = build_graph

@@ -141,7 +141,7 @@ def oxigraph_server(tmp_path_factory, endpoint_data):
                    check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([str(OXIGRAPH_BIN), "serve-read-only", "--location", str(location), "--bind",
-                             "127.0.0.1:%d" % port, "--union-default-graph"],
+                             "127.0.0.1:%d" % port, "--union-default-graph", "--timeout-s", "5"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = "http://127.0.0.1:%d/query" % port
     deadline = time.monotonic() + 20

@@ -147,3 +147,22 @@ def test_errors_agree(backend_servers):
         assert r.status == 400 and "SERVICE" in r.json["error"], name
         r = srv.request("POST", body="DROP ALL", ctype="application/sparql-update")
         assert r.status == 403, name
+
+
+def test_remote_time_limit_gives_503(oxigraph_server):
+    """The remote store enforces our limit with socket timeouts: 503, not a cut-off 200."""
+    import time
+
+    from sparql_fixtures import start_server
+
+    srv = start_server({"STORE": "remote", "REMOTE_ENDPOINT": oxigraph_server["url"], "QUERY_TIMEOUT": 1})
+    try:
+        t = time.monotonic()
+        r = srv.request("POST", body="SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }",
+                        ctype="application/sparql-query")
+        elapsed = time.monotonic() - t
+        assert r.status == 503 and "time limit" in r.json["error"], r.body
+        assert elapsed < 2.0
+        assert srv.request("GET", params=[("query", "ASK {}")]).status == 200
+    finally:
+        srv.close()

@@ -79,7 +79,7 @@ PROMISES = ["Hyvä ja asiantunteva asiakaspalvelu", "Ulkoisen ja sisäisen viest
 def labels(kg, cls: str, level: str | None = None) -> list[str]:
     level_filter = f"; kk:goalLevel code:goal-level\\/{level}" if level else ""
     rows = kg.select(f"""SELECT ?label WHERE {{ ?x a {cls} {level_filter} ; kk:inPlan <{DOC}> ;
-                                              skos:prefLabel ?label }}""")
+                                              skos:prefLabel ?label FILTER(LANG(?label) = "fi") }}""")
     return sorted(r["label"] for r in rows)
 
 
@@ -99,7 +99,8 @@ def test_actions(kg):
 def test_promises_with_their_responsible_post(kg):
     rows = kg.select(f"""SELECT ?label ?post ?name WHERE {{
         ?p a kk:ServicePromise ; kk:inPlan <{DOC}> ; skos:prefLabel ?label ;
-           kk:responsible [ skos:prefLabel ?post ; org:heldBy [ foaf:name ?name ] ] }}""")
+           kk:responsible [ skos:prefLabel ?post ; org:heldBy [ foaf:name ?name ] ]
+        FILTER(LANG(?label) = "fi") }}""")
     assert sorted((r["label"], r["post"], r["name"]) for r in rows) == sorted(
         (p, "perusturvajohtaja", "Terttu Nordman") for p in PROMISES)
 
@@ -115,6 +116,7 @@ def test_every_metric_is_in_the_graph_with_its_source_line(kg, line, wording):
 def test_numeric_targets_are_parsed(kg):
     rows = kg.select(f"""SELECT ?metric ?value ?unit ?cmp ?base ?baseYear ?year WHERE {{
         ?x kk:inPlan <{DOC}> ; kk:hasIndicator ?m . ?m skos:prefLabel ?metric ; kk:hasTarget ?t .
+        FILTER(LANG(?metric) = "fi")
         ?t kk:targetValue ?value ; kk:unit/skos:notation ?unit ; kk:comparison/skos:notation ?cmp .
         OPTIONAL {{ ?t kk:baselineValue ?base }}
         OPTIONAL {{ ?t kk:baselinePeriod/kk:year ?baseYear }}
@@ -165,6 +167,7 @@ def test_cascade_reaches_the_sector_long_term_goals(kg):
     """Unit goals cascade up to the sector's long-term goals through kk:contributesTo+."""
     rows = kg.select(f"""SELECT ?action WHERE {{
         ?a a kk:Action ; kk:inPlan <{DOC}> ; skos:prefLabel ?action ; kk:contributesTo+ ?top .
+        FILTER(LANG(?action) = "fi")
         ?top kk:goalLevel code:goal-level\\/long-term ; skos:prefLabel "Kehitetään ja otetaan käyttöön uusia sähköisiä palveluja sekä etäpalveluja"@fi ;
              kk:forOrganization <https://w3id.org/kuntakg/id/org/609/perusturva> }}""")
     assert sorted(r["action"] for r in rows) == sorted([
@@ -186,6 +189,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 SELECT ?action ?metric ?value ?unit ?person WHERE {
   ?a a kk:Action ; kk:inPlan <https://w3id.org/kuntakg/id/plan/pori-perusturva-2018> ; skos:prefLabel ?action .
+  FILTER(LANG(?action) = "fi")
   OPTIONAL { ?a kk:hasIndicator ?m . ?m skos:prefLabel ?metric .
              OPTIONAL { ?m kk:hasTarget ?t . ?t kk:targetValue ?value ; kk:unit/skos:notation ?unit } }
   OPTIONAL { ?a kk:responsible ?r . { ?r foaf:name ?person } UNION { ?r org:heldBy/foaf:name ?person } }
@@ -207,3 +211,20 @@ def test_done_when_query_through_the_endpoint(seed_live):
     counsellors = {(r.get("metric"), r.get("value"), r.get("unit"), r["person"]) for r in rows
                    if r["action"] == "Palveluohjaajien lisääminen kolmesta kuuteen työntekijään"}
     assert ("Palveluohjaajien määrä", "6", "persons", "Pirjo Mäkilä") in counsellors
+
+
+def test_translations_live_apart_from_source_text(kg):
+    """Source labels are Finnish; sv/en labels exist only in the translation graph, marked as such."""
+    graph = "https://w3id.org/kuntakg/graph/pori-perusturva-2018"
+    translations = "https://w3id.org/kuntakg/graph/translations/pori-perusturva-2018"
+    langs = kg.select(f"SELECT DISTINCT (LANG(?l) AS ?lang) WHERE {{ GRAPH <{graph}> {{ ?g a kk:Goal ; skos:prefLabel ?l }} }}")
+    assert [r["lang"] for r in langs] == ["fi"]
+    rows = kg.select(f"""SELECT ?en ?sv WHERE {{ GRAPH <{translations}> {{
+        <https://w3id.org/kuntakg/id/goal/pori-perusturva-2018/lt-2> skos:prefLabel ?en , ?sv .
+        FILTER(LANG(?en) = "en" && LANG(?sv) = "sv") }} }}""")
+    assert rows == [{"en": "Increasing client participation", "sv": "Ökad klientdelaktighet"}]
+    assert kg.ask(f"""ASK {{ GRAPH <https://w3id.org/kuntakg/graph/build> {{ <{translations}> a kk:TranslationGraph ;
+        kk:translationsOf <https://w3id.org/kuntakg/id/doc/pori-perusturva-2018> ; dcterms:contributor ?who }} }}""")
+    missing = kg.select(f"""SELECT ?g WHERE {{ GRAPH <{graph}> {{ ?g a kk:Goal }}
+        FILTER NOT EXISTS {{ GRAPH <{translations}> {{ ?g skos:prefLabel ?en FILTER(LANG(?en) = "en") }} }} }}""")
+    assert missing == []

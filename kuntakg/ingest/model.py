@@ -47,6 +47,7 @@ class DocumentRDF:
     graph: Graph
     translations: Graph
     origins: dict[tuple, Origin] = field(default_factory=dict)  # (s, p) or (s,) -> Origin
+    translators: set[str] = field(default_factory=set)
     errors: list[InputError] = field(default_factory=list)
 
     def origin(self, subject, path=None) -> Origin | None:
@@ -514,6 +515,7 @@ class DocumentMapper:
             return
         prop = SKOS.prefLabel if row.get("field") == "label" else DCTERMS.description
         self.e.out.translations.add((subject, prop, Literal(row.get("text"), lang=row.get("lang"))))
+        self.e.out.translators.add(row.get("translator"))
 
 
 def _day(value: str, first: bool) -> str:
