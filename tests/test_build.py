@@ -243,6 +243,9 @@ def test_audit_finds_unrepresented_content(built):
     path = doc(project) / "promises.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # drop the second promise
+    translations = doc(project) / "translations.csv"
+    kept = [l for l in translations.read_text(encoding="utf-8").splitlines() if ",pl-2," not in l]
+    translations.write_text("\n".join(kept) + "\n", encoding="utf-8")
     with pytest.raises(AuditFailed) as info:
         build(project)
     assert "003_5e7cafe1eadd7847.txt:69: missing: 'ulkoisen ja sisäisen viestinnän tehostaminen'" in info.value.missing

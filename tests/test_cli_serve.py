@@ -43,7 +43,7 @@ def test_serve_help_and_missing_data(tmp_path):
 
 @pytest.mark.live
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_kuntakg_serve_subprocess(tmp_path, protocol_trig, stop):
     data = tmp_path / ("serve-%s.trig" % stop.name)
     data.write_text(protocol_trig)

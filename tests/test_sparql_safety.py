@@ -212,7 +212,7 @@ def test_slow_query_503_at_the_limit_while_others_are_answered(live):
     assert reply.json["ok"] is False and "time limit" in reply.json["error"]
     assert TIMEOUT - 0.05 <= result["elapsed"] <= TIMEOUT + 1.0
     assert len(fast) >= 5 and all(s == 200 for s, _ in fast)
-    assert max(d for _, d in fast) < 0.5
+    assert max(d for _, d in fast) < 1.0
     # the runaway worker was killed and replaced; the server keeps serving with a full pool
     assert pool.kills == kills_before + 1
     assert len(pool.worker_pids) == 2 and set(pool.worker_pids) != pids_before

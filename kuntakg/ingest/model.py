@@ -27,6 +27,7 @@ ORG_CLASSES = {"council": KK.GoverningBody, "executive-board": KK.GoverningBody,
 # Organisation types that are part of the town unless the table names another parent.
 TOWN_PARTS = {"sector", "centre", "service-area", "responsibility-area", "unit", "council",
               "executive-board", "board", "management-team"}
+TOWN = "municipality"  # in an organisation column: the town itself, not one of its units
 YEAR = re.compile(r"^\d{4}$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -172,6 +173,9 @@ class DocumentMapper:
         values = row.get_many(column) if col.many else ([row.get(column)] if row.get(column) else [])
         iris = []
         for rid in values:
+            if rid == TOWN and "organizations" in col.refs:
+                iris.append(self.minter.municipality(self.town))
+                continue
             if rid in self.ids and self.ids[rid][0] not in col.refs:
                 self.e.error(row, column, f"'{rid}' is a row of the {self.ids[rid][0]} sheet; "
                              f"this column takes ids from: {', '.join(col.refs)}")
@@ -195,17 +199,21 @@ class DocumentMapper:
             self.e.add(s, p, Literal(row.get(column), datatype=datatype), row, column)
 
     def _period(self, row: Row, start_col: str, end_col: str) -> URIRef | None:
-        start, end = row.get(start_col), row.get(end_col)
+        return self._period_of((row, start_col), (row, end_col))
+
+    def _period_of(self, start_cell: tuple[Row, str], end_cell: tuple[Row, str]) -> URIRef | None:
+        """The period between two cells (row, column) holding YYYY or YYYY-MM-DD; either may be empty."""
+        start, end = start_cell[0].get(start_cell[1]), end_cell[0].get(end_cell[1])
         if not start and not end:
             return None
-        for column, value in ((start_col, start), (end_col, end)):
+        for (row, column), value in ((start_cell, start), (end_cell, end)):
             if value and not (YEAR.match(value) or DAY.match(value)):
                 self.e.error(row, column, f"'{value}' is not a year (YYYY) or a day (YYYY-MM-DD)")
                 return None
         start, end = start or end, end or start
         first, last = _day(start, first=True), _day(end, first=False)
         if first > last:
-            self.e.error(row, end_col, f"period ends ({end}) before it starts ({start})")
+            self.e.error(end_cell[0], end_cell[1], f"period ends ({end}) before it starts ({start})")
             return None
         period = self.minter.period(start, end)
         add = self.e.add
@@ -319,13 +327,11 @@ class DocumentMapper:
                 self.e.add(subject, PROV.wasDerivedFrom, self._span(span), row, "source")
 
     def _period_from_meta(self) -> URIRef | None:
-        rows = [r for name in ("period_start", "period_end") for r in self.meta.get(name, [])]
-        if not rows:
+        start, end = self.meta.get("period_start", []), self.meta.get("period_end", [])
+        if not start and not end:
             return None
-        fake = Row("metadata", rows[0].file, rows[0].number,
-                   {"period_start": self._meta_value("period_start"), "period_end": self._meta_value("period_end")},
-                   {"period_start": rows[0].columns.get("value", 0), "period_end": rows[-1].columns.get("value", 0)})
-        return self._period(fake, "period_start", "period_end")
+        start_row, end_row = (start or end)[0], (end or start)[0]
+        return self._period_of((start_row, "value"), (end_row, "value"))
 
     # -- organisations and people ------------------------------------------------------------
     def _map_organizations(self, s, row: Row) -> None:

@@ -86,7 +86,8 @@ def _element_columns(what: str) -> tuple[Column, ...]:
         Column("theme", REF, "Ids of the spearheads (themes sheet) it is grouped under.", many=True,
                refs=("themes",)),
         Column("organization", REF, "Ids of the organisations whose item this is (one item may be "
-               "placed under several, e.g. a centre and one of its areas).", many=True, refs=("organizations",)),
+               "placed under several, e.g. a centre and one of its areas); 'municipality' = the town itself.",
+               many=True, refs=("organizations",)),
         Column("responsible", REF, "Ids of the posts, people or organisations named responsible.",
                many=True, refs=_RESPONSIBLE),
         _PERIOD_START,
