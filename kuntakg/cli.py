@@ -105,15 +105,17 @@ def validate(path: Path, lang: str) -> None:
 
 
 @cli.command()
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--show-missing/--no-show-missing", default=True, help="List each missing piece.")
-def audit(show_missing: bool) -> None:
-    """Coverage audit: source content found, represented, excluded and missing, per source file."""
+def audit(folders: tuple[Path, ...], show_missing: bool) -> None:
+    """Coverage audit: source content found, represented, excluded and missing, per source file
+    (of every document, or of the document FOLDERS given)."""
     from .audit import run
 
     project = _project(None)
     try:
         from .build import read_all
-        docs = read_all(project)
+        docs = read_all(project, [f.resolve() for f in folders] or None)
     except InvalidInput as exc:
         _fail_invalid(exc)
     results = run(docs, project.sources, project.audit_dir)
@@ -144,11 +146,20 @@ def template(out: Path, xlsx: bool) -> None:
 
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
     from .build import read_all, validate_all
+    from .ingest import document_ids, read_document
+    from .ingest.sources import SourceTexts
     from .reference import municipalities
 
     try:
         docs = read_all(project, [folder])
-        others = read_all(project, [f for f in project.document_folders() if f.resolve() != folder])
+    except InvalidInput as exc:
+        _fail_invalid(exc)
+    # Other documents are only context for cross-document links; their own errors are not this one's.
+    known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
+    others = [d for f in project.document_folders() if f.resolve() != folder
+              for d in [read_document(f, project.minter, SourceTexts(project.sources), project.rules, known)]
+              if not d.errors]
+    try:
         validate_all(project, docs, municipalities(project.reference / "municipalities.csv", project.minter), others)
     except InvalidInput as exc:
         _fail_invalid(exc)

@@ -19,6 +19,8 @@ def read_document(folder: Path, minter: Minter, sources: SourceTexts, rules: lis
                   known_docs: dict[str, dict[str, URIRef]] | None = None) -> DocumentRDF:
     """Map one document folder. Errors are collected in the result, never raised."""
     tables, errors = read_tables(folder)
+    if not errors and "metadata" not in tables:
+        errors = [InputError(str(folder / "metadata.csv"), 0, 0, "", "the metadata sheet is missing")]
     if errors:
         return DocumentRDF(folder.name, "", "", Graph(), Graph(), errors=errors)
     result = DocumentMapper(tables, minter, sources, rules, known_docs).map()

@@ -119,10 +119,7 @@ class DocumentMapper:
         return rows[0].get("value") if rows else ""
 
     def _check_metadata(self) -> None:
-        rows = self.tables.get("metadata")
-        if rows is None:
-            self.e.out.errors.append(InputError("metadata.csv", 0, 0, "", "the metadata sheet is missing"))
-            return
+        rows = self.tables["metadata"]
         where = rows[0] if rows else None
         for name, (kind, required, per_lang) in METADATA_FIELDS.items():
             got = self.meta.get(name, [])
