@@ -40,7 +40,8 @@ serve: build
 test: install
 	$(PY) -m pytest
 
-bench: build
+# generates its own ~100k quads (server/gendata.py); Debian's `ab` (apache2-utils) is used when installed
+bench: install
 	$(PY) bench/endpoint.py
 
 clean:

@@ -50,7 +50,7 @@ def serve(host, port, data, timeout, workers, store, remote):
         app = create_app(config)  # loads the store and forks the query workers before any thread starts
     except (OSError, ValueError, SyntaxError) as e:
         raise click.ClickException("cannot load the data: %s" % e) from None
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=_quiet_handler())
     click.echo("Kunta-KG SPARQL endpoint on http://%s:%d/sparql (Ctrl-C to stop)" % (host, server.server_port))
     sys.stdout.flush()
     try:
@@ -60,6 +60,18 @@ def serve(host, port, data, timeout, workers, store, remote):
     finally:
         server.server_close()
         app.extensions["kuntakg"].close()
+
+
+def _quiet_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        """server.sparql writes one line per request already (query, time, rows, status)."""
+
+        def log_request(self, code="-", size="-"):
+            pass
+
+    return QuietHandler
 
 
 def main() -> None:

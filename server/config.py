@@ -52,7 +52,7 @@ MAX_RESULT_ROWS
 MAX_RESULT_BYTES
     Largest serialised result in bytes (default 256 MiB); larger get 413.
 MAX_REQUEST_BYTES
-    Largest request body or query string in bytes (default 1 MiB); larger
+    Largest request body or query string in bytes (default 256 KiB); larger
     get 413 (body) or 414 (URL).
 SERVICE_ALLOWLIST
     IRIs of endpoints that ``SERVICE`` may call (default empty: every
@@ -84,7 +84,7 @@ DEFAULTS: dict = {
     "QUERY_POOL_START": "eager",  # None: "process" for local stores, "thread" for remote
     "MAX_RESULT_ROWS": 1_000_000,
     "MAX_RESULT_BYTES": 256 * 1024 * 1024,
-    "MAX_REQUEST_BYTES": 1024 * 1024,
+    "MAX_REQUEST_BYTES": 256 * 1024,
     "SERVICE_ALLOWLIST": [],
     "CORS_ORIGIN": "*",
     "CACHE_MAX_AGE": 0,

@@ -6,7 +6,13 @@ before they reach any store.  The check works on the query's *tokens*:
 strings (all four quote styles), IRIs, comments, prefixed names and
 variables are recognised, so a literal ``"SERVICE"``, ``<http://x/SERVICE>``,
 ``ex:service`` or ``?service`` is fine, while the keyword ``SERVICE`` in any
-letter case is not.  It is not a SPARQL parser (rdflib's takes ~50 ms and
+letter case is not, nor is any bare word or prefix name that contains it
+(the engine's parser needs no word boundary around a keyword, so
+``SERVICESILENT<…>``, ``SERVICEex:x`` and ``?s ?p trueSERVICE<…>{}`` are
+SERVICE calls to it; the price is that a prefix named e.g. ``service:`` is
+refused too).  Unterminated strings
+are refused, which also keeps the tokenizer linear on hostile input.  It is
+not a SPARQL parser (rdflib's takes ~50 ms and
 rejects syntax pyoxigraph accepts); the engine reports syntax errors itself.
 
 SPARQL 1.1 (§19.2) lets ``\\uXXXX`` escapes appear anywhere and some engines
@@ -30,16 +36,22 @@ _TOKEN = re.compile(
               |'''(?:[^'\\]|\\.|'(?!''))*'''
               |"(?:[^"\\\n\r]|\\.)*"
               |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<badstring>\"\"\"[\s\S]*|'''[\s\S]*|"[^\n\r]*|'[^\n\r]*)
   | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:(?:[\w:%\-.\u00b7\u00c0-\uffff]|\\.)*)
-  | (?P<bnode>_:[\w.\-]*)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:
+               (?:(?:[\w:%\u00b7\u00c0-\uffff]|\\.)(?:[\w:%\-.\u00b7\u00c0-\uffff]|\\.)*)?)
+  | (?P<bnode>_:\w[\w.\-]*)
   | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
 _UESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+_SERVICE_REFUSED = ("SERVICE is not allowed on this endpoint (federated queries would make it send "
+                    "requests elsewhere)")
 
 
 class Refused(Exception):
@@ -81,15 +93,27 @@ def _decode_escapes(text: str) -> str:
 
 def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
     toks = list(tokens(text))
+    if any(kind == "badstring" for kind, _ in toks):
+        # an unterminated string: the engine rejects it too; refusing here also keeps the
+        # tokenizer linear (no rescan of the rest of the text from every later quote)
+        raise Refused("SPARQL syntax error: unterminated string literal", 400)
     prefixes: dict[str, str] = {}
     form = None
     services = []
     has_from = False
     from_default, from_named, resolved = [], [], True
     for i, (kind, value) in enumerate(toks):
+        if kind == "pname" and "SERVICE" in value.partition(":")[0].upper():
+            # pyoxigraph's parser needs no word boundary around keywords: `SERVICEex:x {…}`,
+            # `SERVICE:x {…}` and `?s ?p trueSERVICEex:x {…}` all run as SERVICE calls
+            raise Refused(_SERVICE_REFUSED + "; a prefix whose name contains 'service' counts as one "
+                          "(rename the prefix)", 400)
         if kind != "word":
             continue
         word = value.upper()
+        if word != "SERVICE" and "SERVICE" in word:
+            # `SERVICESILENT<…>`, `?s ?p trueSERVICE<…>{…}`, `1e5SERVICE<…>{…}` are SERVICE calls too
+            raise Refused(_SERVICE_REFUSED, 400)
         if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
             prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
         elif word == "FROM":

@@ -78,6 +78,8 @@ def endpoint():
 
 
 def _log(resp: Response, state: dict, t0: float) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
     n = current_app.config["LOG_QUERY_CHARS"]
     q = state["query"]
     q = " ".join(q.split())[:n] if q else "-"
@@ -242,8 +244,7 @@ def _finish(resp: Response) -> Response:
     if cfg["CORS_ORIGIN"]:
         resp.headers["Access-Control-Allow-Origin"] = cfg["CORS_ORIGIN"]
         resp.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Length"
-    resp.vary.add("Accept")
-    resp.vary.add("Accept-Encoding")
+    resp.headers["Vary"] = "Accept, Accept-Encoding"
     if (resp.status_code == 200 and request.method != "HEAD" and not resp.direct_passthrough
             and _accepts_gzip() and "Content-Encoding" not in resp.headers):
         data = resp.get_data()

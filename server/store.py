@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -219,15 +219,22 @@ class OxigraphReadOnlyBackend(OxigraphBackend):
         self.version = version or v
         self._store = None
         self._pid = None
+        self._inherited: list = []
 
     @property
     def store(self):
         if self._store is None or self._pid != os.getpid():
+            if self._store is not None:
+                self._inherited.append(self._store)  # opened by the parent process: keep, never close
             self._store = ox.Store.read_only(str(self.path))
             self._pid = os.getpid()
         return self._store
 
     def after_fork(self):
+        # Never drop a handle inherited from the parent: its RocksDB background threads do not
+        # exist in this process, and closing it could wait for them forever.  Keep it referenced.
+        if self._store is not None:
+            self._inherited.append(self._store)
         self._store = None
 
 

@@ -86,8 +86,25 @@ def _worker_main(sock: socket.socket, backend: Backend) -> None:
             return
 
 
+def _close_inherited_fds(keep: int) -> None:
+    """Drop every descriptor inherited from the web process (listening sockets, client
+    connections, other pools' sockets) except stdio and the control socket."""
+    try:
+        fds = [int(x) for x in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2 and fd != keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def _zygote_main(ctl: socket.socket, backend: Backend, pdeathsig: bool) -> None:
     _reset_signals()
+    if getattr(backend, "fork_closes_fds", True):
+        _close_inherited_fds(ctl.fileno())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed workers are reaped by the kernel
     if pdeathsig:  # tied to the forking *thread*: only when forked from the main thread
         _die_with_parent()
@@ -205,7 +222,7 @@ class ProcessPool:
 
     @property
     def worker_pids(self) -> list[int]:
-        return sorted(w.pid for w in self._all)
+        return sorted(w.pid for w in list(self._all))
 
     # -- queries
     def execute(self, req: QueryRequest) -> QueryResult:

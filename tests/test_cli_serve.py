@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -76,3 +77,65 @@ def test_kuntakg_serve_subprocess(tmp_path, protocol_trig, stop):
     assert left == [], "worker processes outlived the server"
     err = proc.stderr.read()
     assert "Traceback" not in err, err
+
+
+@pytest.mark.live
+@pytest.mark.slow
+def test_gunicorn_preload_as_make_serve(tmp_path, protocol_trig):
+    """`make serve`: gunicorn --preload, 2 workers, lazy per-worker query pools, 503 at the limit."""
+    import socket
+
+    from server import gendata
+
+    data = gendata.write(tmp_path / "gunicorn.trig", 3000, seed=3, extra=protocol_trig)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, KUNTAKG_DATA=str(data), KUNTAKG_QUERY_POOL_START="lazy", KUNTAKG_QUERY_TIMEOUT="1")
+    proc = subprocess.Popen([str(KUNTAKG.parent / "gunicorn"), "--preload", "--workers", "2", "--timeout", "90",
+                             "--bind", "127.0.0.1:%d" % port, "server:create_app()"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = "http://127.0.0.1:%d/sparql" % port
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.05)
+
+        def get(query):
+            req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}),
+                                         headers={"Accept": "application/sparql-results+json"})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, json.load(r)
+            except urllib.error.HTTPError as e:
+                return e.code, json.load(e)
+
+        for _ in range(6):  # reaches both gunicorn workers
+            status, doc = get("ASK { <http://kasei.us/2009/09/sparql/data/data1.rdf> ?p ?o }")
+            assert status == 200 and doc["boolean"] is True
+        t = time.monotonic()
+        status, doc = get("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
+        assert status == 503 and "time limit" in doc["error"]
+        assert time.monotonic() - t < 2.0
+        assert get("ASK {}") == (200, {"head": {}, "boolean": True})
+        out = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "tools" / "protocol_check.py"), url,
+                              "--dataset-tests=on", "--no-info"], capture_output=True, text=True, timeout=120)
+        assert out.stdout.splitlines()[-1] == "57 passed, 0 failed", out.stdout
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    deadline = time.monotonic() + 5
+    while _procs_mentioning("127.0.0.1:%d" % port) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = _procs_mentioning("127.0.0.1:%d" % port)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "query processes outlived gunicorn"

@@ -29,6 +29,16 @@ CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"  # ~1
     "SELECT * WHERE { ?s ?p ex:a\\#b SERVICE <http://x/> {} }",  # escaped '#' is not a comment
     "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",  # codepoint escapes (SPARQL 1.1 §19.2)
     "SELECT * WHERE { ?s ?p ?o FILTER(1<2)SERVICE<http://x/>{} }",
+    # no word boundary needed after a keyword: pyoxigraph runs all of these as SERVICE calls
+    "SELECT * WHERE { SERVICESILENT<http://x/> { ?s ?p ?o } }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { SERVICEex:sparql { ?s ?p ?o } }",
+    "PREFIX : <http://x/> SELECT * WHERE { SERVICE:sparql { ?s ?p ?o } }",
+    "PREFIX SERVICE: <http://e/> SELECT * WHERE { ?s SERVICE:load ?service }",  # fail-closed
+    "SELECT * WHERE { ?s ?p trueSERVICE<http://x/>{ ?a ?b ?c } }",
+    "SELECT * WHERE { ?s ?p 1e5SERVICE<http://x/>{ ?a ?b ?c } }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p falseSERVICEex:y { ?a ?b ?c } }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ex:.SERVICE<http://x/>{ ?a ?b ?c } }",  # `ex:` `.` SERVICE
+    "PREFIX : <http://x/> SELECT * WHERE { ?s ?p :.SERVICE<http://x/>{ ?a ?b ?c } }",
 ])
 def test_guard_refuses_service(query):
     with pytest.raises(guard.Refused) as e:
@@ -41,7 +51,7 @@ def test_guard_refuses_service(query):
     "SELECT * WHERE { ?s ?p 'service' }",
     'SELECT * WHERE { ?s ?p """SERVICE\n<http://x/>""" }',
     "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o }",
-    "PREFIX SERVICE: <http://e/> SELECT * WHERE { ?s SERVICE:load ?service }",
+    "PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:SERVICE ?service ; ex:ServicePromise ex:customer-service }",
     "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> in a comment",
     "SELECT ?load ?insert WHERE { ?load ?insert ?delete }",
 ])
@@ -62,6 +72,28 @@ def test_guard_refuses_updates(query):
     with pytest.raises(guard.Refused) as e:
         guard.check_query(query)
     assert e.value.status == 403
+
+
+def test_glued_keywords_really_reach_out_in_the_engine(catcher):
+    """Why the guard refuses `SERVICE…` prefixes: pyoxigraph itself runs them (this test talks to
+    pyoxigraph directly, never through the endpoint, and only to the loopback catcher)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal(True)))
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:a")))
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"),
+                      ox.Literal("1e5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double"))))
+    for q in ("SELECT * WHERE { SERVICESILENT<%s/a> { ?s ?p ?o } }" % catcher,
+              "PREFIX c: <%s/> SELECT * WHERE { SERVICEc:b { ?s ?p ?o } }" % catcher,
+              "SELECT * WHERE { ?s ?p trueSERVICE<%s/c>{ ?a ?b ?c } }" % catcher,
+              "SELECT * WHERE { ?s ?p 1e5SERVICE<%s/d>{ ?a ?b ?c } }" % catcher,
+              "PREFIX ex: <urn:a> SELECT * WHERE { ?s ?p ex:.SERVICE<%s/e>{ ?a ?b ?c } }" % catcher):
+        before = len(_Catcher.hits)
+        list(store.query(q))
+        assert len(_Catcher.hits) == before + 1, q
+        with pytest.raises(guard.Refused):
+            guard.check_query(q)
 
 
 def test_guard_query_forms_and_allowlist():
@@ -118,6 +150,11 @@ def catcher():
 @pytest.mark.live
 def test_no_outgoing_request_for_service_or_load(live, catcher):
     queries = [
+        "SELECT * WHERE { ?s ?p trueSERVICE<%s/sparql>{ ?a ?b ?c } }" % catcher,
+        "SELECT * WHERE { ?s ?p 1e5SERVICE<%s/sparql>{ ?a ?b ?c } }" % catcher,
+        "SELECT * WHERE { SERVICESILENT<%s/sparql> { ?s ?p ?o } }" % catcher,
+        "PREFIX c: <%s/> SELECT * WHERE { SERVICEc:sparql { ?s ?p ?o } }" % catcher,
+        "PREFIX : <%s/> SELECT * WHERE { SERVICE:sparql { ?s ?p ?o } }" % catcher,
         "SELECT * WHERE { SERVICE <%s/sparql> { ?s ?p ?o } }" % catcher,
         "select * where { service silent <%s/sparql> { ?s ?p ?o } }" % catcher,
         "SELECT * WHERE { OPTIONAL { SERVICE <%s/sparql> { ?s ?p ?o } } }" % catcher,
@@ -249,3 +286,29 @@ def test_result_size_bounded(oxi_backend):
         assert srv.request("GET", params=[("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 5")]).status == 200
     finally:
         srv.close()
+
+
+@pytest.mark.parametrize("text", [
+    '"""' + '\\"' * 100_000,            # an unterminated long string full of escaped quotes
+    "'" + "\\'" * 100_000,
+    '"' * 200_000,
+    ('"' + "a" * 100 + "\n") * 2000,
+    "<" * 200_000,
+    "<a" * 100_000,
+    '"' + "\\" * 200_000,
+    "a:" + "\\" * 200_000,
+])
+def test_guard_stays_linear_on_hostile_input(text):
+    t = time.perf_counter()
+    try:
+        guard.check_query(text)
+    except guard.Refused:
+        pass
+    assert time.perf_counter() - t < 2.0
+
+
+def test_guard_refuses_unterminated_strings():
+    for q in ['SELECT * { ?s ?p "abc }', "SELECT * { ?s ?p '''abc }", 'ASK { FILTER("a\\") }']:
+        with pytest.raises(guard.Refused) as e:
+            guard.check_query(q)
+        assert e.value.status == 400 and "unterminated" in e.value.message
