@@ -88,7 +88,8 @@ def check_coverage(project: Project, docs: list[DocumentRDF]) -> list[FileAudit]
 
 
 def _refers_to(graph: Graph, other: Graph) -> bool:
-    return any((o, None, None) in other for o in graph.objects() if isinstance(o, URIRef))
+    """Whether a document links into another (kk:continues is the only cross-document link)."""
+    return any((o, None, None) in other for o in graph.objects(None, KK.continues))
 
 
 def build(project: Project | None = None, out: Path | None = None, on_stage: Stage | None = None) -> BuildReport:
