@@ -19,10 +19,14 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Java runs the HermiT reasoner bundled with owlready2.
+# Debian's chromium runs the browser tests (Playwright cannot download browsers; tests use executable_path).
 system-deps:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing a Java runtime for HermiT (apt-get)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; }
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 build: install
 	$(KUNTAKG) build

@@ -28,6 +28,7 @@ from .project import Project
 from .publish import to_quads, write_dumps
 from .reason import reason
 from .reference import municipalities
+from .themes import linked_graphs
 from .validate import check, located
 
 Stage = Callable[[str], None]
@@ -100,6 +101,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
     with _timed(timings, "read", on_stage):
         docs = read_all(project)
         reference = municipalities(project.reference / "municipalities.csv", project.minter)
+        linked = linked_graphs(project, docs, reference)  # issue 7: theme scheme and the project's links
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)
     with _timed(timings, "validate", on_stage):
@@ -111,12 +113,13 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         inferred = reason(project.ontology, data)
     with _timed(timings, "serialise", on_stage):
         graphs = _named_graphs(project, docs, reference, inferred)
+        graphs.update(linked)
         quads = to_quads(graphs)
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         staging.chmod(0o755)
         try:
-            manifest = write_dumps(quads, staging, {d.doc_id: project.minter.document_graph(d.doc_id) for d in docs})
+            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
             _swap(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -133,21 +136,41 @@ def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph, i
     build_graph.add((activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}")))
     for doc in docs:
         doc_iri, graph_iri = m.document(doc.doc_id), m.document_graph(doc.doc_id)
-        graphs[graph_iri] = doc.graph
+        _place(graphs, m, graph_iri, doc.graph)
         build_graph.add((graph_iri, RDF.type, KK.DocumentGraph))
         build_graph.add((graph_iri, PROV.wasDerivedFrom, doc_iri))
         build_graph.add((graph_iri, PROV.wasGeneratedBy, activity))
         if len(doc.translations):
             tr_iri = m.translation_graph(doc.doc_id)
-            graphs[tr_iri] = doc.translations
+            _place(graphs, m, tr_iri, doc.translations, translations=True)
             build_graph.add((tr_iri, RDF.type, KK.TranslationGraph))
             build_graph.add((tr_iri, KK.translationsOf, doc_iri))
             for translator in sorted(doc.translators):
                 build_graph.add((tr_iri, DCTERMS.contributor, Literal(translator)))
             build_graph.add((tr_iri, DCTERMS.description, Literal(
                 "Labels translated by the Kunta-KG project, not written by the town.", lang="en")))
+    for name in list(graphs):
+        if str(name).startswith(str(m.graph("town/"))) or name == m.graph("common"):
+            build_graph.add((name, RDF.type, KK.SharedGraph))
+            build_graph.add((name, PROV.wasGeneratedBy, activity))
+        if str(name).startswith(str(m.graph("translations/town/"))):
+            build_graph.add((name, RDF.type, KK.TranslationGraph))
     graphs[m.graph("build")] = build_graph
     return graphs
+
+
+def _bundle(minter, doc: DocumentRDF) -> list[URIRef]:
+    return [minter.document_graph(doc.doc_id), minter.translation_graph(doc.doc_id),
+            minter.graph(f"town/{doc.town}"), minter.graph(f"translations/town/{doc.town}"), minter.graph("common")]
+
+
+def _place(graphs: dict[URIRef, Graph], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
+    """Put a document's triples into its own graph, except those about shared resources."""
+    for triple in graph:
+        shared = minter.shared_graph(triple[0])
+        if shared is not None and translations:
+            shared = minter.graph("translations/" + str(shared)[len(str(minter.graph(""))):])
+        graphs.setdefault(shared or own, Graph()).add(triple)
 
 
 def _recover(out: Path) -> None:

@@ -71,8 +71,50 @@ class Minter:
     def instant(self, day: str) -> URIRef:
         return self._iri("id", "instant", day)
 
+    # Reference data and the project's own links (issue 7): counties, change events, concept schemes.
+    def county(self, code: str) -> URIRef:
+        return self._iri("id", "county", code)
+
+    def change_event(self, event_id: str) -> URIRef:
+        return self._iri("id", "change-event", event_id)
+
+    def organisation(self, town: str, org_id: str) -> URIRef:
+        return self.row("organizations", "", town, org_id)
+
+    def scheme(self, name: str) -> URIRef:
+        """A concept scheme of the project: themes, lape (LAPE components), indicators."""
+        return self._iri("id", "scheme", name)
+
+    def concept(self, scheme: str, concept_id: str) -> URIRef:
+        return self._iri("id", "scheme", scheme, concept_id)
+
+    def agent(self, name: str) -> URIRef:
+        return self._iri("id", "agent", name)
+
+    def theme_tag(self, doc_id: str, row_id: str, theme: str) -> URIRef:
+        return self._iri("id", "tag", doc_id, row_id, theme)
+
+    def indicator_link(self, doc_id: str, row_id: str) -> URIRef:
+        return self._iri("id", "indicator-link", doc_id, row_id)
+
     def graph(self, name: str) -> URIRef:
         return self._iri("graph", name)
+
+    def shared_graph(self, iri: URIRef) -> URIRef | None:
+        """The named graph for statements about a resource that several documents share, or None.
+
+        Organisations, posts and people belong to a town (graph town/<code>); periods, instants
+        and roles are minted from values (graph common). Keeping them out of the document graphs
+        means no triple is in two graphs, so counts over the union default graph are not doubled."""
+        text = str(iri)
+        if not text.startswith(self.base + "id/"):
+            return None
+        kind, _, rest = text[len(self.base) + 3:].partition("/")
+        if kind in TOWN_KINDS.values():
+            return self.graph(f"town/{rest.split('/', 1)[0]}")
+        if kind in ("period", "instant", "role"):
+            return self.graph("common")
+        return None
 
     def document_graph(self, doc_id: str) -> URIRef:
         return self.graph(doc_id)

@@ -28,13 +28,17 @@ def to_quads(graphs: dict[URIRef, Graph]) -> list[ox.Quad]:
     return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
-def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, URIRef]) -> dict:
-    """Write all dumps into `out`; return a manifest of files, sizes, checksums and counts."""
+def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[URIRef]]) -> dict:
+    """Write all dumps into `out`; return a manifest of files, sizes, checksums and counts.
+
+    per_document: doc id -> the graphs its own Turtle file bundles (its graph, its translations and
+    the shared graphs of its town), so that one file reads on its own."""
     for name, fmt in FORMATS.items():
         ox.serialize(quads, out / name, fmt, prefixes=PREFIXES if fmt is not ox.RdfFormat.N_QUADS else None)
-    for doc_id, graph_name in per_document.items():
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
-                   if q.graph_name.value == str(graph_name)]
+    for doc_id, graph_names in per_document.items():
+        wanted = {str(g) for g in graph_names}
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value in wanted},
+                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         ox.serialize(triples, out / f"{doc_id}.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     graphs: dict[str, int] = {}
     for q in quads:

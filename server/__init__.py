@@ -50,6 +50,10 @@ def create_app(config: dict | None = None):
     app.extensions["kuntakg"] = sparql.Endpoint(backend, runner)
 
     app.register_blueprint(sparql.bp)
+    from . import api
+    api.init_app(app)  # issue 7: stored queries (/api/queries, /api/openapi.json, /api/docs) and /compare
+    from . import site
+    site.init_app(app)  # issue 6: IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
     app.register_error_handler(HTTPException, sparql.handle_http_error)
     app.register_error_handler(Exception, sparql.handle_exception)
     return app

@@ -14,3 +14,18 @@ from sparql_fixtures import (  # noqa: F401
 # --- pipeline fixtures (issue 3) ---
 from kg_fixtures import kg, seed_build, seed_live  # noqa: F401,E402
 # --- end of pipeline fixtures ---
+
+# --- linked-data site fixtures (issue 6): app over the seed build, evil data, browser ---
+from site_fixtures import (  # noqa: F401,E402
+    artifacts,
+    browser_type_launch_args,
+    evil_app,
+    site_app,
+    site_client,
+    site_url,
+)
+# --- end of linked-data site fixtures ---
+
+# --- stored-query API and /compare fixtures (issue 7) ---
+from api_fixtures import api, api_app, seed_documents  # noqa: F401,E402
+# --- end of issue 7 fixtures ---

@@ -1,0 +1,126 @@
+"""/compare: the towns side by side (issue 7), and /compare/neighbours: goals of other towns near one goal.
+
+Every number comes from a stored query (queries/*.rq), so each chart has its table here and its CSV
+at /api/queries/<name>.csv. Charts are SVG drawn on the server (server/charts.py).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from flask import Blueprint, Response, abort, request
+from markupsafe import Markup
+
+from kuntakg.queries import ParameterError
+
+from . import api, charts
+
+bp = Blueprint("compare", __name__)
+LEVEL_ORDER = ["strategic", "long-term", "key", "responsibility-area", "operational", "milestone"]
+STATUS_ORDER = ["done", "in-progress", "postponed", "not-started", "not-reported"]
+
+
+def rows_of(name: str, **args) -> list[dict]:
+    query = api.registry()[name]
+    columns, rows = api.run(query, query.bind(args))
+    return [dict(zip(columns, map(api.plain, r))) for r in rows]
+
+
+def _town_names() -> dict[str, str]:
+    names = {}
+    for r in rows_of("documents"):
+        names.setdefault(r["doc"], r["town"])
+    return names
+
+
+def _doc_label(doc: str, towns: dict[str, str]) -> str:
+    return "%s · %s" % (towns.get(doc, "?"), doc.rsplit("/", 1)[-1])
+
+
+def data() -> dict:
+    """Everything /compare shows, as plain data (the HTML page and its JSON twin)."""
+    towns_by_doc = _town_names()
+    code_names = {}
+    levels = rows_of("goals-per-level")
+    for r in levels:
+        code_names[r["town"]] = towns_by_doc.get(r["document"], r["town"])
+    codes = sorted(code_names, key=lambda c: code_names[c])
+
+    matrix_rows = rows_of("theme-town-matrix")
+    themes: dict[str, dict] = {}
+    for r in matrix_rows:
+        t = themes.setdefault(r["theme"], {"theme": r["theme"], "label": r["label"], "counts": {}})
+        t["counts"][r["town"]] = r["items"]
+    matrix = sorted(themes.values(), key=lambda t: (-len(t["counts"]), -sum(t["counts"].values()), t["label"]))
+
+    status = rows_of("status-distribution")
+    measurability = rows_of("measurability")
+    return {"towns": [{"code": c, "name": code_names[c]} for c in codes], "matrix": matrix, "levels": levels,
+            "status": status, "measurability": measurability,
+            "documents": {d: _doc_label(d, towns_by_doc) for d in towns_by_doc}}
+
+
+def figures(d: dict) -> dict[str, Markup]:
+    docs = d["documents"]
+    level_cats = sorted({docs.get(r["document"], r["document"]) for r in d["levels"]})
+    level_series = [lv for lv in LEVEL_ORDER if any(r["level"] == lv for r in d["levels"])]
+    level_values = {(docs.get(r["document"], r["document"]), r["level"]): r["goals"] for r in d["levels"]}
+    out = {"levels": charts.stacked_bars("chart-levels", "Goals per level, per document", level_cats,
+                                         level_series, level_values)}
+    if d["status"]:
+        cats = sorted({"%s · %s" % (r["town"], r["reportTitle"]) for r in d["status"]})
+        series = [s for s in STATUS_ORDER if any(r["status"] == s for r in d["status"])]
+        values = {("%s · %s" % (r["town"], r["reportTitle"]), r["status"]): r["assessments"] for r in d["status"]}
+        out["status"] = charts.stacked_bars("chart-status", "Status of assessments per town and report",
+                                            cats, series, values)
+    measures = ["numeric target", "with baseline", "named owner"]
+    m_values, m_cats = {}, []
+    for r in d["measurability"]:
+        cat = docs.get(r["document"], r["document"])
+        m_cats.append(cat)
+        goals = r["goals"] or 1
+        for m, key in zip(measures, ("numeric", "withBaseline", "withOwner")):
+            m_values[(cat, m)] = 100.0 * r[key] / goals
+    out["measurability"] = charts.grouped_percent_bars("chart-measurability", "Share of goals (%)", m_cats,
+                                                       measures, m_values)
+    return {k: Markup(v) for k, v in out.items()}   # built from escaped text only (charts.py)
+
+
+@bp.get("/compare")
+@bp.get("/compare.<fmt>")
+def compare(fmt: str | None = None):
+    fmt = api._format(fmt)
+    d = data()
+    alternates = {"html": "/compare.html", "json": "/compare.json"}
+    if fmt == "json":
+        return api._finish(Response(json.dumps({"ok": True, **d}, ensure_ascii=False),
+                                    content_type="application/json"), alternates)
+    if fmt == "csv":
+        abort(404)
+    return api.html("api/compare.html", d=d, figures=figures(d), alternates=alternates)
+
+
+@bp.get("/compare/neighbours")
+@bp.get("/compare/neighbours.<fmt>")
+def neighbours(fmt: str | None = None):
+    fmt = api._format(fmt)
+    query = api.registry()["goal-neighbours"]
+    args = request.args.to_dict()
+    try:
+        bindings = query.bind(args)
+    except ParameterError as exc:
+        return api.error(400, str(exc), fmt, exc.param)
+    columns, rows = api.run(query, bindings)
+    goal = str(bindings[next(iter(bindings))].value) if bindings else query.param("goal").default
+    qs = ("?" + request.query_string.decode()) if request.query_string else ""
+    alternates = {"html": "/compare/neighbours.html" + qs, "json": "/compare/neighbours.json" + qs,
+                  "csv": "/api/queries/goal-neighbours.csv" + qs}
+    if fmt in ("json", "csv"):
+        return api.table_response(query, columns, rows, fmt, args, 0.0)
+    goals = rows_of("goal-cascade")
+    options = sorted({(r["goal"], r["label"]) for r in goals}, key=lambda x: x[0])
+    by_goal = defaultdict(list)
+    for iri, label in options:
+        by_goal[iri].append(label)
+    return api.html("api/neighbours.html", goal=goal, columns=columns, rows=rows, alternates=alternates,
+                    options=[(iri, " / ".join(labels)) for iri, labels in by_goal.items()])

@@ -1,0 +1,227 @@
+"""Data of the home, municipality and document pages, and the label search."""
+from __future__ import annotations
+
+import re
+
+from . import kg
+from .describe import EMPTY_PROV, KK, Link, base, labels, link, page_href, provenance
+from .kg import Term
+
+ELEMENT_TYPES = ["StrategicTheme", "Goal", "Action", "ServicePromise", "Pilot", "Roadmap", "Milestone"]
+SEARCH_LIMIT = 100
+
+
+def _link(iri: str, names) -> Link:
+    return link(Term("uri", iri), names)
+
+
+def stats() -> dict:
+    rows = kg.select("""SELECT
+      (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?goal) AS ?goals)
+      (COUNT(DISTINCT ?action) AS ?actions) (COUNT(DISTINCT ?ind) AS ?indicators)
+      (COUNT(DISTINCT ?as) AS ?assessments) (COUNT(DISTINCT ?m) AS ?municipalities) WHERE {
+      { ?doc a kk:PlanDocument . OPTIONAL { ?doc kk:municipality ?m } }
+      UNION { ?goal a kk:Goal } UNION { ?action a kk:Action } UNION { ?ind a kk:Indicator }
+      UNION { ?as a kk:StatusAssessment } }""")
+    out = {k: int(v.value) for k, v in rows[0].items()} if rows else {}
+    out["triples"] = kg.count("GRAPH ?g { ?s ?p ?o }")
+    return out
+
+
+def towns() -> list[dict]:
+    """Municipalities that have documents, with their documents."""
+    rows = kg.select("""SELECT ?m ?doc ?date WHERE { ?doc a kk:PlanDocument ; kk:municipality ?m .
+      OPTIONAL { ?doc dcterms:temporal/time:hasBeginning/time:inXSDDate ?date } } ORDER BY ?m ?doc""")
+    names = labels({r["m"].value for r in rows} | {r["doc"].value for r in rows})
+    out: dict[str, dict] = {}
+    for r in rows:
+        m = r["m"].value
+        entry = out.setdefault(m, {"town": _link(m, names), "documents": []})
+        if all(d.iri != r["doc"].value for d in entry["documents"]):
+            entry["documents"].append(_link(r["doc"].value, names))
+    return sorted(out.values(), key=lambda e: e["town"].text)
+
+
+def home() -> dict:
+    return {"stats": stats(), "towns": towns()}
+
+
+def municipality(iri: str) -> dict:
+    kg.check_iri(iri)
+    docs = kg.select("SELECT DISTINCT ?doc WHERE { ?doc a kk:PlanDocument ; kk:municipality <%s> } ORDER BY ?doc"
+                     % iri)
+    orgs = kg.select("""SELECT DISTINCT ?o ?parent WHERE { ?o kk:municipality <%s> .
+      { ?o a org:OrganizationalUnit } UNION { ?o a org:Organization } UNION { ?o a kk:WorkingGroup }
+      UNION { ?o a kk:GoverningBody }
+      OPTIONAL { ?o org:subOrganizationOf ?parent } } ORDER BY ?o""" % iri)
+    posts = kg.select("""SELECT DISTINCT ?post ?unit ?person WHERE { ?post a org:Post ; org:postIn ?unit .
+      ?unit kk:municipality <%s> . OPTIONAL { ?post org:heldBy ?person } } ORDER BY ?post""" % iri)
+    counts = kg.select("""SELECT (COUNT(DISTINCT ?goal) AS ?goals) (COUNT(DISTINCT ?action) AS ?actions)
+      (COUNT(DISTINCT ?ind) AS ?indicators) (COUNT(DISTINCT ?as) AS ?assessments) WHERE {
+      ?plan kk:municipality <%s> ; kk:documentedIn ?doc .
+      { ?goal a kk:Goal ; kk:inPlan ?plan } UNION { ?action a kk:Action ; kk:inPlan ?plan }
+      UNION { ?x kk:inPlan ?plan ; kk:hasIndicator ?ind }
+      UNION { ?as a kk:StatusAssessment ; kk:about/kk:inPlan ?plan } }""" % iri)
+    iris = {iri} | {r["doc"].value for r in docs} | {r[k].value for r in orgs for k in ("o", "parent") if k in r}
+    iris |= {r[k].value for r in posts for k in ("post", "unit", "person") if k in r}
+    names = labels(iris)
+    units: dict[str, dict] = {}
+    for r in orgs:
+        u = units.setdefault(r["o"].value, {"unit": _link(r["o"].value, names), "parents": []})
+        if "parent" in r:
+            u["parents"].append(_link(r["parent"].value, names))
+    return {
+        "iri": iri,
+        "title": names[iri].text if iri in names else iri,
+        "label": names.get(iri),
+        "documents": [_link(r["doc"].value, names) for r in docs],
+        "units": sorted(units.values(), key=lambda u: u["unit"].text),
+        "posts": [{"post": _link(r["post"].value, names), "unit": _link(r["unit"].value, names),
+                   "person": _link(r["person"].value, names) if "person" in r else None} for r in posts],
+        "headline": {k: int(v.value) for k, v in counts[0].items()} if counts else {},
+    }
+
+
+def latest_status(items) -> dict[str, dict]:
+    """The status of each item's latest assessment (by dcterms:date, then IRI)."""
+    vals = kg.values(items)
+    if not vals:
+        return {}
+    rows = kg.select("""SELECT ?x ?a ?date ?status ?notation ?text WHERE { VALUES ?x { %s }
+      ?a a kk:StatusAssessment ; kk:about ?x ; kk:status ?status .
+      OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?status skos:notation ?notation }
+      OPTIONAL { ?a kk:statusText ?text } } ORDER BY ?x ?date ?a""" % vals)
+    names = labels({r["status"].value for r in rows})
+    out = {}
+    for r in rows:  # ordered: the last one per item wins
+        out[r["x"].value] = {
+            "status": _link(r["status"].value, names),
+            "notation": r["notation"].value if "notation" in r else "unknown",
+            "date": r["date"].value if "date" in r else None,
+            "assessment": page_href(r["a"].value),
+            "text": r["text"].value if "text" in r else None,
+            "text_lang": r["text"].lang if "text" in r else None,
+        }
+    return out
+
+
+def document(iri: str) -> dict:
+    """The document with its plan as a tree: theme → goals → sub-goals → actions → indicators → targets."""
+    kg.check_iri(iri)
+    plans = kg.select("SELECT ?plan WHERE { ?plan kk:documentedIn <%s> } ORDER BY ?plan" % iri)
+    meta = kg.select("""SELECT ?m ?report ?publisher WHERE { OPTIONAL { <%s> kk:municipality ?m }
+      OPTIONAL { ?report dcterms:isPartOf <%s> ; a kk:ProgressReport }
+      OPTIONAL { <%s> dcterms:publisher ?publisher } }""" % (iri, iri, iri))
+    plan_vals = kg.values(r["plan"].value for r in plans)
+    rows = []
+    if plan_vals:
+        rows = kg.select("""SELECT ?x ?type ?parent ?theme ?level WHERE { VALUES ?plan { %s }
+          ?x kk:inPlan ?plan ; a ?type . VALUES ?type { %s }
+          OPTIONAL { ?x kk:contributesTo ?parent . ?parent kk:inPlan ?plan }
+          OPTIONAL { ?x kk:strategicTheme ?theme }
+          OPTIONAL { ?x kk:goalLevel ?level } } ORDER BY ?x""" % (
+            plan_vals, " ".join("kk:" + t for t in ELEMENT_TYPES)))
+    elements: dict[str, dict] = {}
+    for r in rows:
+        x = r["x"].value
+        e = elements.setdefault(x, {"iri": x, "type": r["type"].value.rsplit("#", 1)[-1], "parents": set(),
+                                    "themes": set(), "level": None})
+        if "parent" in r:
+            e["parents"].add(r["parent"].value)
+        if "theme" in r:
+            e["themes"].add(r["theme"].value)
+        if "level" in r:
+            e["level"] = r["level"].value
+    ind_rows = kg.select("""SELECT ?x ?ind ?target WHERE { VALUES ?x { %s } ?x kk:hasIndicator ?ind .
+      OPTIONAL { ?ind kk:hasTarget ?target } } ORDER BY ?x ?ind ?target""" % kg.values(elements)) if elements else []
+    indicators: dict[str, list] = {}
+    targets: dict[str, list] = {}
+    for r in ind_rows:
+        if r["ind"].value not in indicators.setdefault(r["x"].value, []):
+            indicators[r["x"].value].append(r["ind"].value)
+        if "target" in r and r["target"].value not in targets.setdefault(r["ind"].value, []):
+            targets[r["ind"].value].append(r["target"].value)
+    all_iris = set(elements) | {i for v in indicators.values() for i in v} | {t for v in targets.values() for t in v}
+    all_iris |= {e["level"] for e in elements.values() if e["level"]}
+    all_iris |= {iri} | {r["plan"].value for r in plans}
+    all_iris |= {r[k].value for r in meta for k in ("m", "report", "publisher") if k in r}
+    names = labels(all_iris | {KK + k for k in ELEMENT_TYPES + ["Indicator", "Target"]})
+    prov = provenance(all_iris - {iri})
+    status = latest_status(elements)
+
+    children: dict[str, list] = {}
+    roots = []
+    for x, e in elements.items():
+        parents = [p for p in e["parents"] if p in elements and p != x]
+        if not parents and e["type"] != "StrategicTheme":
+            parents = [t for t in e["themes"] if t in elements]
+        if parents:
+            for p in parents:
+                children.setdefault(p, []).append(x)
+        else:
+            roots.append(x)
+    type_order = {t: i for i, t in enumerate(ELEMENT_TYPES)}
+
+    def sort_key(x):
+        return (type_order.get(elements[x]["type"], 99), _natural(x))
+
+    def node(x: str, path: tuple) -> dict:
+        e = elements.get(x)
+        kind = e["type"] if e else ("Target" if any(x in v for v in targets.values()) else "Indicator")
+        kind_label = names[KK + kind].text if KK + kind in names else kind
+        n = {"iri": x, "href": page_href(x), "kind": kind, "kind_label": kind_label, "label": _link(x, names),
+             "level": _link(e["level"], names) if e and e["level"] else None,
+             "status": status.get(x), "provenance": prov.get(x, EMPTY_PROV), "children": []}
+        if x in path:  # never loop, even on data the cascade shape would reject
+            return n
+        for c in sorted(children.get(x, []), key=sort_key):
+            n["children"].append(node(c, path + (x,)))
+        for ind in indicators.get(x, []):
+            child = node(ind, path + (x,))
+            child["children"] = [node(t, path + (x, ind)) for t in targets.get(ind, [])]
+            n["children"].append(child)
+        return n
+
+    tree = [node(x, ()) for x in sorted(roots, key=sort_key)]
+    m = meta[0] if meta else {}
+    return {
+        "iri": iri, "title": names[iri].text if iri in names else iri, "label": names.get(iri),
+        "municipality": _link(m["m"].value, names) if "m" in m else None,
+        "publisher": _link(m["publisher"].value, names) if "publisher" in m else None,
+        "reports": sorted({r["report"].value for r in meta if "report" in r}),
+        "plans": [_link(r["plan"].value, names) for r in plans],
+        "tree": tree,
+        "counts": {t: sum(1 for e in elements.values() if e["type"] == t) for t in ELEMENT_TYPES},
+        "dump": iri.rsplit("/", 1)[-1] + ".ttl",
+    }
+
+
+def _natural(iri: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", iri)]
+
+
+def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Case-insensitive substring search over labels in every language."""
+    text = " ".join(text.split())[:200]
+    if len(text) < 2:
+        return []
+    rows = kg.select("""SELECT DISTINCT ?s ?l WHERE {
+      VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel }
+      ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l) && CONTAINS(LCASE(STR(?l)), LCASE(%s))) }
+      ORDER BY STRLEN(STR(?l)) ?s LIMIT %d""" % (kg.literal(text), limit * 3))
+    seen: dict[str, dict] = {}
+    for r in rows:
+        s = r["s"].value
+        if s not in seen and len(seen) < limit:
+            seen[s] = {"iri": s, "match": r["l"].value, "match_lang": r["l"].lang}
+    names = labels(seen)
+    types = kg.select("SELECT ?s ?t WHERE { VALUES ?s { %s } GRAPH ?g { ?s a ?t } FILTER(?g != <%s>) }" % (
+        kg.values(seen), base() + "graph/inferred")) if seen else []
+    tnames = labels({r["t"].value for r in types})
+    for s, entry in seen.items():
+        entry["link"] = _link(s, names)
+        entry["types"] = sorted({_link(r["t"].value, tnames).text for r in types if r["s"].value == s})
+    return list(seen.values())
+
+
+__all__ = ["home", "municipality", "document", "search", "stats", "towns"]
