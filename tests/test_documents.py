@@ -128,3 +128,71 @@ def test_no_triple_is_in_two_graphs(kg):
         { SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?c) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o }
         FILTER(?c > 1) }""")
     assert rows == [{"n": "0"}]
+
+
+LOV20, LOV21 = "loviisa-perusturva-2020", "loviisa-perusturva-2021"
+
+
+def test_loviisa_2020_actions_postponed_because_of_covid(seed_live):
+    """TOTEUMA 1-6 2020 texts on lines 6, 8 ('Koronavirus-epidemian vuoksi siirretty syksyyn 2020'),
+    30 ('keskeytettynä koronavirus-pandemian takia', '... tapaaminen siirtyy keväseen') and 40
+    ('koronavirusepidemian vuoksi ollut kevästä asti tauolla') of 000_5d4ac19d834220ce.txt."""
+    rows = select(seed_live, f"""SELECT DISTINCT ?a WHERE {{
+        ?s a kk:StatusAssessment ; kk:inReport/kk:reportsOn <{ID}plan/{LOV20}> ; kk:about ?a ;
+           kk:status <https://w3id.org/kuntakg/code/status/postponed> ;
+           kk:reason <https://w3id.org/kuntakg/code/reason/covid-19> .
+        ?a a kk:Action }}""")
+    assert sorted(local(r["a"]) for r in rows) == sorted([
+        "act-vastaanottoaika", "act-perhevalmennus", "act-paivystys", "act-mielenterveystyo",
+        "act-perhehoito-selvitys", "act-tapaamiset-perhehoitokoulutus", "act-palvelupolut"])
+
+
+def test_loviisa_2021_postponed_because_of_covid(seed_live):
+    """Delårsrapport 1-6 2021, lines 11, 13, 45 and 52 of 001_f4efc9c596c447ee.txt."""
+    rows = select(seed_live, f"""SELECT ?s WHERE {{ ?s kk:inReport/kk:reportsOn <{ID}plan/{LOV21}> ;
+        kk:status <https://w3id.org/kuntakg/code/status/postponed> ;
+        kk:reason <https://w3id.org/kuntakg/code/reason/covid-19> }}""")
+    assert sorted(local(r["s"]) for r in rows) == ["as-11", "as-13", "as-45", "as-52"]
+
+
+def test_loviisa_goals_continue_from_2020_to_2021_with_their_status(seed_live):
+    rows = select(seed_live, f"""SELECT ?new ?old ?s20 ?s21 WHERE {{
+        ?new kk:continues ?old ; kk:inPlan <{ID}plan/{LOV21}> . ?old kk:inPlan <{ID}plan/{LOV20}> .
+        OPTIONAL {{ ?a21 kk:about ?new ; kk:status/<http://www.w3.org/2004/02/skos/core#notation> ?s21 }}
+        OPTIONAL {{ ?a20 kk:about ?old ; kk:status/<http://www.w3.org/2004/02/skos/core#notation> ?s20 }} }}""")
+    pairs = {(local(r["new"]), local(r["old"])) for r in rows}
+    assert pairs == {("kg-1", "kg-arki"), ("kg-2", "kg-syrjaytyminen"), ("kg-3", "kg-vaikutusarviointi"),
+                     ("kg-5", "kg-osallistuminen"), ("kg-6", "kg-palvelurakenteet"), ("kg-9", "kg-henkilosto"),
+                     ("ra-15", "ra-murrosikaisten-vanhemmat"), ("ra-23", "ra-neuvola-yhteys"),
+                     ("ra-37", "ra-kehittamistyo"), ("ra-59", "ra-talousarvio"),
+                     ("act-45", "act-lahisuhdevakivalta-koulutus")}
+    changes = {(local(r["new"]), r.get("s20"), r.get("s21")) for r in rows}
+    # 2020 line 7 'Klinik Pro käytössä, käyttöä tulisi tehostaa' -> 2021 line 23 reports it done.
+    assert ("ra-23", "in-progress", "done") in changes
+    # The peer-support group for parents of teenagers: not done in 2020 (line 10), not yet in 2021 (line 15).
+    assert ("ra-15", "not-started", "not-started") in changes
+
+
+def test_loviisa_2021_rows_repeated_in_area_sections_are_one_resource(seed_live):
+    """The economy rows (lines 59-60) recur in all four responsibility-area sections."""
+    rows = select(seed_live, f"""SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+        ?g a kk:Goal ; kk:inPlan <{ID}plan/{LOV21}> ; kk:forOrganization ?o }} GROUP BY ?g HAVING (COUNT(DISTINCT ?o) = 5)""")
+    assert sorted(local(r["g"]) for r in rows) == ["kg-8", "ra-59", "ra-60"]
+
+
+def test_every_assessment_records_how_its_status_was_decided(kg):
+    rows = kg.select("""SELECT ?how (COUNT(?s) AS ?n) WHERE { ?s a kk:StatusAssessment ;
+        kk:statusDerivation/skos:notation ?how } GROUP BY ?how""")
+    counts = {r["how"]: int(r["n"]) for r in rows}
+    assert set(counts) == {"rule", "override"} and sum(counts.values()) == 60
+
+
+def test_all_five_seeds_are_imported_and_fully_covered(seed_build):
+    from kuntakg import Project
+    from kuntakg.audit import run
+    from kuntakg.build import read_all
+
+    project = Project()
+    results = run(read_all(project), project.sources, project.audit_dir)
+    assert sorted(r.file for r in results) == sorted(p.name for p in project.sources.glob("*.txt"))
+    assert all(not r.missing for r in results), [r.missing for r in results]
