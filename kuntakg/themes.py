@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .errors import InputError, InvalidInput
-from .iris import DOC_KINDS, Minter
+from .iris import Minter
 from .namespaces import KK
 from .reference import LANGS, YSO, read_table, split
 

@@ -20,6 +20,15 @@ FINISHED = {"609", "444", "638"}
 PORI_DOC = "https://w3id.org/kuntakg/id/doc/pori-perusturva-2018"
 
 
+def table(doc: str, sheet: str) -> list[dict]:
+    import csv
+    path = Path(__file__).resolve().parent.parent / "data" / "documents" / doc / f"{sheet}.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def get(api, name: str, **params) -> list[dict]:
     r = api.get(f"/api/queries/{name}.json", query_string=params)
     assert r.status_code == 200, r.get_data(as_text=True)
@@ -73,8 +82,8 @@ def check_status_distribution(rows, docs):
         total = {r["report"].rsplit("/", 2)[1]: 0 for r in rows}
         for r in rows:
             total[r["report"].rsplit("/", 2)[1]] += r["assessments"]
-        if "loviisa-perusturva-2021" in docs:    # 001: 35 rows in 'Delårsrapport 1-6 2021' (assessments.csv)
-            assert total["loviisa-perusturva-2021"] == 35
+        for doc in LOVIISA & docs:   # one assessment per row of each interim report (000, 001; assessments.csv)
+            assert total[doc] == len(table(doc, "assessments"))
         assert {r["status"] for r in rows} <= {"done", "in-progress", "postponed", "not-started", "not-reported"}
     else:
         assert rows == []
@@ -95,10 +104,11 @@ def check_unreported_actions(rows, docs):
 
 def check_continuity(rows, docs):
     assert all(r["town"] == "434" for r in rows)
-    if {"loviisa-perusturva-2020", "loviisa-perusturva-2021"} <= docs:
-        assert any(r["later"] for r in rows)
-    else:
-        assert rows == []
+    links = {(c.strip(), r["id"]) for doc in LOVIISA & docs for sheet in ("goals", "actions")
+             for r in table(doc, sheet) for c in (r.get("continues") or "").split(";") if c.strip()} \
+        if LOVIISA <= docs else set()
+    got = {(r["earlier"].rsplit("/", 1)[1], r["later"].rsplit("/", 1)[1]) for r in rows if r["later"]}
+    assert len(got) == len(links)    # every 'continues' cell of the Loviisa tables is one pair
 
 
 def check_themes_across_towns(rows, docs):

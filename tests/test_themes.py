@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_rules_propose_and_the_table_decides(tmp_path):
     assert "informal-care" in by_item["vp-op-4"]         # "Omaishoidon kehittäminen"
     assert all(p["decided_by"] in ("rule (proposal)", "") for p in proposals)
     # once decided, a row is not proposed again
-    shutil.copy(__import__("pathlib").Path(__file__).resolve().parent.parent / "data/reference/theme-tags.csv",
+    shutil.copy(Path(__file__).resolve().parent.parent / "data/reference/theme-tags.csv",
                 project.reference / "theme-tags.csv")
     assert not [p for p in propose(project.documents, project.reference) if p["doc_id"] == "pori-perusturva-2018"]
 

@@ -1,5 +1,5 @@
 """One-off review of the cue-word proposals (issue 7, 2026-11-23): first the three finished documents,
-then Loviisa 2021 when it landed.
+then Loviisa 2021 and Loviisa 2020 when they landed.
 
 Reads the proposals of `python -m kuntakg.themes propose` (stdin), applies the reviewer's decisions
 below and appends the decided rows to data/reference/theme-tags.csv. The table is the record; this
@@ -14,9 +14,10 @@ from pathlib import Path
 
 TAGS = Path(__file__).resolve().parent.parent / "data" / "reference" / "theme-tags.csv"
 REVIEWER = "Kunta-KG project (issue 7 review)"
-DOCS = {"pori-perusturva-2018", "lohja-kehittamisohjelma-2018-2025", "porvoo-lape-2018", "loviisa-perusturva-2021"}
+DOCS = {"pori-perusturva-2018", "lohja-kehittamisohjelma-2018-2025", "porvoo-lape-2018", "loviisa-perusturva-2021",
+        "loviisa-perusturva-2020"}
 L, P, V = "lohja-kehittamisohjelma-2018-2025", "pori-perusturva-2018", "porvoo-lape-2018"
-S = "loviisa-perusturva-2021"
+S, F = "loviisa-perusturva-2021", "loviisa-perusturva-2020"
 
 # Proposals the reviewer rejects: (doc, row, theme).
 REJECT = {
@@ -59,6 +60,9 @@ REJECT = {
     (S, "act-46", "service-guidance"), (S, "act-46", "communication"), (S, "ra-26", "community-and-areas"),
     (S, "ra-53", "health-promotion"), (S, "ra-67", "health-promotion"), (S, "act-71", "health-promotion"),
     (S, "act-23", "service-guidance"), (S, "act-11", "knowledge-and-management"),
+    (F, "act-paivystys", "community-and-areas"), (F, "act-palvelupolut", "staff"),
+    (F, "act-lahisuhdevakivalta-koulutus", "health-promotion"), (F, "act-luennot", "community-and-areas"),
+    (F, "act-cscs-hanke", "leisure"), (F, "act-digiturvallisuus-hanke", "health-promotion"),
 }
 # Tags the reviewer adds: (doc, row, theme, reason).
 ADD = [
@@ -153,6 +157,49 @@ ADD = [
     (S, "act-53", "elderly-services", "Rai assessment of functional ability in services for older people"),
     (S, "act-60", "municipal-economy", "savings measures of the balancing programme (kg-8)"),
     (S, "act-70", "knowledge-and-management", "reviewing and clarifying processes; uniform practice"),
+    (F, "kg-arki", "access-to-services", "flexible, working services for young people and families with children"),
+    (F, "kg-arki", "customer-orientation", "services that make families' everyday life easier"),
+    (F, "ra-joustavat-palvelut", "access-to-services", "more flexible services (longer opening hours, act-vastaanottoaika)"),
+    (F, "ra-neuvola-yhteys", "access-to-services", "families reach the child health clinic smoothly"),
+    (F, "ra-neuvola-yhteys", "electronic-services", "self-care help on the net (itsehoitoapua netistä)"),
+    (F, "ra-neuvola-yhteys", "family-centre", "neuvola = maternity and child health clinic"),
+    (F, "ra-murrosikaisten-vanhemmat", "parenting-support", "supporting parents of teenagers in bringing them up"),
+    (F, "act-vertaistukiryhma", "parenting-support", "peer-support group and parents' evening"),
+    (F, "kg-palvelulupaus", "customer-orientation", "a service promise to clients"),
+    (F, "act-palvelulupaus-verkkosivut", "communication", "publishing the service promise on the town's website"),
+    (F, "kg-osallistuminen", "resident-participation", "residents' and communities' chances to take part and influence"),
+    (F, "kg-osallistuminen", "community-and-areas", "communities (yhteisöt) taking part"),
+    (F, "ra-viihtyvyys", "customer-orientation", "comfort and quality of care (viihtyvyys, hoidon laatu)"),
+    (F, "ra-viihtyvyys", "elderly-services", "care units of the senior services (act-asukasraati-palautteet)"),
+    (F, "kg-laatu", "customer-orientation", "improving the quality of services"),
+    (F, "kg-laatu", "knowledge-and-management", "quality management"),
+    (F, "ra-perheohjaus", "parenting-support", "family guidance (perheohjaus) of better quality"),
+    (F, "act-perheohjaus-prosessit", "parenting-support", "processes of family guidance"),
+    (F, "act-perheohjaus-prosessit", "integrated-services", "processes following Uusimaa's shared service descriptions"),
+    (F, "ra-palveluasenne", "customer-orientation", "service attitude (palveluasenne)"),
+    (F, "ra-palveluasenne", "communication", "raising the image (imago)"),
+    (F, "ra-asiakasohjaus", "service-guidance", "guiding the client straight to the right services"),
+    (F, "act-palvelupolut", "service-guidance", "good service paths (palvelupolut)"),
+    (F, "act-palvelupolut", "integrated-services", "service paths made together with different actors"),
+    (F, "ra-hoitosuhde", "customer-orientation", "a confidential, continuous client or care relationship"),
+    (F, "act-hoitoprosessit", "customer-orientation", "working care processes"),
+    (F, "kg-uudet-tavat", "knowledge-and-management", "following developments and taking new ways of producing services into use"),
+    (F, "ra-omahoito", "health-promotion", "more self-care (omahoito)"),
+    (F, "ra-omahoito", "electronic-services", "self-care supported by technology (act-teknologia-kuntalaisille)"),
+    (F, "ra-lahisuhdevakivalta", "early-support", "recognising partner and domestic violence and helping the client"),
+    (F, "act-lahisuhdevakivalta-koulutus", "staff", "staff training in small groups with THL's online course"),
+    (F, "act-lahisuhdevakivalta-koulutus", "early-support", "training to recognise domestic violence"),
+    (F, "act-paivystys", "reform-and-regional-cooperation", "developing emergency-duty processes regionally"),
+    (F, "act-paivystys", "access-to-services", "emergency duty (päivystys)"),
+    (F, "act-yhteiset-kokoukset", "integrated-services", "joint meetings; clients handled 'from one place'"),
+    (F, "act-luennot", "health-promotion", "lectures on risks in the home environment for people turning 75"),
+    (F, "act-luennot", "elderly-services", "for people turning 75 (ra-75-vuotiaat)"),
+    (F, "act-cscs-hanke", "reform-and-regional-cooperation", "joint project of Porvoo, Loviisa, Sipoo and FSKC"),
+    (F, "act-digiturvallisuus-hanke", "equality-and-inclusion", "children's digital safety project, reducing bullying (ra-digiturvallisuus)"),
+    (F, "act-sahkoauto", "climate", "electric car in home care (ra-paastot: fewer emissions)"),
+    (F, "act-annosjakelu", "electronic-services", "virtual care (virtuaalihoito) in home care"),
+    (F, "act-pilotointi", "child-impact-assessment", "piloting the impact-assessment form"),
+    (F, "act-paihdetietous", "early-support", "information on substance harms and mental health"),
 ]
 
 
