@@ -20,6 +20,7 @@ from site_fixtures import (  # noqa: F401,E402
     artifacts,
     browser_type_launch_args,
     evil_app,
+    recorded,
     site_app,
     site_client,
     site_url,

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import urllib.parse
+
 import os
 import shutil
 from pathlib import Path
@@ -107,3 +109,26 @@ def artifacts():
         shutil.rmtree(ARTIFACTS)
     ARTIFACTS.mkdir(parents=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def recorded(page, site_url):
+    """All requests of the page; requests to other hosts are aborted and listed."""
+    seen, foreign = [], []
+
+    def route(r):
+        host = urllib.parse.urlsplit(r.request.url).hostname
+        seen.append(r.request.url)
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    yield {"seen": seen, "foreign": foreign, "errors": errors}
+    assert not foreign, "requests to other hosts: %s" % foreign
+    assert not errors, errors

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -19,29 +18,6 @@ from playwright.sync_api import Page, expect
 pytestmark = [pytest.mark.slow, pytest.mark.live]
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PREFERRED_TOWNS = ("Loviisa", "Pori")  # Loviisa has an interim report, so status badges show
-
-
-@pytest.fixture
-def recorded(page: Page, site_url):
-    """All requests of the page; requests to other hosts are aborted and listed."""
-    seen, foreign = [], []
-
-    def route(r):
-        host = urllib.parse.urlsplit(r.request.url).hostname
-        seen.append(r.request.url)
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    page.context.route("**/*", route)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_viewport_size({"width": 1280, "height": 900})
-    yield {"seen": seen, "foreign": foreign, "errors": errors}
-    assert not foreign, "requests to other hosts: %s" % foreign
-    assert not errors, errors
 
 
 def shot(page: Page, artifacts: Path, name: str, **kw):
