@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test bench install clean system-deps
+.PHONY: run build serve test bench install clean system-deps browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -19,11 +19,13 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Java runs the HermiT reasoner bundled with owlready2.
-# Debian's chromium runs the browser tests (Playwright cannot download browsers; tests use executable_path).
 system-deps:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing a Java runtime for HermiT (apt-get)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; }
+
+# Debian's chromium runs the browser tests (Playwright cannot download browsers; tests use executable_path).
+browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
@@ -41,7 +43,7 @@ serve: build
 	KUNTAKG_QUERY_POOL_START=lazy $(VENV)/bin/gunicorn --preload --workers $(WORKERS) --timeout 90 \
 	  --limit-request-line 8190 --bind $(HOST):$(PORT) 'server:create_app()'
 
-test: install
+test: install browser-deps
 	$(PY) -m pytest
 
 # generates its own ~100k quads (server/gendata.py); Debian's `ab` (apache2-utils) is used when installed
