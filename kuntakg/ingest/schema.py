@@ -186,7 +186,8 @@ SHEETS: tuple[Sheet, ...] = (
         Column("report", REF, "Id of the report.", required=True, refs=("reports",)),
         Column("about", REF, "Id of the goal, action or promise assessed.", required=True, many=True,
                refs=("goals", "actions", "promises", "milestones")),
-        Column("text", TEXT, "The report's text, cleaned of extraction damage.", required=True),
+        Column("text", TEXT, "The report's text, cleaned of extraction damage; empty when the report "
+               "says nothing about the item (classified not-reported)."),
         Column("status", CODE, "Status set by hand; empty = classified by the cue-word rules.",
                scheme="status"),
         Column("reason", CODE, "Stated reason(s) for the status.", many=True, scheme="reason"),
