@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test bench install clean system-deps browser-deps
+.PHONY: run build serve test bench bench-scale install clean system-deps browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -49,6 +49,12 @@ test: install browser-deps
 # generates its own ~100k quads (server/gendata.py); Debian's `ab` (apache2-utils) is used when installed
 bench: install
 	$(PY) bench/endpoint.py
+
+# issue 8 "Scale": generated documents (bench/generate.py) through the real build and endpoint;
+# output in bench/out/ (git-ignored). SCALES=100000 for the quick form.
+SCALES ?= 100000,1000000
+bench-scale: install
+	$(PY) bench/scale.py --scales $(SCALES)
 
 clean:
 	rm -rf dist $(VENV)
