@@ -145,22 +145,23 @@ def template(out: Path, xlsx: bool) -> None:
 
 
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
-    from .build import read_all, validate_all
+    from .build import validate_all
     from .ingest import document_ids, read_document
     from .ingest.sources import SourceTexts
     from .reference import municipalities
 
-    try:
-        docs = read_all(project, [folder])
-    except InvalidInput as exc:
-        _fail_invalid(exc)
+    folders = project.document_folders()
+    known = {f.name: document_ids(f, project.minter) for f in folders}
+    sources = SourceTexts(project.sources)
+    target = read_document(folder, project.minter, sources, project.rules, known)
+    if target.errors:
+        _fail_invalid(InvalidInput(target.errors))
     # Other documents are only context for cross-document links; their own errors are not this one's.
-    known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
-    others = [d for f in project.document_folders() if f.resolve() != folder
-              for d in [read_document(f, project.minter, SourceTexts(project.sources), project.rules, known)]
-              if not d.errors]
+    others = [d for f in folders if f.resolve() != folder
+              for d in [read_document(f, project.minter, sources, project.rules, known)] if not d.errors]
     try:
-        validate_all(project, docs, municipalities(project.reference / "municipalities.csv", project.minter), others)
+        validate_all(project, [target], municipalities(project.reference / "municipalities.csv", project.minter),
+                     others)
     except InvalidInput as exc:
         _fail_invalid(exc)
 

@@ -35,14 +35,14 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
     the shared graphs of its town), so that one file reads on its own."""
     for name, fmt in FORMATS.items():
         ox.serialize(quads, out / name, fmt, prefixes=PREFIXES if fmt is not ox.RdfFormat.N_QUADS else None)
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in quads:  # bucket once: scanning every quad per document file grows as documents x quads
+        by_graph.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
     for doc_id, graph_names in per_document.items():
-        wanted = {str(g) for g in graph_names}
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value in wanted},
+        triples = sorted({t for g in graph_names for t in by_graph.get(str(g), ())},
                          key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         ox.serialize(triples, out / f"{doc_id}.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    graphs: dict[str, int] = {}
-    for q in quads:
-        graphs[q.graph_name.value] = graphs.get(q.graph_name.value, 0) + 1
+    graphs = {name: len(triples) for name, triples in by_graph.items()}
     files = {p.name: {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
              for p in sorted(out.iterdir()) if p.is_file()}
     manifest = {"quads": len(quads), "graphs": graphs, "files": files}

@@ -54,19 +54,13 @@ def municipalities(path: Path, minter: Minter, origins: dict | None = None) -> G
         origins[town] = Origin(path.name, number)
         graph.add((town, RDF.type, KK.Municipality))
         graph.add((town, KK.statisticalCode, Literal(row["code"])))
-        _labels(graph, town, row)
+        _area(graph, town, row)
         if row.get("codelist"):
             graph.add((town, DCTERMS.spatial, URIRef(row["codelist"])))
-        if row.get("yso_place"):
-            graph.add((town, DCTERMS.spatial, YSO[row["yso_place"]]))
-        if row.get("wikidata"):
-            graph.add((town, SCHEMA.sameAs, WIKIDATA[row["wikidata"]]))
         for lang in split(row.get("languages", "")):
             graph.add((town, DCTERMS.language, LANGUAGE_IRIS[lang]))
         if row.get("county"):
             graph.add((town, KK.wellbeingServicesCounty, minter.county(row["county"])))
-        if row.get("source"):
-            graph.add((town, DCTERMS.source, Literal(row["source"])))
     folder = path.parent
     if (folder / "counties.csv").exists():
         graph += counties(folder / "counties.csv", minter, origins)
@@ -82,13 +76,7 @@ def counties(path: Path, minter: Minter, origins: dict) -> Graph:
         origins[county] = Origin(path.name, number)
         graph.add((county, RDF.type, KK.WellbeingServicesCounty))
         graph.add((county, DCTERMS.identifier, Literal(row["code"])))
-        _labels(graph, county, row)
-        if row.get("yso_place"):
-            graph.add((county, DCTERMS.spatial, YSO[row["yso_place"]]))
-        if row.get("wikidata"):
-            graph.add((county, SCHEMA.sameAs, WIKIDATA[row["wikidata"]]))
-        if row.get("source"):
-            graph.add((county, DCTERMS.source, Literal(row["source"])))
+        _area(graph, county, row)
     return graph
 
 
@@ -112,6 +100,17 @@ def change_events(path: Path, minter: Minter, origins: dict) -> Graph:
         if row.get("source"):
             graph.add((event, DCTERMS.source, Literal(row["source"])))
     return graph
+
+
+def _area(graph: Graph, node: URIRef, row: dict) -> None:
+    """What municipalities and counties share: names, YSO place, Wikidata and the row's source."""
+    _labels(graph, node, row)
+    if row.get("yso_place"):
+        graph.add((node, DCTERMS.spatial, YSO[row["yso_place"]]))
+    if row.get("wikidata"):
+        graph.add((node, SCHEMA.sameAs, WIKIDATA[row["wikidata"]]))
+    if row.get("source"):
+        graph.add((node, DCTERMS.source, Literal(row["source"])))
 
 
 def _labels(graph: Graph, node: URIRef, row: dict) -> None:
