@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test bench bench-scale install clean system-deps browser-deps
+.PHONY: run build serve test soak bench bench-scale install clean system-deps browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -45,6 +45,10 @@ serve: build
 
 test: install browser-deps
 	$(PY) -m pytest
+
+# the fuzz, fault and load tests in their long form (KUNTAKG_SOAK=1 scales cases and durations; tests/soak.py)
+soak: install browser-deps
+	KUNTAKG_SOAK=1 $(PY) -m pytest -m "fuzz or fault or load" -p no:cacheprovider
 
 # generates its own ~100k quads (server/gendata.py); Debian's `ab` (apache2-utils) is used when installed
 bench: install

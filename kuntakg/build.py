@@ -5,10 +5,13 @@ so a failed build leaves the previous dist/ as it was.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +29,10 @@ from .ingest.sources import SourceTexts
 from .namespaces import KK
 from .project import Project
 from .publish import to_quads, write_dumps
-from .reason import reason
+from .reason import Reasoning, reason
 from .reference import municipalities
 from .themes import linked_graphs
-from .validate import check, located
+from .validate import check, located, neighbourhood
 
 Stage = Callable[[str], None]
 
@@ -41,6 +44,7 @@ class BuildReport:
     manifest: dict
     timings: dict[str, float] = field(default_factory=dict)
     inferred: int = 0
+    reasoners: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -65,18 +69,46 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
 
 
 def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
-                 others: list[DocumentRDF] = ()) -> None:
-    """SHACL per document, with the graphs it points into; raise InvalidInput on any violation."""
-    everyone = [*docs, *others]
-    errors = []
-    for doc in docs:
-        data = doc.graph + reference
-        for other in everyone:
-            if other is not doc and _refers_to(doc.graph, other.graph):
-                data += other.graph
-        errors += located(check(data, project.shapes, project.ontology), doc)
+                 others: list[DocumentRDF] = (), jobs: int | None = None) -> None:
+    """SHACL per document, with what it points at in the reference and in other documents; raise
+    InvalidInput on any violation. Documents are independent, so they are checked in `jobs`
+    processes (default: one per CPU), forked so that the graphs are shared, not copied."""
+    work = _ValidationWork(project.shapes, project.ontology, reference, docs, [*docs, *others])
+    jobs = min(jobs or os.cpu_count() or 1, len(docs))
+    if jobs <= 1:
+        errors = [e for i in range(len(docs)) for e in work.errors_of(i)]
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_ValidationWork.install, initargs=(work,)) as pool:
+            errors = [e for found in pool.map(_ValidationWork.run, range(len(docs))) for e in found]
     if errors:
         raise InvalidInput(errors)
+
+
+@dataclass
+class _ValidationWork:
+    shapes: Graph
+    ontology: Graph
+    reference: Graph
+    docs: list[DocumentRDF]
+    everyone: list[DocumentRDF]
+    current = None  # the work a forked validation process was started with
+
+    def errors_of(self, index: int) -> list:
+        doc = self.docs[index]
+        data = doc.graph + neighbourhood(doc.graph, self.reference)
+        for other in self.everyone:
+            if other is not doc and _refers_to(doc.graph, other.graph):
+                data += neighbourhood(doc.graph, other.graph)
+        return located(check(data, self.shapes, self.ontology), doc)
+
+    @staticmethod
+    def install(work: "_ValidationWork") -> None:
+        _ValidationWork.current = work
+
+    @staticmethod
+    def run(index: int) -> list:
+        return _ValidationWork.current.errors_of(index)
 
 
 def check_coverage(project: Project, docs: list[DocumentRDF]) -> list[FileAudit]:
@@ -93,7 +125,10 @@ def _refers_to(graph: Graph, other: Graph) -> bool:
     return any((o, None, None) in other for o in graph.objects(None, KK.continues))
 
 
-def build(project: Project | None = None, out: Path | None = None, on_stage: Stage | None = None) -> BuildReport:
+def build(project: Project | None = None, out: Path | None = None, on_stage: Stage | None = None,
+          reasoner: str = "auto", jobs: int | None = None) -> BuildReport:
+    """Build the project into `out` (default dist/). `reasoner`: see kuntakg.reason; `jobs`: processes
+    for the per-document stages (default: one per CPU)."""
     project = project or Project()
     out = out or project.dist
     _recover(out)
@@ -105,12 +140,13 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)
     with _timed(timings, "validate", on_stage):
-        validate_all(project, docs, reference)
+        validate_all(project, docs, reference, jobs=jobs)
     with _timed(timings, "reason", on_stage):
         data = reference + Graph()
         for doc in docs:
             data += doc.graph
-        inferred = reason(project.ontology, data)
+        reasoning: Reasoning = reason(project.ontology, data, reasoner)
+        inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
         graphs = _named_graphs(project, docs, reference, inferred)
         graphs.update(linked)
@@ -123,10 +159,11 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
             _swap(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred))
+    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
 
 
-def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph, inferred: Graph) -> dict[URIRef, Graph]:
+def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,
+                  inferred: Graph) -> dict[URIRef, Iterable[tuple]]:
     m = project.minter
     ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
     graphs = {m.graph("ontology"): ontology, m.graph("reference"): reference, m.graph("inferred"): inferred}
@@ -164,13 +201,20 @@ def _bundle(minter, doc: DocumentRDF) -> list[URIRef]:
             minter.graph(f"town/{doc.town}"), minter.graph(f"translations/town/{doc.town}"), minter.graph("common")]
 
 
-def _place(graphs: dict[URIRef, Graph], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
-    """Put a document's triples into its own graph, except those about shared resources."""
+def _place(graphs: dict[URIRef, list], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
+    """Put a document's triples into its own graph, except those about shared resources.
+
+    Plain lists, not rdflib graphs: the dump's dataset removes duplicates, and rdflib's add was the
+    largest cost of the stage."""
+    where: dict = {}
     for triple in graph:
-        shared = minter.shared_graph(triple[0])
-        if shared is not None and translations:
-            shared = minter.graph("translations/" + str(shared)[len(str(minter.graph(""))):])
-        graphs.setdefault(shared or own, Graph()).add(triple)
+        subject = triple[0]
+        if subject not in where:
+            shared = minter.shared_graph(subject)
+            if shared is not None and translations:
+                shared = minter.graph("translations/" + str(shared)[len(str(minter.graph(""))):])
+            where[subject] = graphs.setdefault(shared or own, [])
+        where[subject].append(triple)
 
 
 def _recover(out: Path) -> None:

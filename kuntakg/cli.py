@@ -38,7 +38,11 @@ def cli() -> None:
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: dist/).")
 @click.option("--base", help="Base IRI of instance data (default https://w3id.org/kuntakg/ or $KUNTAKG_BASE).")
-def build(out: Path | None, base: str | None) -> None:
+@click.option("--reasoner", type=click.Choice(["auto", "rules", "hermit"]), default="auto", show_default=True,
+              help="rules: the ontology's OWL fragment as rules (fast); hermit: HermiT (complete, slow at scale); "
+                   "auto: rules, cross-checked by HermiT while the data is small enough.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for SHACL validation (default: one per CPU).")
+def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None) -> None:
     """Build the graph from data/documents into dist/ (only swapped in when everything passed)."""
     from .build import build as run_build
 
@@ -47,7 +51,7 @@ def build(out: Path | None, base: str | None) -> None:
             status.update(f"[bold]{name}[/] ({STAGES.index(name) + 1}/{len(STAGES)})")
             err.log(f"stage {name}")
         try:
-            report = run_build(_project(base), out, on_stage)
+            report = run_build(_project(base), out, on_stage, reasoner=reasoner, jobs=jobs)
         except InvalidInput as exc:
             status.stop()
             _fail_invalid(exc)
@@ -75,7 +79,7 @@ def build(out: Path | None, base: str | None) -> None:
     table.add_row("total", f"{sum(report.timings.values()):.2f}")
     Console().print(table)
     click.echo(f"{report.manifest['quads']} quads in {len(report.manifest['graphs'])} named graphs; "
-               f"{report.inferred} inferred types")
+               f"{report.inferred} inferred types (reasoning: {' + '.join(report.reasoners)})")
 
 
 @cli.command()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from .namespaces import PREFIXES
 
@@ -18,14 +19,33 @@ FORMATS = {"kuntakg.trig": ox.RdfFormat.TRIG, "kuntakg.nq": ox.RdfFormat.N_QUADS
            "kuntakg.jsonld": ox.RdfFormat.JSON_LD}
 
 
-def to_quads(graphs: dict[URIRef, Graph]) -> list[ox.Quad]:
+def to_quads(graphs: dict[URIRef, Iterable[tuple]]) -> list[ox.Quad]:
+    """The graphs' triples (rdflib graphs or lists of rdflib triples) as sorted, canonical quads."""
     dataset = ox.Dataset()
-    for name, graph in graphs.items():
+    for name, triples in graphs.items():
         graph_name = ox.NamedNode(str(name))
-        for triple in ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES):
-            dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph_name))
+        terms: dict = {}
+        for s, p, o in triples:
+            dataset.add(ox.Quad(_term(s, terms), _term(p, terms), _term(o, terms), graph_name))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _term(node, cache: dict):
+    """rdflib term -> pyoxigraph term (each distinct term converted once per graph)."""
+    term = cache.get(node)
+    if term is None:
+        if isinstance(node, Literal):
+            if node.language:
+                term = ox.Literal(str(node), language=node.language)
+            else:
+                term = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+        elif isinstance(node, BNode):
+            term = ox.BlankNode(str(node))
+        else:
+            term = ox.NamedNode(str(node))
+        cache[node] = term
+    return term
 
 
 def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[URIRef]]) -> dict:
