@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +120,8 @@ def run_build(root: Path, timeout: float) -> dict:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and its descendants (the HermiT JVM included), from /proc."""
+    """Memory of a process and its descendants (the HermiT JVM, forked SHACL processes), from /proc:
+    the sum of their PSS, so pages a fork shares copy-on-write with its parent count once."""
     total = 0
     try:
         children = {}
@@ -135,8 +137,8 @@ def tree_rss_mb(pid: int) -> float:
             q = todo.pop()
             todo += children.get(q, [])
             try:
-                for line in open(f"/proc/{q}/status"):
-                    if line.startswith("VmRSS:"):
+                for line in open(f"/proc/{q}/smaps_rollup"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
             except OSError:
                 pass
@@ -221,6 +223,15 @@ def stored_calls(store) -> list[tuple[str, str, object, dict]]:
     return calls
 
 
+def _one_town(store, name: str, path: str, q):
+    rows = list(store.query("PREFIX kk: <https://w3id.org/kuntakg/ontology#> SELECT ?c WHERE { "
+                            "?p kk:municipality/kk:statisticalCode ?c } ORDER BY ?c LIMIT 1",
+                            use_default_graph_as_union=True))
+    town = rows[0]["c"].value
+    args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query), town=town)
+    return (name + " (town=%s)" % town, path.split("?")[0] + "?" + urllib.parse.urlencode(args), q.bind(args))
+
+
 def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slow: float = 5.0,
                 skip: frozenset = frozenset()) -> dict:
     """Every stored query through the API (GET /api/queries/<name>.json, the production path: guard,
@@ -267,7 +278,15 @@ def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slo
                                   "endpoint": status, "path": path}
                     print("   %-34s SLOW %s" % (name, rows[name]), flush=True)
                     continue
-                api.run(path)  # warm-up
+                try:
+                    api.run(path)  # warm-up
+                except RuntimeError as exc:
+                    if not str(exc).startswith("HTTP 413") or q.param("town") is None:
+                        raise
+                    # "all towns" is over the API's row limit at this scale: measure the one-town call
+                    name, path, bindings = _one_town(store, name, path, q)
+                    floor(q, bindings)
+                    api.run(path)
                 t0 = time.perf_counter()
                 for _ in range(runs):
                     for key, run in (("floor", lambda: floor(q, bindings)), ("endpoint", lambda: api.run(path))):
@@ -427,7 +446,7 @@ def summary(results: list[dict]) -> None:
     line("  ... in it for s", lambda r: r["build"].get("unfinished_stage_s"))
     line("peak RSS python MB", lambda r: r["build"].get("peak_rss_mb"))
     line("peak RSS children MB", lambda r: r["build"].get("peak_rss_children_mb"))
-    line("sampled tree RSS MB", lambda r: r["build"].get("sampled_peak_tree_rss_mb"))
+    line("sampled tree PSS MB", lambda r: r["build"].get("sampled_peak_tree_rss_mb"))
     line("trig MB", lambda r: r["dumps_mb"]["kuntakg.trig"])
     line("nq MB", lambda r: r["dumps_mb"]["kuntakg.nq"])
     line("jsonld MB", lambda r: r["dumps_mb"]["kuntakg.jsonld"])

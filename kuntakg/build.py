@@ -142,10 +142,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
     with _timed(timings, "validate", on_stage):
         validate_all(project, docs, reference, jobs=jobs)
     with _timed(timings, "reason", on_stage):
-        data = reference + Graph()
-        for doc in docs:
-            data += doc.graph
-        reasoning: Reasoning = reason(project.ontology, data, reasoner)
+        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner)
         inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
         graphs = _named_graphs(project, docs, reference, inferred)

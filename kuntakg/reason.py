@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import shutil
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -43,34 +44,46 @@ class Reasoning:
     engines: tuple[str, ...]   # what ran: ("rules",), ("hermit",), ("rules", "hermit"), ("rules", "hermit-tbox")
 
 
-def reason(ontology: Graph, data: Graph, engine: str = "auto", hermit_limit: int = HERMIT_LIMIT) -> Reasoning:
-    """Inferred rdf:type triples not already asserted. Raises Inconsistent."""
+def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
+           hermit_limit: int = HERMIT_LIMIT) -> Reasoning:
+    """Inferred rdf:type triples not already asserted in `data` (a graph, or a list of graphs, e.g.
+    one per document: the rules read them in place). Raises Inconsistent."""
     if engine not in ENGINES:
         raise KuntaKGError(f"unknown reasoner {engine!r}: use one of {', '.join(ENGINES)}")
+    graphs = [data] if isinstance(data, Graph) else list(data)
     if engine == "hermit":
-        return Reasoning(hermit(ontology, data), ("hermit",))
-    inferred = rules(ontology, data)
+        return Reasoning(hermit(ontology, _merged(graphs)), ("hermit",))
+    inferred = rules(ontology, graphs)
     if engine == "rules":
         return Reasoning(inferred, ("rules",))
-    if len(data) > hermit_limit:
+    if sum(len(g) for g in graphs) > hermit_limit:
         hermit(ontology, Graph())
         return Reasoning(inferred, ("rules", "hermit-tbox"))
-    check = hermit(ontology, data)
+    check = hermit(ontology, _merged(graphs))
     if set(check) != set(inferred):
         raise KuntaKGError(_disagreement(inferred, check))
     return Reasoning(inferred, ("rules", "hermit"))
 
 
-def rules(ontology: Graph, data: Graph) -> Graph:
+def rules(ontology: Graph, data: Graph | Sequence[Graph]) -> Graph:
+    graphs = [data] if isinstance(data, Graph) else list(data)
     compiled = compile_rules(ontology)
     inferred = Graph()
-    for individual, classes in entailed_types(compiled, ontology, data).items():
+    for individual, classes in entailed_types(compiled, ontology, graphs).items():
         if not isinstance(individual, URIRef):
             continue
         for cls in classes & compiled.classes:
-            if (individual, RDF.type, cls) not in data and (individual, RDF.type, cls) not in ontology:
-                inferred.add((individual, RDF.type, cls))
+            triple = (individual, RDF.type, cls)
+            if triple not in ontology and not any(triple in g for g in graphs):
+                inferred.add(triple)
     return inferred
+
+
+def _merged(graphs: list[Graph]) -> Graph:
+    merged = Graph()
+    for g in graphs:
+        merged += g
+    return merged
 
 
 def hermit(ontology: Graph, data: Graph) -> Graph:

@@ -162,13 +162,49 @@ def _disjuncts(expr: Expr) -> Iterator[URIRef]:
                 yield e[1]
 
 
-class _Typing:
-    """The entailed named types of every individual of `graphs`, grown to a fixpoint."""
+def _properties(expr: Expr) -> Iterator[URIRef]:
+    if expr[0] in ("and", "or"):
+        for e in expr[1]:
+            yield from _properties(e)
+    elif expr[0] in ("value", "some", "data"):
+        yield expr[1]
+        if expr[0] == "some":
+            yield from _properties(expr[2])
 
-    def __init__(self, rules: Rules, graphs: tuple[Graph, ...]):
-        self.rules, self.graphs = rules, graphs
+
+class _Typing:
+    """The entailed named types of every individual, grown to a fixpoint.
+
+    The values of the properties the defined classes look at are indexed in one pass over the
+    graphs, so the data can stay in many graphs (one per document) without being copied into one."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
         self.types: dict[Node, set[URIRef]] = defaultdict(set)
         self.members: dict[URIRef, set[Node]] = defaultdict(set)
+        self.looked_at = {p for _, expr in rules.defined for p in _properties(expr)}
+        self.values: dict[URIRef, dict[Node, list]] = {p: defaultdict(list) for p in self.looked_at}
+
+    def scan(self, graph: Graph, schema: set) -> None:
+        rules = self.rules
+        for s, p, o in graph:
+            if p == RDF.type:
+                if isinstance(o, URIRef) and s not in schema:
+                    self.add(s, o)
+                continue
+            for cls in rules.domains.get(p, ()):
+                self.add(s, cls)
+            for cls in rules.ranges.get(p, ()):
+                self.add(o, cls)
+            if p in self.looked_at:
+                self.values[p][s].append(o)
+            for inv in rules.inverses.get(p, ()):  # (s p o) is (o inv s)
+                for cls in rules.domains.get(inv, ()):
+                    self.add(o, cls)
+                for cls in rules.ranges.get(inv, ()):
+                    self.add(s, cls)
+                if inv in self.looked_at:
+                    self.values[inv][o].append(s)
 
     def add(self, node, cls: URIRef) -> bool:
         if isinstance(node, Literal) or cls in self.types[node]:
@@ -179,11 +215,8 @@ class _Typing:
                 self.members[c].add(node)
         return True
 
-    def objects(self, node, prop: URIRef) -> Iterator:
-        for g in self.graphs:
-            yield from g.objects(node, prop)
-            for inv in self.rules.inverses.get(prop, ()):
-                yield from g.subjects(inv, node)
+    def objects(self, node, prop: URIRef) -> list:
+        return self.values[prop].get(node, [])
 
     def holds(self, node, expr: Expr) -> bool:
         kind = expr[0]
@@ -209,25 +242,13 @@ class _Typing:
         return list(self.types)
 
 
-def entailed_types(rules: Rules, ontology: Graph, data: Graph) -> dict[Node, set[URIRef]]:
+def entailed_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[URIRef]]:
     """Every individual's entailed named types (asserted ones included). Raises Inconsistent."""
-    graphs = (ontology, data)
-    typing = _Typing(rules, graphs)
+    data = [data] if isinstance(data, Graph) else data
+    typing = _Typing(rules)
     schema = {s for t in _SCHEMA_TYPES for s in ontology.subjects(RDF.type, t)}
-    for g in graphs:
-        for s, o in g.subject_objects(RDF.type):
-            if isinstance(o, URIRef) and s not in schema:
-                typing.add(s, o)
-        for s, p, o in g:
-            for cls in rules.domains.get(p, ()):
-                typing.add(s, cls)
-            for cls in rules.ranges.get(p, ()):
-                typing.add(o, cls)
-            for inv in rules.inverses.get(p, ()):  # (s p o) is (o inv s)
-                for cls in rules.domains.get(inv, ()):
-                    typing.add(o, cls)
-                for cls in rules.ranges.get(inv, ()):
-                    typing.add(s, cls)
+    for graph in (ontology, *data):
+        typing.scan(graph, schema)
     changed = True
     while changed:
         changed = False
