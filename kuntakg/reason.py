@@ -9,7 +9,7 @@ Two engines derive the same types (tests compare them on the seeds):
 ``auto`` (the build's default) materialises with the rules and runs HermiT beside them while the
 reasoner's input is at most ``hermit_limit`` triples, failing the build if the two disagree; above
 the limit HermiT checks the ontology alone (its consistency and class hierarchy, which the rules take
-as given). docs/scale.md gives the measurements behind the limit.
+as given). bench/README.md ("Scale") has the measurements behind the limit.
 
 owlready2 reads N-Triples, not Turtle (format="turtle" silently loads nothing), so graphs go in as
 N-Triples. HermiT reports only the most specific classes; the superclasses are added from the class
@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import Inconsistent, KuntaKGError
-from .rules import compile_rules, entailed_types
+from .rules import compile_rules, inferred_types
 
 ENGINES = ("auto", "rules", "hermit")
 HERMIT_LIMIT = 25_000  # triples of data: the seeds are ~11 k (HermiT 9 s); 60 k took 390 s
@@ -69,13 +69,10 @@ def rules(ontology: Graph, data: Graph | Sequence[Graph]) -> Graph:
     graphs = [data] if isinstance(data, Graph) else list(data)
     compiled = compile_rules(ontology)
     inferred = Graph()
-    for individual, classes in entailed_types(compiled, ontology, graphs).items():
-        if not isinstance(individual, URIRef):
-            continue
-        for cls in classes & compiled.classes:
-            triple = (individual, RDF.type, cls)
-            if triple not in ontology and not any(triple in g for g in graphs):
-                inferred.add(triple)
+    for individual, classes in inferred_types(compiled, ontology, graphs).items():
+        if isinstance(individual, URIRef):
+            for cls in classes & compiled.classes:
+                inferred.add((individual, RDF.type, cls))
     return inferred
 
 

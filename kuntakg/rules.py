@@ -182,6 +182,7 @@ class _Typing:
         self.rules = rules
         self.types: dict[Node, set[URIRef]] = defaultdict(set)
         self.members: dict[URIRef, set[Node]] = defaultdict(set)
+        self.asserted: dict[Node, set[URIRef]] = defaultdict(set)
         self.looked_at = {p for _, expr in rules.defined for p in _properties(expr)}
         self.values: dict[URIRef, dict[Node, list]] = {p: defaultdict(list) for p in self.looked_at}
 
@@ -189,6 +190,7 @@ class _Typing:
         rules = self.rules
         for s, p, o in graph:
             if p == RDF.type:
+                self.asserted[s].add(o)
                 if isinstance(o, URIRef) and s not in schema:
                     self.add(s, o)
                 continue
@@ -242,8 +244,18 @@ class _Typing:
         return list(self.types)
 
 
+def inferred_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[URIRef]]:
+    """Every individual's entailed named types that no graph asserts. Raises Inconsistent."""
+    typing = _typing(rules, ontology, data)
+    return {node: types - typing.asserted.get(node, set()) for node, types in typing.types.items()}
+
+
 def entailed_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[URIRef]]:
     """Every individual's entailed named types (asserted ones included). Raises Inconsistent."""
+    return _typing(rules, ontology, data).types
+
+
+def _typing(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> _Typing:
     data = [data] if isinstance(data, Graph) else data
     typing = _Typing(rules)
     schema = {s for t in _SCHEMA_TYPES for s in ontology.subjects(RDF.type, t)}
@@ -257,7 +269,7 @@ def entailed_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph])
                 if cls not in typing.types[node] and typing.holds(node, expr):
                     changed |= typing.add(node, cls)
     _check_disjoint(rules, typing)
-    return typing.types
+    return typing
 
 
 def _check_disjoint(rules: Rules, typing: _Typing) -> None:
