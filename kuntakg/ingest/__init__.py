@@ -19,8 +19,9 @@ def read_document(folder: Path, minter: Minter, sources: SourceTexts, rules: lis
                   known_docs: dict[str, dict[str, URIRef]] | None = None) -> DocumentRDF:
     """Map one document folder. Errors are collected in the result, never raised."""
     tables, errors = read_tables(folder)
-    if not errors and "metadata" not in tables:
-        errors = [InputError(str(folder / "metadata.csv"), 0, 0, "", "the metadata sheet is missing")]
+    if not errors and not tables.get("metadata"):
+        problem = "the metadata sheet is missing" if "metadata" not in tables else "the metadata sheet has no rows"
+        errors = [InputError(_metadata_file(folder), 0, 0, "", problem)]
     if errors:
         return DocumentRDF(folder.name, "", "", Graph(), Graph(), errors=errors)
     result = DocumentMapper(tables, minter, sources, rules, known_docs).map()
@@ -30,6 +31,12 @@ def read_document(folder: Path, minter: Minter, sources: SourceTexts, rules: lis
                                         f"document id '{result.doc_id}' differs from its folder name "
                                         f"'{folder.name}'"))
     return result
+
+
+def _metadata_file(folder: Path) -> str:
+    """Where the metadata sheet is (or belongs): in the workbook, if the document is one."""
+    book = next(iter(sorted(folder.glob("*.xlsx"))), None)
+    return f"{book}[metadata]" if book else str(folder / "metadata.csv")
 
 
 def document_ids(folder: Path, minter: Minter) -> dict[str, URIRef]:

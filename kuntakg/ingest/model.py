@@ -5,10 +5,12 @@ SHACL result about (focus node, path) can be reported as file:row:column of the 
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
@@ -28,8 +30,8 @@ ORG_CLASSES = {"council": KK.GoverningBody, "executive-board": KK.GoverningBody,
 TOWN_PARTS = {"sector", "centre", "service-area", "responsibility-area", "unit", "council",
               "executive-board", "board", "management-team"}
 TOWN = "municipality"  # in an organisation column: the town itself, not one of its units
-YEAR = re.compile(r"^\d{4}$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR = re.compile(r"^\d{4}$", re.ASCII)  # ASCII: '\d' would also take Arabic-Indic and other digits
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass
@@ -133,7 +135,7 @@ class DocumentMapper:
                     self.e.error(row, "lang", f"'{name}' needs a language: one of {', '.join(LANGUAGES)}")
         if self.doc_id and not is_slug(self.doc_id):
             self.e.error(self.meta["id"][0], "value", f"document id '{self.doc_id}' must be lowercase a-z, 0-9 and '-'")
-        if self.town and not re.fullmatch(r"\d{3}", self.town):
+        if self.town and not re.fullmatch(r"[0-9]{3}", self.town):
             self.e.error(self.meta["municipality"][0], "value", "municipality must be its three-digit code")
         if self.lang and self.lang not in LANGUAGES:
             self.e.error(self.meta["language"][0], "value", f"language must be one of {', '.join(LANGUAGES)}")
@@ -207,13 +209,21 @@ class DocumentMapper:
             if value and not (YEAR.match(value) or DAY.match(value)):
                 self.e.error(row, column, f"'{value}' is not a year (YYYY) or a day (YYYY-MM-DD)")
                 return None
+            if value and not _calendar_day(_day(value, first=True)):
+                self.e.error(row, column, f"'{value}' is not a day of the calendar (years 0001-9999)")
+                return None
         start, end = start or end, end or start
         first, last = _day(start, first=True), _day(end, first=False)
         if first > last:
             self.e.error(end_cell[0], end_cell[1], f"period ends ({end}) before it starts ({start})")
             return None
         period = self.minter.period(start, end)
-        add = self.e.add
+        # The period's own triples remember the start cell, so that a shape violation about the
+        # period or its instants is still reported at a cell, not by IRI.
+        row, column = start_cell if start_cell[0].get(start_cell[1]) else end_cell
+
+        def add(s, p, o):
+            self.e.add(s, p, o, row, column)
         add(period, RDF.type, TIME.ProperInterval)
         add(period, RDFS.label, Literal(start if start == end else f"{start} – {end}"))
         if start == end and YEAR.match(start):
@@ -280,7 +290,9 @@ class DocumentMapper:
         add(doc, DCTERMS.identifier, Literal(self.doc_id), first, "value")
         add(doc, KK.municipality, town, meta["municipality"][0], "value")
         add(doc, DCTERMS.language, LANGUAGE_IRIS[self.lang], meta["language"][0], "value")
-        add(doc, DCTERMS.license, URIRef(self._meta_value("licence")), meta["licence"][0], "value")
+        licence = self._web_address(meta["licence"][0])
+        if licence is not None:
+            add(doc, DCTERMS.license, licence, meta["licence"][0], "value")
         add(plan, RDF.type, PLAN_CLASSES[self._meta_value("plan_type")], meta["plan_type"][0], "value")
         add(plan, KK.documentedIn, doc, first, "value")
         add(plan, KK.municipality, town, meta["municipality"][0], "value")
@@ -301,8 +313,9 @@ class DocumentMapper:
             row = meta["issuing_body"][0]
             body = self.iri_of(row.get("value")) or self.minter.row("organizations", self.doc_id, self.town, row.get("value"))
             add(doc, DCTERMS.publisher, body, row, "value")
-        if meta.get("source_url"):
-            add(doc, DCTERMS.source, URIRef(self._meta_value("source_url")), meta["source_url"][0], "value")
+        source_url = self._web_address(meta["source_url"][0]) if meta.get("source_url") else None
+        if source_url is not None:
+            add(doc, DCTERMS.source, source_url, meta["source_url"][0], "value")
         source_row = meta["source_file"][0]
         if self.sources.path(self._meta_value("source_file")).is_file():
             add(doc, PROV.wasDerivedFrom, self._source_file(self._meta_value("source_file")), source_row, "value")
@@ -312,6 +325,22 @@ class DocumentMapper:
         if period is not None:
             add(doc, DCTERMS.temporal, period)
             add(plan, DCTERMS.temporal, period)
+
+    def _web_address(self, row: Row) -> URIRef | None:
+        """The value of an IRI cell, or None after an error. rdflib takes any string as an IRI, but
+        its N-Triples writer (for HermiT) and pyoxigraph (publishing) refuse invalid ones, so an
+        invalid licence used to pass the shapes and crash a later build stage. The check is
+        pyoxigraph's, the strictest of the three. Only web addresses: they become links."""
+        value = row.get("value")
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            self.e.error(row, "value", f"'{value}' is not an IRI ({exc})")
+            return None
+        if not value.startswith(("http://", "https://")):
+            self.e.error(row, "value", f"'{value}' is not a web address (http:// or https://)")
+            return None
+        return URIRef(value)
 
     def _metadata_sources(self, row: Row, subjects: tuple) -> None:
         for raw in row.get_many("source"):
@@ -496,6 +525,8 @@ class DocumentMapper:
         if report_row is None:
             return
         day = report_row.get("issued") or report_row.get("period_end")
+        if not _calendar_day(_day(day, first=True)):
+            return  # the report's own row is reported for it; the assessment just gets no date
         if DAY.match(day):
             self.e.add(s, DCTERMS.date, Literal(day, datatype=XSD.date), row, "date")
         elif YEAR.match(day):
@@ -519,6 +550,15 @@ class DocumentMapper:
         prop = SKOS.prefLabel if row.get("field") == "label" else DCTERMS.description
         self.e.out.translations.add((subject, prop, Literal(row.get("text"), lang=row.get("lang"))))
         self.e.out.translators.add(row.get("translator"))
+
+
+def _calendar_day(day: str) -> bool:
+    """Whether YYYY-MM-DD is a real day (not 2020-02-30, not year 0000)."""
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 def _day(value: str, first: bool) -> str:

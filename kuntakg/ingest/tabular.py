@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 from ..errors import InputError
-from .schema import SHEETS_BY_NAME, Row
+from .schema import LANG, LANGUAGES, SHEETS_BY_NAME, Row, Sheet
 
 Tables = dict[str, list[Row]]
 
@@ -54,12 +53,20 @@ def _read_csvs(paths: list[Path]) -> dict[str, tuple[str, list[str], list[tuple[
 
 
 def _read_xlsx(path: Path):
+    try:
+        return _xlsx_sheets(path)
+    except Exception as exc:  # noqa: BLE001 - see below
+        # A damaged workbook fails wherever openpyxl first touches the damage: zipfile, zlib, the XML
+        # parser or openpyxl itself, on opening or (read-only mode parses lazily) while rows are read.
+        # Each has its own exception types; to the user they all mean the same thing.
+        detail = str(exc) or type(exc).__name__
+        return InputError(str(path), 0, 0, "", f"not a readable XLSX workbook: {detail}")
+
+
+def _xlsx_sheets(path: Path):
     from openpyxl import load_workbook  # imported here: only workbook users pay for it
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return InputError(str(path), 0, 0, "", f"not a readable XLSX workbook: {exc}")
+    book = load_workbook(path, read_only=True, data_only=True)
     out = {}
     try:
         for sheet in book.worksheets:
@@ -131,5 +138,20 @@ def _to_rows(name: str, file: str, header: list[str], records) -> tuple[list[Row
         for col in sheet.required_columns:
             if col in positions and not cells[col].strip():
                 errors.append(InputError(file, number, positions[col], col, "required value is missing"))
+        errors += _closed_values(sheet, file, number, cells, positions)
         rows.append(Row(name, file, number, cells, positions))
     return rows, errors
+
+
+def _closed_values(sheet: Sheet, file: str, number: int, cells: dict[str, str],
+                   positions: dict[str, int]) -> list[InputError]:
+    """Cells of a closed list (ENUM, LANG) outside it: without this check a misspelt metadata field,
+    action kind or translated field was silently ignored or read as the default."""
+    errors = []
+    for col in sheet.all_columns:
+        allowed = LANGUAGES if col.kind == LANG else col.values
+        value = cells.get(col.name, "").strip()
+        if allowed and value and value not in allowed:
+            errors.append(InputError(file, number, positions[col.name], col.name,
+                                     f"'{value}' is not one of: {', '.join(allowed)}"))
+    return errors
