@@ -56,4 +56,6 @@ def create_app(config: dict | None = None):
     site.init_app(app)  # issue 6: IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
     app.register_error_handler(HTTPException, sparql.handle_http_error)
     app.register_error_handler(Exception, sparql.handle_exception)
+    from . import headers
+    headers.init_app(app)  # issue 8: CSP, nosniff, framing and referrer policy on every response
     return app

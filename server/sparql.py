@@ -69,9 +69,8 @@ def endpoint():
         resp = error_response(e.status, e.message)
     except HTTPException as e:  # e.g. 413 from the form parser
         resp = error_response(e.code or 400, e.description or e.name)
-    except Exception:  # noqa: BLE001
-        log.exception("internal error on /sparql")
-        resp = error_response(500, "internal server error")
+    except Exception as e:  # noqa: BLE001
+        resp = handle_exception(e)
     resp = _finish(resp)
     _log(resp, state, t0)
     return resp
@@ -285,5 +284,13 @@ def handle_http_error(e: HTTPException) -> Response:
 
 
 def handle_exception(e: Exception) -> Response:
+    if _malformed_body(e):
+        return error_response(400, "malformed request body (%s)" % type(e).__name__)
     log.exception("internal error on %s", request.path)
     return error_response(500, "internal server error")
+
+
+def _malformed_body(e: Exception) -> bool:
+    """The WSGI server failed to read the request body the client sent (e.g. gunicorn's
+    InvalidChunkSize for a broken chunked encoding): the client's fault, a 400, not a 500."""
+    return (type(e).__module__ or "").startswith("gunicorn.http.")
