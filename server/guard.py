@@ -50,6 +50,10 @@ _TOKEN = re.compile(
 _UESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+# pyoxigraph's parser recurses on nesting and a deep enough query overflows its stack, killing the
+# process (measured: 2,000 levels parse, 3,000 abort). Real queries nest a few tens of levels.
+MAX_NESTING = 500
+
 _SERVICE_REFUSED = ("SERVICE is not allowed on this endpoint (federated queries would make it send "
                     "requests elsewhere)")
 
@@ -97,6 +101,7 @@ def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
         # an unterminated string: the engine rejects it too; refusing here also keeps the
         # tokenizer linear (no rescan of the rest of the text from every later quote)
         raise Refused("SPARQL syntax error: unterminated string literal", 400)
+    _check_nesting(toks)
     prefixes: dict[str, str] = {}
     form = None
     services = []
@@ -143,6 +148,17 @@ def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
                               400)
             services.append(target)
     return QueryInfo(form, services, has_from, from_default, from_named, resolved)
+
+
+def _check_nesting(toks) -> None:
+    depth = 0
+    for kind, value in toks:
+        if kind == "other" and value in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise Refused("query nested too deeply (more than %d levels of brackets)" % MAX_NESTING, 400)
+        elif kind == "other" and value in "})]":
+            depth -= 1
 
 
 def _service_iri(tok, prefixes):
