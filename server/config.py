@@ -20,6 +20,12 @@ STORE
     Oxigraph store (several server processes can share it);
     ``"remote"`` any SPARQL 1.1 endpoint at ``REMOTE_ENDPOINT``;
     ``"rdflib"`` rdflib's in-memory Dataset (reference backend, slow).
+STORE_DUMP
+    For ``STORE="oxigraph-readonly"``: the dump the on-disk store is made
+    from (e.g. ``dist/kuntakg.nq``).  When given, start-up checks the store
+    (it opens, and holds the quad count of ``manifest.json`` beside the dump)
+    and rebuilds a missing, corrupt or incomplete store from the dump into a
+    temporary directory that is then swapped in.  Default none (no check).
 REMOTE_ENDPOINT
     URL of the remote SPARQL endpoint (``STORE="remote"``).  Its default
     graph should be the union of its named graphs (Oxigraph:
@@ -75,6 +81,7 @@ import os
 DEFAULTS: dict = {
     "KUNTAKG_DATA": "dist/kuntakg.trig",
     "STORE": "oxigraph",
+    "STORE_DUMP": None,
     "REMOTE_ENDPOINT": None,
     "DATASET_VERSION": None,
     "UNION_DEFAULT_GRAPH": True,

@@ -256,10 +256,34 @@ class ProcessPool:
         w.kill()
         self.kills += 1
         self._all.discard(w)
+        if len(self._all) >= self.size:
+            return
         try:
             self._idle.put(self._spawn())
         except (OSError, QueryError) as e:
-            log.error("could not replace a query worker: %s", e)
+            # the zygote is gone (killed, or out of memory): without it no worker can be replaced
+            # and the pool would drain to permanent 503s, so a new zygote is forked
+            log.error("could not replace a query worker (%s): starting a new zygote", e)
+            self._restart()
+
+    def _restart(self) -> None:
+        """Fork a new zygote. The web process is threaded by now, which the first fork avoided; the
+        new zygote only waits on its socket and forks workers, and queries run in those."""
+        with self._lock:
+            for w in list(self._all):
+                w.kill()
+            self._all.clear()
+            try:
+                self._ctl.close()
+            except OSError:
+                pass
+            try:
+                os.kill(self._zygote, signal.SIGKILL)
+                os.waitpid(self._zygote, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._pid = None
+        self.start()
 
 
 class ThreadRunner:
