@@ -53,9 +53,8 @@ def registry() -> dict[str, StoredQuery]:
 def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
     backend = current_app.extensions["kuntakg"].backend
-    store = getattr(backend, "store", None)
-    if isinstance(store, ox.Store):
-        results = store.query(query.text, substitutions=bindings, use_default_graph_as_union=True)
+    if isinstance(getattr(backend, "store", None), ox.Store):
+        results = _run_local(query, bindings)
     else:
         results = _run_elsewhere(query, bindings)
     variables = [v.value for v in results.variables]
@@ -65,6 +64,20 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
         if len(rows) > MAX_ROWS:
             abort(413, "more than %d rows" % MAX_ROWS)
     return [query.column_name(v) for v in variables], rows
+
+
+def _run_local(query: StoredQuery, bindings: dict):
+    """In a query worker, like /sparql: under the time limit (503), killable, the web process free."""
+    from .store import QueryError, QueryRequest
+
+    ext = current_app.extensions["kuntakg"]
+    req = QueryRequest(query=query.text, form="SELECT", media_type="application/sparql-results+json",
+                       timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)), substitutions=bindings or None)
+    try:
+        result = ext.runner.execute(req)
+    except QueryError as e:
+        abort(e.status, e.message)
+    return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
 
 
 def _run_elsewhere(query: StoredQuery, bindings: dict):

@@ -50,6 +50,7 @@ class QueryRequest:
     timeout: float = 30.0
     query_dataset: bool = False         # the query has FROM / FROM NAMED (then no union default graph)
     from_graphs: tuple | None = None    # (FROM IRIs, FROM NAMED IRIs) when all could be read
+    substitutions: dict | None = None   # {ox.Variable: term} bound before evaluation (stored queries)
 
     @property
     def has_dataset(self) -> bool:
@@ -185,6 +186,8 @@ class OxigraphBackend(Backend):
         except ValueError as e:
             raise QueryError(400, "invalid graph IRI: %s" % e) from None
         try:
+            if req.substitutions:
+                kw["substitutions"] = req.substitutions
             return store.query(req.query, base_iri=req.base_iri, **kw)
         except SyntaxError as e:
             raise QueryError(400, "SPARQL syntax error: %s" % e) from None

@@ -304,3 +304,28 @@ def test_build_killed_in_a_stage_leaves_dist_alone(built_project, stage):
     build(project)  # the next build recovers whatever the killed one left
     assert _snapshot(project.dist) == before  # same input, same bytes
     assert not [p for p in project.root.iterdir() if p.name.startswith(".dist-")]
+
+
+def test_stored_query_over_the_time_limit_is_stopped(trig, tmp_path, truth):
+    """Stored queries run in the killable workers too (at 5 M quads one ran 300 s in a web thread)."""
+    header = "#+ summary: %s\n#+ description: for the time-limit test\n#+ tags:\n#+   - provenance\n"
+    (tmp_path / "cross.rq").write_text(header % "a cross product" + "#+ x-columns:\n#+   n: count\n" + SLOW + "\n",
+                                       encoding="utf-8")
+    (tmp_path / "graphs.rq").write_text(header % "quads per graph" + "#+ x-columns:\n#+   g: graph\n#+   n: count\n"
+                                        + COUNT_GRAPHS + "\n", encoding="utf-8")
+    server = start_server({"KUNTAKG_DATA": str(trig), "QUERIES_DIR": str(tmp_path), "QUERY_TIMEOUT": 1.5})
+    base = server.url.rsplit("/sparql", 1)[0]
+    try:
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=60)
+        conn.request("GET", "/api/queries/cross.json")
+        r = conn.getresponse()
+        body = r.read()
+        assert r.status == 503, body[:300]
+        assert time.monotonic() - started < 15
+        conn.request("GET", "/api/queries/graphs.json")
+        r = conn.getresponse()
+        got = json.loads(r.read())
+        assert r.status == 200 and len(got["rows"]) == len(truth)
+    finally:
+        server.close()
