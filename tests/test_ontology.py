@@ -72,4 +72,6 @@ def test_code_columns_name_existing_schemes(schemes):
 
 def test_ontology_is_consistent_on_its_own():
     from kuntakg.reason import reason
-    assert len(reason(Project().ontology, Graph())) == 0
+    result = reason(Project().ontology, Graph())  # auto: rules and HermiT, which must agree
+    assert result.engines == ("rules", "hermit")
+    assert len(result.inferred) == 0
