@@ -68,13 +68,20 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
 
 def _run_local(query: StoredQuery, bindings: dict):
     """In a query worker, like /sparql: under the time limit (503), killable, the web process free."""
-    from .store import QueryError, QueryRequest
+    from .store import QueryRequest
 
-    ext = current_app.extensions["kuntakg"]
     req = QueryRequest(query=query.text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)), substitutions=bindings or None)
+    return _execute(req)
+
+
+def _execute(req):
+    """The runner's answer as pyoxigraph results; its QueryError (503 at the time limit, 502 from a
+    remote store, 413) becomes that HTTP status, not a 500."""
+    from .store import QueryError
+
     try:
-        result = ext.runner.execute(req)
+        result = current_app.extensions["kuntakg"].runner.execute(req)
     except QueryError as e:
         abort(e.status, e.message)
     return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
@@ -88,11 +95,9 @@ def _run_elsewhere(query: StoredQuery, bindings: dict):
         names = " ".join(str(v) for v in bindings)
         terms = " ".join(str(t) for t in bindings.values())  # N-Triples forms, escaped by pyoxigraph
         text += "\nVALUES (%s) { (%s) }\n" % (names, terms)
-    ext = current_app.extensions["kuntakg"]
     req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)))
-    result = ext.runner.execute(req)
-    return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    return _execute(req)
 
 
 def plain(term) -> object:

@@ -329,3 +329,18 @@ def test_stored_query_over_the_time_limit_is_stopped(trig, tmp_path, truth):
         assert r.status == 200 and len(got["rows"]) == len(truth)
     finally:
         server.close()
+
+
+def test_remote_store_down_is_a_502_for_stored_queries_too():
+    """Found by bench/remote.py: the API's remote path let the store's error through as a 500."""
+    server = start_server({"STORE": "remote", "REMOTE_ENDPOINT": "http://127.0.0.1:%d/query" % free_port()})
+    base = server.url.rsplit("/sparql", 1)[0]
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=60)
+        conn.request("GET", "/api/queries/documents.json")
+        r = conn.getresponse()
+        body = r.read()
+        assert r.status == 502, body[:300]
+        assert b"unreachable" in body
+    finally:
+        server.close()
