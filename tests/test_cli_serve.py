@@ -48,8 +48,11 @@ def test_serve_help_and_missing_data(tmp_path):
 def test_kuntakg_serve_subprocess(tmp_path, protocol_trig, stop):
     data = tmp_path / ("serve-%s.trig" % stop.name)
     data.write_text(protocol_trig)
+    # as from a terminal: a shell that started this run in the background (`cmd &`) ignores SIGINT,
+    # and an ignored signal stays ignored across exec
     proc = subprocess.Popen([str(KUNTAKG), "serve", "--port", "0", "--data", str(data), "--timeout", "5",
-                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = proc.stdout.readline()
         assert "http://127.0.0.1:" in line, line + proc.stderr.read()
