@@ -17,10 +17,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import endpoint as ep  # noqa: E402  (bench/endpoint.py: the same port wait as the benchmarks)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -47,16 +49,7 @@ class Gunicorn:
             [str(BIN / "gunicorn"), "--preload", "--workers", str(workers), "--timeout", "90",
              "--limit-request-line", "8190", "--bind", "127.0.0.1:%d" % self.port, "server:create_app()"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("gunicorn exited")
-                time.sleep(0.3)
-        raise RuntimeError("gunicorn did not start")
+        ep.wait_port(self.port, self.proc, timeout=180)
 
     @property
     def url(self) -> str:

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import Inconsistent, KuntaKGError
-from .rules import compile_rules, inferred_types
+from .rules import closure, compile_rules, inferred_types
 
 ENGINES = ("auto", "rules", "hermit")
 HERMIT_LIMIT = 25_000  # triples of data: the seeds are ~11 k (HermiT 9 s); 60 k took 390 s
@@ -122,16 +122,7 @@ def _superclasses(pairs) -> dict[URIRef, set[URIRef]]:
     for sub, sup in pairs:
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             parents[sub].add(sup)
-    closure = {}
-    for cls in list(parents):
-        seen, todo = set(), list(parents[cls])
-        while todo:
-            c = todo.pop()
-            if c not in seen:
-                seen.add(c)
-                todo.extend(parents.get(c, ()))
-        closure[cls] = seen
-    return closure
+    return closure(parents, set(parents))
 
 
 def _disagreement(rules_found: Graph, hermit_found: Graph) -> str:

@@ -94,7 +94,7 @@ def compile_rules(ontology: Graph) -> Rules:
                 parents[member].add(cls)
     classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
     classes |= {c for cs in parents.values() for c in cs} | set(parents)
-    rules = Rules(supers=_closure(parents, classes), classes=classes - {OWL.Thing})
+    rules = Rules(supers=closure(parents, classes), classes=classes - {OWL.Thing})
     for prop, cls in ontology.subject_objects(RDFS.domain):
         rules.domains.setdefault(prop, set()).add(cls)
     for prop, cls in ontology.subject_objects(RDFS.range):
@@ -115,7 +115,8 @@ def _refuse_outside(ontology: Graph) -> None:
                                f"(on {s}); reason with HermiT instead (kuntakg build --reasoner hermit)")
 
 
-def _closure(parents: dict[URIRef, set[URIRef]], classes: set[URIRef]) -> dict[URIRef, set[URIRef]]:
+def closure(parents: dict[URIRef, set[URIRef]], classes: set[URIRef]) -> dict[URIRef, set[URIRef]]:
+    """Each class's superclasses, itself included (reflexive-transitive)."""
     closure = {}
     for cls in classes:
         seen, todo = {cls}, list(parents.get(cls, ()))

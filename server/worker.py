@@ -269,20 +269,7 @@ class ProcessPool:
     def _restart(self) -> None:
         """Fork a new zygote. The web process is threaded by now, which the first fork avoided; the
         new zygote only waits on its socket and forks workers, and queries run in those."""
-        with self._lock:
-            for w in list(self._all):
-                w.kill()
-            self._all.clear()
-            try:
-                self._ctl.close()
-            except OSError:
-                pass
-            try:
-                os.kill(self._zygote, signal.SIGKILL)
-                os.waitpid(self._zygote, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self._pid = None
+        self.close()
         self.start()
 
 

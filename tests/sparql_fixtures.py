@@ -98,6 +98,19 @@ def start_server(config: dict) -> LiveServer:
     return LiveServer(create_app(cfg))
 
 
+def wait_for_port(port: int, proc, timeout: float = 120) -> None:
+    """Until a server process listens on 127.0.0.1:port; AssertionError if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert proc.poll() is None, "server exited with %s" % proc.returncode
+            time.sleep(0.2)
+    raise AssertionError("server did not start on port %d" % port)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 from kg_fixtures import copy_project
 from soak import sized
-from sparql_fixtures import start_server
+from sparql_fixtures import start_server, wait_for_port
 
 pytestmark = [pytest.mark.fault, pytest.mark.live, pytest.mark.slow]
 
@@ -64,15 +64,7 @@ class ServerProcess:
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--data", str(data),
              "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env={**os.environ, "KUNTAKG_QUERY_TIMEOUT": str(timeout), **(env or {})}, start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert self.proc.poll() is None, "server exited"
-                time.sleep(0.2)
-        raise AssertionError("server did not start")
+        wait_for_port(self.port, self.proc)
 
     def descendants(self) -> list[psutil.Process]:
         return psutil.Process(self.proc.pid).children(recursive=True)

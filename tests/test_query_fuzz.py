@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from soak import sized
+from sparql_fixtures import wait_for_port
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.slow]
 
@@ -41,15 +42,7 @@ class Server:
         self.proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
                                       "--data", str(data), "--workers", "2"], cwd=ROOT, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert self.proc.poll() is None, "server exited"
-                time.sleep(0.3)
-        raise AssertionError("server did not start")
+        wait_for_port(self.port, self.proc)
 
     def pss_mb(self) -> float:
         proc = psutil.Process(self.proc.pid)
