@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test soak bench bench-scale install clean system-deps browser-deps
+.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -42,6 +42,11 @@ run: build
 serve: build
 	KUNTAKG_QUERY_POOL_START=lazy $(VENV)/bin/gunicorn --preload --workers $(WORKERS) --timeout 90 \
 	  --limit-request-line 8190 --bind $(HOST):$(PORT) 'server:create_app()'
+
+# ruff (pyflakes, pycodestyle, bugbear, import order) and mypy, zero findings; .ci/run runs it before the tests
+lint: install
+	$(VENV)/bin/ruff check kuntakg server
+	$(VENV)/bin/mypy kuntakg server
 
 test: install browser-deps
 	$(PY) -m pytest
