@@ -2,7 +2,7 @@
 """Benchmark the SPARQL endpoint against the engine under it (issue 5).
 
 One run, one process tree, the same generated data (~100k quads, Kunta-KG
-shaped, ``server.gendata``) and the same query mix on:
+shaped, ``tests/gendata.py``) and the same query mix on:
 
 * floor    pyoxigraph in-process, results serialised to SPARQL JSON
            (CONSTRUCT: N-Triples) — what the engine costs;
@@ -43,10 +43,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
+import gendata  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
-from server import gendata, guard  # noqa: E402
+from server.sparql import guard  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PFX = ("PREFIX kk: <https://w3id.org/kuntakg/ontology#>\n"
@@ -116,9 +118,9 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
                 return
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("server exited with %s" % proc.returncode)
+                raise RuntimeError("server exited with %s" % proc.returncode) from None
             if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
+                raise RuntimeError("server did not start") from None
             time.sleep(0.05)
 
 

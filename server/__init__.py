@@ -1,7 +1,7 @@
 """Kunta-KG web application (Flask).
 
 ``create_app(config)`` builds the app: it loads the store named by the config
-(see :mod:`server.config` for every key and its default), starts the query
+(see :mod:`server.settings` for every key and its default), starts the query
 workers and registers the blueprints.  Nothing is built at import time.
 
     gunicorn 'server:create_app()'                  # production, see Makefile `serve`
@@ -15,19 +15,19 @@ __all__ = ["create_app"]
 def create_app(config: dict | None = None):
     """Application factory.
 
-    ``config`` overrides the defaults of :data:`server.config.DEFAULTS` and the
+    ``config`` overrides the defaults of :data:`server.settings.DEFAULTS` and the
     ``KUNTAKG_*`` environment variables.  Besides the documented keys it accepts
     ``BACKEND``: an already built :class:`server.store.Backend` (tests, benchmarks).
     """
     from flask import Flask
     from werkzeug.exceptions import HTTPException
 
-    from . import sparql
-    from .config import DEFAULTS
+    from .settings import DEFAULTS
+    from .sparql import protocol as sparql
+    from .sparql.worker import ProcessPool, ThreadRunner
     from .store import open_backend
-    from .worker import ProcessPool, ThreadRunner
 
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="site/templates", static_folder="site/static")
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("KUNTAKG")
     if "DATA" in app.config:  # KUNTAKG_DATA in the environment arrives as DATA

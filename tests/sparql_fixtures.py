@@ -17,10 +17,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import gendata
 import pytest
 from werkzeug.serving import make_server
 
-from server import create_app, gendata
+from server import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOL_CHECK = ROOT / "tools" / "protocol_check.py"

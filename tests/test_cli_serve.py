@@ -7,8 +7,8 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def test_gunicorn_preload_as_make_serve(tmp_path, protocol_trig):
     """`make serve`: gunicorn --preload, 2 workers, lazy per-worker query pools, 503 at the limit."""
     import socket
 
-    from server import gendata
+    import gendata
 
     data = gendata.write(tmp_path / "gunicorn.trig", 3000, seed=3, extra=protocol_trig)
     with socket.socket() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from server import formats
+from server import media as formats
 
 RESULTS = list(formats.RESULT_TYPES)
 

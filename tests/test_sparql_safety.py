@@ -7,9 +7,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-
-from server import guard
 from sparql_fixtures import TIMEOUT, start_server
+
+from server.sparql import guard
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"  # ~10^11 rows on the test data
 
@@ -170,7 +170,8 @@ def test_no_outgoing_request_for_service_or_load(live, catcher):
             assert r.status == 400, (q, r.body)
             assert "SERVICE" in r.json["error"]
     load = "LOAD <%s/data.ttl> INTO GRAPH <urn:x>" % catcher
-    for r in (live.request("POST", body="update=" + urllib.parse.quote(load), ctype="application/x-www-form-urlencoded"),
+    for r in (live.request("POST", body="update=" + urllib.parse.quote(load),
+                           ctype="application/x-www-form-urlencoded"),
               live.request("POST", body=load, ctype="application/sparql-update"),
               live.request("GET", params=[("update", load)]),
               live.request("GET", params=[("query", load)])):

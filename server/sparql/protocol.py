@@ -4,10 +4,10 @@
   ``default-graph-uri`` / ``named-graph-uri`` narrow the dataset per request
   (otherwise the default graph is the union of all named graphs).
 * Updates (``update=``, ``application/sparql-update``), ``LOAD`` and ``SERVICE``
-  are refused before any store sees the request (:mod:`server.guard`).
+  are refused before any store sees the request (:mod:`server.sparql.guard`).
 * Results by content negotiation (q-values) or ``format=``; 406 lists the types.
 * GET without a query: service description (RDF types) or a small HTML form.
-* Every query runs under the time limit in a killable worker (:mod:`server.worker`):
+* Every query runs under the time limit in a killable worker (:mod:`server.sparql.worker`):
   503 at the limit, never a 200 with a cut-off body.
 * CORS, ETag / Last-Modified from the dataset version with 304, gzip, 413/414
   for oversized requests, JSON errors ``{"ok": false, "error", "status"}``
@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import formats, guard
-from .store import Backend, QueryError, QueryRequest
+from .. import media as formats
+from ..store import Backend, QueryError, QueryRequest
+from . import guard
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("server.sparql")

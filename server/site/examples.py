@@ -9,7 +9,7 @@ from flask import current_app
 
 from kuntakg.namespaces import PREFIXES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

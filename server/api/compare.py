@@ -1,7 +1,7 @@
 """/compare: the towns side by side (issue 7), and /compare/neighbours: goals of other towns near one goal.
 
 Every number comes from a stored query (queries/*.rq), so each chart has its table here and its CSV
-at /api/queries/<name>.csv. Charts are SVG drawn on the server (server/charts.py).
+at /api/queries/<name>.csv. Charts are SVG drawn on the server (server/site/charts.py).
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from kuntakg.queries import ParameterError
 
-from . import api, charts
+from ..site import charts
+from . import queries as api
 
 bp = Blueprint("compare", __name__)
 LEVEL_ORDER = ["strategic", "long-term", "key", "responsibility-area", "operational", "milestone"]

@@ -72,8 +72,8 @@ def download(name: str):
         abort(404)
     path = Path(dataset.dist_dir()) / plain
     if gz:
-        import io
         import hashlib
+        import io
         body = dataset.gzipped(path)
         resp = send_file(io.BytesIO(body), mimetype="application/gzip", as_attachment=True, download_name=name,
                          last_modified=path.stat().st_mtime, etag=hashlib.sha256(body).hexdigest()[:32],

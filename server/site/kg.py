@@ -17,7 +17,7 @@ from flask import current_app
 
 from kuntakg.namespaces import PREFIXES
 
-from .store import QueryRequest
+from ..store import QueryRequest
 
 SPARQL_PREFIXES = "".join("PREFIX %s: <%s>\n" % (k, v) for k, v in PREFIXES.items())
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')

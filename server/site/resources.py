@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import urllib.parse
 
-from flask import Blueprint, Response, abort, current_app, request
-
 import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, request
 
 from kuntakg.namespaces import ONTOLOGY_IRI, PREFIXES
 

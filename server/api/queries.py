@@ -3,7 +3,7 @@
     /api/queries[.json]                 the catalogue
     /api/queries/<name>[.json|.csv|.html]  one stored query (queries/<name>.rq), parameters in the query string
     /api/openapi.json                   OpenAPI 3.0 description generated from the `#+` headers
-    /api/docs                           interactive documentation (no CDN: server/static/apidocs.js)
+    /api/docs                           interactive documentation (no CDN: server/site/static/apidocs.js)
 
 The registry (kuntakg.queries) is parsed once, when the blueprint is registered, and a bad header
 stops the start-up. Parameter values are checked and typed by the registry and bound with pyoxigraph's
@@ -26,7 +26,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from kuntakg.queries import ParameterError, StoredQuery, load_queries
 
 bp = Blueprint("api", __name__, template_folder="templates")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 NEGOTIABLE = ["application/json", "text/html", "text/csv"]
 MAX_ROWS = 10_000
@@ -68,7 +68,7 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
 
 def _run_local(query: StoredQuery, bindings: dict):
     """In a query worker, like /sparql: under the time limit (503), killable, the web process free."""
-    from .store import QueryRequest
+    from ..store import QueryRequest
 
     req = QueryRequest(query=query.text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)), substitutions=bindings or None)
@@ -78,7 +78,7 @@ def _run_local(query: StoredQuery, bindings: dict):
 def _execute(req):
     """The runner's answer as pyoxigraph results; its QueryError (503 at the time limit, 502 from a
     remote store, 413) becomes that HTTP status, not a 500."""
-    from .store import QueryError
+    from ..store import QueryError
 
     try:
         result = current_app.extensions["kuntakg"].runner.execute(req)
@@ -88,7 +88,7 @@ def _execute(req):
 
 
 def _run_elsewhere(query: StoredQuery, bindings: dict):
-    from .store import QueryRequest
+    from ..store import QueryRequest
 
     text = query.text
     if bindings:
@@ -145,7 +145,7 @@ def _format(fmt: str | None) -> str:
 def _layout() -> tuple[str, dict]:
     """The site's base template and its context when the issue-6 site provides them, else our own."""
     try:
-        from .pagerender import context
+        from ..site.pagerender import context
         return "base.html", context()
     except Exception:  # the site is not there (or not usable): a minimal page of our own
         return "api/minimal.html", {}

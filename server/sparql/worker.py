@@ -36,7 +36,7 @@ import time
 import weakref
 from multiprocessing.connection import Connection
 
-from .store import Backend, QueryError, QueryRequest, QueryResult
+from ..store import Backend, QueryError, QueryRequest, QueryResult
 
 log = logging.getLogger("server.worker")
 

@@ -14,7 +14,8 @@ import urllib.parse
 
 from flask import Response, abort, current_app, render_template, request
 
-from . import formats, i18n
+from .. import media as formats
+from . import i18n
 from .describe import Link
 
 MEDIA = {

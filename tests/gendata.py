@@ -79,7 +79,7 @@ def generate(n_quads: int = 100_000, seed: int = 0) -> list[ox.Quad]:
                     add(op, kk("inPlan"), doc)
                     add(op, kk("contributesTo"), key)
                     labels(op, rnd.randrange(1000))
-                    for a in range(2):
+                    for _a in range(2):
                         n += 1
                         act = ox.NamedNode(BASE + "id/action/doc-%d/%d" % (d, n))
                         ind = ox.NamedNode(BASE + "id/indicator/doc-%d/%d" % (d, n))
