@@ -5,6 +5,7 @@ so a failed build leaves the previous dist/ as it was.
 """
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -12,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,14 +149,9 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         graphs = _named_graphs(project, docs, reference, inferred)
         graphs.update(linked)
         quads = to_quads(graphs)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        staging.chmod(0o755)
-        try:
+        with staging_folder(out) as staging:
             manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
             _swap(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
 
 
@@ -215,10 +211,62 @@ def _place(graphs: dict[URIRef, list], minter, own: URIRef, graph: Graph, transl
 
 
 def _recover(out: Path) -> None:
-    """A build killed between the two renames of _swap leaves only the side copy: put it back."""
+    """A build killed between the two renames of _swap leaves only the side copy: put it back. One
+    killed while writing leaves its staging folder: remove those no live build holds."""
     previous = out.with_name(out.name + ".previous")
     if previous.exists() and not out.exists():
         previous.rename(out)
+    remove_stale_staging(out)
+
+
+@contextmanager
+def _locked(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """An exclusive flock on a folder, held for the block; yields False when `blocking` is off and
+    another process holds it. The kernel drops the lock when its holder dies, however it dies."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh `.<out>-XXXX` folder beside `out`, locked by this process until the block ends (and
+    removed then, unless it was swapped in). It is created and locked while the parent folder is
+    locked, so remove_stale_staging never sees it unlocked."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as held:
+        with _locked(out.parent):
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            held.enter_context(_locked(staging))
+        try:
+            staging.chmod(0o755)
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging folders of killed builds beside `out`: those whose lock nobody holds. A
+    live build holds its folder's lock from creation to swap, so its folder is never removed."""
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    with _locked(out.parent):
+        for folder in sorted(out.parent.glob(f".{out.name}-*")):
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            with _locked(folder, blocking=False) as free:
+                if free:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+    return removed
 
 
 def _swap(staging: Path, out: Path) -> None:
