@@ -303,7 +303,8 @@ def _kill_build_in(project, stage: str, *options: str) -> None:
         assert set(_staging_folders(project)) - before
 
 
-@pytest.mark.parametrize("stage", sized(["read", "reason", "serialise"], ["read", "audit", "validate", "reason", "serialise"]))
+@pytest.mark.parametrize("stage", sized(["read", "reason", "serialise"],
+                                       ["read", "audit", "validate", "reason", "serialise"]))
 def test_build_killed_in_a_stage_leaves_dist_alone(built_project, stage):
     project = built_project
     before = _snapshot(project.dist)
