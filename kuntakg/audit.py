@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from .ingest.model import DocumentRDF
+from .ingest.result import DocumentRDF
 from .namespaces import KK
 
 _TAG = re.compile(r"<[^>]+>")

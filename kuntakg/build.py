@@ -20,20 +20,20 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from . import __version__
 from .audit import FileAudit
 from .audit import run as run_audit
 from .errors import AuditFailed, InvalidInput
 from .ingest import document_ids, read_document
-from .ingest.model import DocumentRDF
+from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
 from .namespaces import KK
 from .project import Project
 from .publish import to_quads, write_dumps
 from .reason import Reasoning, reason
-from .reference import municipalities
+from .reference import reference_graph
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood
+from .version import __version__
 
 Stage = Callable[[str], None]
 
@@ -62,7 +62,7 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
     folders = folders if folders is not None else project.document_folders()
     known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
     sources = SourceTexts(project.sources)
-    docs = [read_document(f, project.minter, sources, project.rules, known) for f in folders]
+    docs = [read_document(f, project.minter, sources, project.status_rules, known) for f in folders]
     errors = [e for d in docs for e in d.errors]
     if errors:
         raise InvalidInput(errors)
@@ -136,7 +136,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
     timings: dict[str, float] = {}
     with _timed(timings, "read", on_stage):
         docs = read_all(project)
-        reference = municipalities(project.reference / "municipalities.csv", project.minter)
+        reference = reference_graph(project.reference, project.minter)
         linked = linked_graphs(project, docs, reference)  # issue 7: theme scheme and the project's links
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)

@@ -148,23 +148,52 @@ def template(out: Path, xlsx: bool) -> None:
     click.echo(f"wrote {len(written)} file(s) under {out}")
 
 
+@cli.group()
+def themes() -> None:
+    """Theme tags of plan elements: data/reference/theme-tags.csv decides, cue words only propose."""
+
+
+@themes.command("propose")
+def themes_propose() -> None:
+    """Tag proposals for untagged rows, as CSV on stdout (review, then add to theme-tags.csv)."""
+    import csv
+
+    from .themes import PROPOSAL_COLUMNS, propose
+
+    project = _project(None)
+    writer = csv.DictWriter(sys.stdout, PROPOSAL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(propose(project.documents, project.reference))
+
+
+@cli.command("format-docs")
+def format_docs() -> None:
+    """Regenerate the column reference of docs/import-format.md from the schema and the code lists."""
+    from .ingest.docs import write_reference
+
+    project = _project(None)
+    doc = project.root / "docs" / "import-format.md"
+    write_reference(doc, project.ontology_dir / "schemes.ttl")
+    click.echo(f"wrote the column reference of {doc}")
+
+
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
     from .build import validate_all
     from .ingest import document_ids, read_document
     from .ingest.sources import SourceTexts
-    from .reference import municipalities
+    from .reference import reference_graph
 
     folders = project.document_folders()
     known = {f.name: document_ids(f, project.minter) for f in folders}
     sources = SourceTexts(project.sources)
-    target = read_document(folder, project.minter, sources, project.rules, known)
+    target = read_document(folder, project.minter, sources, project.status_rules, known)
     if target.errors:
         _fail_invalid(InvalidInput(target.errors))
     # Other documents are only context for cross-document links; their own errors are not this one's.
     others = [d for f in folders if f.resolve() != folder
-              for d in [read_document(f, project.minter, sources, project.rules, known)] if not d.errors]
+              for d in [read_document(f, project.minter, sources, project.status_rules, known)] if not d.errors]
     try:
-        validate_all(project, [target], municipalities(project.reference / "municipalities.csv", project.minter),
+        validate_all(project, [target], reference_graph(project.reference, project.minter),
                      others)
     except InvalidInput as exc:
         _fail_invalid(exc)

@@ -326,8 +326,3 @@ def _projection(body: str) -> list[str] | None:
 def load_queries(folder: Path) -> dict[str, StoredQuery]:
     """Every queries/*.rq, by name; raises QueryDefinitionError on the first bad file."""
     return {p.stem: load_query(p) for p in sorted(folder.glob("*.rq"))}
-
-
-def default_folder() -> Path:
-    from .project import Project
-    return Project().root / "queries"

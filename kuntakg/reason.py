@@ -2,7 +2,7 @@
 
 Two engines derive the same types (tests compare them on the seeds):
 
-* ``rules`` (:mod:`kuntakg.rules`): the ontology's OWL fragment compiled to rules; a scan, linear in
+* ``rules`` (:mod:`kuntakg.entailment`): the ontology's OWL fragment compiled to rules; a scan, linear in
   the data (0.1 s on the seeds, seconds at a million quads).
 * ``hermit``: owlready2 + HermiT, complete OWL 2 DL, but superlinear (390 s at 100 k quads).
 
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .entailment import closure, compile_rules, inferred_types
 from .errors import Inconsistent, KuntaKGError
-from .rules import closure, compile_rules, inferred_types
 
 ENGINES = ("auto", "rules", "hermit")
 HERMIT_LIMIT = 25_000  # triples of data: the seeds are ~11 k (HermiT 9 s); 60 k took 390 s
@@ -128,7 +128,7 @@ def _superclasses(pairs) -> dict[URIRef, set[URIRef]]:
 def _disagreement(rules_found: Graph, hermit_found: Graph) -> str:
     only_rules = sorted(set(rules_found) - set(hermit_found))[:5]
     only_hermit = sorted(set(hermit_found) - set(rules_found))[:5]
-    lines = ["the rules reasoner and HermiT disagree (run with --reasoner hermit, and fix kuntakg/rules.py):"]
+    lines = ["the rules reasoner and HermiT disagree (run with --reasoner hermit, and fix kuntakg/entailment.py):"]
     lines += [f"  only rules:  <{s}> a <{o}>" for s, _, o in only_rules]
     lines += [f"  only HermiT: <{s}> a <{o}>" for s, _, o in only_hermit]
     return "\n".join(lines)

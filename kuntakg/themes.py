@@ -6,7 +6,7 @@ data/reference/
     sdg.csv                 UN SDG goals and the targets the themes point to (labels only; IRIs are the UN's)
     yso-concepts.csv        labels of the YSO concepts the themes use (checked against a YSO release)
     indicator-concepts.csv  shared indicator concepts <base>/id/scheme/indicators
-    theme-cues.csv          cue words that *propose* tags (python -m kuntakg.themes propose)
+    theme-cues.csv          cue words that *propose* tags (kuntakg themes propose)
     theme-tags.csv          the decided tags: doc_id, row_id, theme, reason, decided_by
     indicator-links.csv     which document indicator measures which shared concept
 
@@ -16,7 +16,6 @@ graph <base>/graph/theme-links, each tag an annotation with its reason, attribut
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,11 +133,6 @@ def items(docs, minter: Minter) -> dict[tuple[str, str], Item]:
     return found
 
 
-def untagged(docs, minter: Minter, links: Graph) -> list[tuple[str, str]]:
-    """(doc_id, row_id) of every goal/action/milestone/promise without a theme in the links graph."""
-    return sorted(k for k, item in items(docs, minter).items() if (item.iri, DCTERMS.subject, None) not in links)
-
-
 def links_graph(folder: Path, minter: Minter, docs) -> Graph:
     """Tags and indicator links of the built documents; rows about documents not in the build are skipped.
 
@@ -244,6 +238,9 @@ def load_cues(folder: Path) -> list[tuple[str, re.Pattern, str]]:
             for _, row in read_table(folder / "theme-cues.csv")]
 
 
+PROPOSAL_COLUMNS = ("doc_id", "row_id", "theme", "reason", "decided_by")  # as in theme-tags.csv
+
+
 def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
     """Tag proposals for every goal/action row not yet in theme-tags.csv: cue words in the label and
     alternative labels, else in the description and source text; failing those, the themes of the rows
@@ -287,25 +284,3 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
             out.append({"doc_id": key[0], "row_id": key[1], "theme": "", "reason": "no cue: decide by hand",
                         "decided_by": ""})
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """python -m kuntakg.themes propose  -> proposals as CSV on stdout (review, then add to theme-tags.csv)."""
-    import csv
-
-    from .project import Project
-
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] != ["propose"]:
-        print(main.__doc__)
-        return 2
-    project = Project()
-    rows = propose(project.documents, project.reference)
-    writer = csv.DictWriter(sys.stdout, ["doc_id", "row_id", "theme", "reason", "decided_by"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -251,11 +251,6 @@ def inferred_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph])
     return {node: types - typing.asserted.get(node, set()) for node, types in typing.types.items()}
 
 
-def entailed_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[URIRef]]:
-    """Every individual's entailed named types (asserted ones included). Raises Inconsistent."""
-    return _typing(rules, ontology, data).types
-
-
 def _typing(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> _Typing:
     data = [data] if isinstance(data, Graph) else data
     typing = _Typing(rules)
