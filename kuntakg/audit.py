@@ -123,7 +123,8 @@ def audit_file(path: Path, documents: list[str], texts_by_line: dict[int, list[s
     return result
 
 
-def audit(docs: list[DocumentRDF], sources: Path, exclusions_dir: Path, source_files: dict[str, list[str]]) -> list[FileAudit]:
+def audit(docs: list[DocumentRDF], sources: Path, exclusions_dir: Path,
+          source_files: dict[str, list[str]]) -> list[FileAudit]:
     """Audit every source file that some document imports (source_files: file -> doc ids)."""
     by_line = literals_by_line(docs)
     return [audit_file(sources / name, doc_ids, by_line.get(name, {}),

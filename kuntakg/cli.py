@@ -100,7 +100,8 @@ def validate(path: Path, lang: str) -> None:
         except Exception as exc:  # rdflib raises many parser-specific types
             err.print(f"[bold red]{path}: not readable RDF:[/] {exc}")
             sys.exit(2)
-        violations = [v for v in check(_union(data), project.shapes, project.ontology) if v.severity.endswith("Violation")]
+        violations = [v for v in check(_union(data), project.shapes, project.ontology)
+                      if v.severity.endswith("Violation")]
         for v in violations:
             click.echo(f"{path}: <{v.focus}> {v.path or ''}: {v.message(lang)}", err=True)
         if violations:
@@ -124,8 +125,9 @@ def audit(folders: tuple[Path, ...], show_missing: bool) -> None:
         _fail_invalid(exc)
     results = run(docs, project.sources, project.audit_dir)
     table = Table(title="Coverage of the source texts")
-    for column in ("source file", "documents", "found", "represented", "excluded", "missing"):
-        table.add_column(column, justify="right" if column in ("found", "represented", "excluded", "missing") else "left")
+    counts = ("found", "represented", "excluded", "missing")
+    for column in ("source file", "documents", *counts):
+        table.add_column(column, justify="right" if column in counts else "left")
     for r in results:
         table.add_row(r.file, ", ".join(r.documents), str(r.found), str(r.represented), str(r.excluded),
                       str(len(r.missing)))

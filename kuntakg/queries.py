@@ -27,7 +27,8 @@ KEYS = {"summary", "description", "tags", "method", "pagination", "defaults", "e
 FORBIDDEN = {"endpoint", "transform", "endpoint-method"}
 PARAM = re.compile(r"\?(__?)([A-Za-z0-9]+)(?:_(iri|integer|number|literal|xsd_[A-Za-z]+|[a-z]{2}))?(?![A-Za-z0-9_])")
 IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 MAX_TEXT = 200
 
@@ -310,7 +311,7 @@ def _projection(body: str) -> list[str] | None:
     if clause.strip().startswith("*"):
         return None
     clause = re.sub(r"\bDISTINCT\b|\bREDUCED\b", " ", clause, flags=re.I)
-    out, depth, i = [], 0, 0
+    out, depth = [], 0
     for tok in re.finditer(r"\(|\)|\bAS\s+\?([A-Za-z0-9_]+)|\?([A-Za-z0-9_]+)", clause, re.I):
         if tok.group(0) == "(":
             depth += 1

@@ -34,9 +34,12 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 TAGGED_SHEETS = ("goals", "actions", "milestones", "promises")
 PROJECT_AGENT = "kunta-kg"
 LINKS_NOTE = {
-    "fi": "Teemaluokitukset ja yhteiset mittarit ovat Kunta-KG-hankkeen tekemiä linkkejä; kunnan asiakirja ei niitä esitä.",
-    "sv": "Temaklassificeringarna och de gemensamma mätarna är länkar som Kunta-KG-projektet har gjort; kommunens dokument anger dem inte.",
-    "en": "Theme tags and shared indicators are links made by the Kunta-KG project; the town's document does not state them.",
+    "fi": "Teemaluokitukset ja yhteiset mittarit ovat Kunta-KG-hankkeen tekemiä linkkejä; "
+          "kunnan asiakirja ei niitä esitä.",
+    "sv": "Temaklassificeringarna och de gemensamma mätarna är länkar som Kunta-KG-projektet har gjort; "
+          "kommunens dokument anger dem inte.",
+    "en": "Theme tags and shared indicators are links made by the Kunta-KG project; "
+          "the town's document does not state them.",
 }
 
 
@@ -59,7 +62,7 @@ def scheme_graph(folder: Path, minter: Minter) -> Graph:
                            (indicators, ("Kunta-KG:n yhteiset mittarit", "Kunta-KG:s gemensamma mätare",
                                          "Kunta-KG shared indicators"))):
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        for lang, label in zip(LANGS, labels):
+        for lang, label in zip(LANGS, labels, strict=True):
             g.add((scheme, SKOS.prefLabel, Literal(label, lang=lang)))
         g.add((scheme, DCTERMS.creator, agent))
     g.add((agent, RDF.type, PROV.Agent))

@@ -21,7 +21,7 @@ PLAN_CLASSES = {"strategy": KK.Strategy, "programme": KK.Programme,
 def check_metadata(m: Mapper) -> None:
     rows = m.tables["metadata"]
     where = rows[0] if rows else None
-    for name, (kind, required, per_lang) in METADATA_FIELDS.items():
+    for name, (_kind, required, per_lang) in METADATA_FIELDS.items():
         got = m.meta.get(name, [])
         if required and not got:
             file = where.file if where else "metadata.csv"

@@ -134,7 +134,7 @@ def _to_rows(name: str, file: str, header: list[str], records) -> tuple[list[Row
         if len(rec) != len(header):
             errors.append(InputError(file, number, 0, "", f"row has {len(rec)} cells, header has {len(header)}"))
             continue
-        cells = {h: v for h, v in zip(header, rec) if h in positions}
+        cells = {h: v for h, v in zip(header, rec, strict=True) if h in positions}
         for col in sheet.required_columns:
             if col in positions and not cells[col].strip():
                 errors.append(InputError(file, number, positions[col], col, "required value is missing"))
