@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import AuditFailed, Inconsistent, InvalidInput, KuntaKGError
+from .errors import MAX_ERRORS, AuditFailed, Inconsistent, InvalidInput, KuntaKGError
 from .project import Project
 
 STAGES = ("read", "audit", "validate", "reason", "serialise")
@@ -23,8 +23,8 @@ def _project(base: str | None) -> Project:
 
 
 def _fail_invalid(exc: InvalidInput) -> None:
-    for error in exc.errors:
-        click.echo(str(error), err=True)
+    for line in exc.listing():
+        click.echo(line, err=True)
     err.print(f"[bold red]{len(exc.errors)} error(s); nothing was written.[/]")
     sys.exit(1)
 
@@ -93,17 +93,21 @@ def validate(path: Path, lang: str) -> None:
     if path.is_dir():
         _validate_folder(project, path.resolve(), lang)
     else:
-        from rdflib import Dataset
-        data = Dataset()
+        from .rdfinput import RefusedInput, read_rdf
         try:
-            data.parse(path)
+            data = read_rdf(path)
+        except RefusedInput as exc:
+            click.echo(f"refused: {exc}", err=True)
+            sys.exit(2)
         except Exception as exc:  # rdflib raises many parser-specific types
             err.print(f"[bold red]{path}: not readable RDF:[/] {exc}")
             sys.exit(2)
         violations = [v for v in check(_union(data), project.shapes, project.ontology)
                       if v.severity.endswith("Violation")]
-        for v in violations:
+        for v in violations[:MAX_ERRORS]:
             click.echo(f"{path}: <{v.focus}> {v.path or ''}: {v.message(lang)}", err=True)
+        if len(violations) > MAX_ERRORS:
+            click.echo(f"... and {len(violations) - MAX_ERRORS} more", err=True)
         if violations:
             sys.exit(1)
     click.echo(f"{path}: valid")

@@ -92,10 +92,11 @@ def map_document(m: Mapper) -> None:
     if source_url is not None:
         add(doc, DCTERMS.source, source_url, meta["source_url"][0], "value")
     source_row = meta["source_file"][0]
-    if m.sources.path(m.meta_value("source_file")).is_file():
-        add(doc, PROV.wasDerivedFrom, source_file_node(m, m.meta_value("source_file")), source_row, "value")
+    problem = m.sources.problem(m.meta_value("source_file"))
+    if problem:
+        m.e.error(source_row, "value", problem)
     else:
-        m.e.error(source_row, "value", f"source file '{m.meta_value('source_file')}' not found in {m.sources.folder}")
+        add(doc, PROV.wasDerivedFrom, source_file_node(m, m.meta_value("source_file")), source_row, "value")
     period = period_from_meta(m, )
     if period is not None:
         add(doc, DCTERMS.temporal, period)
