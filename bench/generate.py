@@ -308,9 +308,9 @@ def write_table(path: Path, rows: list[dict]) -> None:
 def check_texts() -> None:
     """Every report text must be classified by the project's cue-word rules (else the import stops)."""
     sys.path.insert(0, str(ROOT))
-    from kuntakg.status import classify, load_rules
+    from kuntakg.status import classify, load_status_rules
 
-    rules = load_rules(ROOT / "data" / "status-rules")
+    rules = load_status_rules(ROOT / "data" / "status-rules")
     bad = [(lang, t) for lang, texts in REPORT_TEXTS.items() for t in texts if not classify(t, lang, rules).status]
     if bad:
         raise SystemExit(f"report texts no cue-word rule classifies: {bad}")

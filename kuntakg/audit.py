@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from .ingest.model import DocumentRDF
+from .ingest.result import DocumentRDF
 from .namespaces import KK
 
 _TAG = re.compile(r"<[^>]+>")
@@ -90,7 +90,7 @@ def literals_by_line(docs: list[DocumentRDF]) -> dict[str, dict[int, list[str]]]
                 continue
             texts = [norm(str(o)) for o in graph.objects(subject) if isinstance(o, Literal)]
             name = str(graph.value(file_node, DCTERMS.identifier))
-            for line in range(int(first), int(last) + 1):
+            for line in range(int(str(first)), int(str(last)) + 1):
                 out[name][line].extend(texts)
     return out
 
@@ -123,7 +123,8 @@ def audit_file(path: Path, documents: list[str], texts_by_line: dict[int, list[s
     return result
 
 
-def audit(docs: list[DocumentRDF], sources: Path, exclusions_dir: Path, source_files: dict[str, list[str]]) -> list[FileAudit]:
+def audit(docs: list[DocumentRDF], sources: Path, exclusions_dir: Path,
+          source_files: dict[str, list[str]]) -> list[FileAudit]:
     """Audit every source file that some document imports (source_files: file -> doc ids)."""
     by_line = literals_by_line(docs)
     return [audit_file(sources / name, doc_ids, by_line.get(name, {}),

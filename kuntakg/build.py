@@ -5,34 +5,36 @@ so a failed build leaves the previous dist/ as it was.
 """
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from . import __version__
 from .audit import FileAudit
 from .audit import run as run_audit
 from .errors import AuditFailed, InvalidInput
 from .ingest import document_ids, read_document
-from .ingest.model import DocumentRDF
+from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
 from .namespaces import KK
 from .project import Project
 from .publish import to_quads, write_dumps
 from .reason import Reasoning, reason
-from .reference import municipalities
+from .reference import reference_graph
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood
+from .version import __version__
 
 Stage = Callable[[str], None]
 
@@ -61,7 +63,7 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
     folders = folders if folders is not None else project.document_folders()
     known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
     sources = SourceTexts(project.sources)
-    docs = [read_document(f, project.minter, sources, project.rules, known) for f in folders]
+    docs = [read_document(f, project.minter, sources, project.status_rules, known) for f in folders]
     errors = [e for d in docs for e in d.errors]
     if errors:
         raise InvalidInput(errors)
@@ -69,7 +71,7 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
 
 
 def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
-                 others: list[DocumentRDF] = (), jobs: int | None = None) -> None:
+                 others: Sequence[DocumentRDF] = (), jobs: int | None = None) -> None:
     """SHACL per document, with what it points at in the reference and in other documents; raise
     InvalidInput on any violation. Documents are independent, so they are checked in `jobs`
     processes (default: one per CPU), forked so that the graphs are shared, not copied."""
@@ -92,7 +94,7 @@ class _ValidationWork:
     reference: Graph
     docs: list[DocumentRDF]
     everyone: list[DocumentRDF]
-    current = None  # the work a forked validation process was started with
+    current: ClassVar[_ValidationWork | None] = None  # the work a forked validation process was started with
 
     def errors_of(self, index: int) -> list:
         doc = self.docs[index]
@@ -108,6 +110,7 @@ class _ValidationWork:
 
     @staticmethod
     def run(index: int) -> list:
+        assert _ValidationWork.current is not None, "install() runs first in every worker"
         return _ValidationWork.current.errors_of(index)
 
 
@@ -135,7 +138,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
     timings: dict[str, float] = {}
     with _timed(timings, "read", on_stage):
         docs = read_all(project)
-        reference = municipalities(project.reference / "municipalities.csv", project.minter)
+        reference = reference_graph(project.reference, project.minter)
         linked = linked_graphs(project, docs, reference)  # issue 7: theme scheme and the project's links
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)
@@ -148,14 +151,9 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         graphs = _named_graphs(project, docs, reference, inferred)
         graphs.update(linked)
         quads = to_quads(graphs)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        staging.chmod(0o755)
-        try:
+        with staging_folder(out) as staging:
             manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
             _swap(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
 
 
@@ -163,7 +161,8 @@ def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,
                   inferred: Graph) -> dict[URIRef, Iterable[tuple]]:
     m = project.minter
     ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-    graphs = {m.graph("ontology"): ontology, m.graph("reference"): reference, m.graph("inferred"): inferred}
+    graphs: dict[URIRef, Any] = {m.graph("ontology"): ontology, m.graph("reference"): reference,
+                                 m.graph("inferred"): inferred}
     build_graph = Graph()
     activity = m.graph("build")
     build_graph.add((activity, RDF.type, PROV.Activity))
@@ -198,7 +197,7 @@ def _bundle(minter, doc: DocumentRDF) -> list[URIRef]:
             minter.graph(f"town/{doc.town}"), minter.graph(f"translations/town/{doc.town}"), minter.graph("common")]
 
 
-def _place(graphs: dict[URIRef, list], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
+def _place(graphs: dict[URIRef, Any], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
     """Put a document's triples into its own graph, except those about shared resources.
 
     Plain lists, not rdflib graphs: the dump's dataset removes duplicates, and rdflib's add was the
@@ -215,10 +214,62 @@ def _place(graphs: dict[URIRef, list], minter, own: URIRef, graph: Graph, transl
 
 
 def _recover(out: Path) -> None:
-    """A build killed between the two renames of _swap leaves only the side copy: put it back."""
+    """A build killed between the two renames of _swap leaves only the side copy: put it back. One
+    killed while writing leaves its staging folder: remove those no live build holds."""
     previous = out.with_name(out.name + ".previous")
     if previous.exists() and not out.exists():
         previous.rename(out)
+    remove_stale_staging(out)
+
+
+@contextmanager
+def _locked(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """An exclusive flock on a folder, held for the block; yields False when `blocking` is off and
+    another process holds it. The kernel drops the lock when its holder dies, however it dies."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh `.<out>-XXXX` folder beside `out`, locked by this process until the block ends (and
+    removed then, unless it was swapped in). It is created and locked while the parent folder is
+    locked, so remove_stale_staging never sees it unlocked."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as held:
+        with _locked(out.parent):
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            held.enter_context(_locked(staging))
+        try:
+            staging.chmod(0o755)
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging folders of killed builds beside `out`: those whose lock nobody holds. A
+    live build holds its folder's lock from creation to swap, so its folder is never removed."""
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    with _locked(out.parent):
+        for folder in sorted(out.parent.glob(f".{out.name}-*")):
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            with _locked(folder, blocking=False) as free:
+                if free:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+    return removed
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import AuditFailed, Inconsistent, InvalidInput, KuntaKGError
+from .errors import MAX_ERRORS, AuditFailed, Inconsistent, InvalidInput, KuntaKGError
 from .project import Project
 
 STAGES = ("read", "audit", "validate", "reason", "serialise")
@@ -23,8 +23,8 @@ def _project(base: str | None) -> Project:
 
 
 def _fail_invalid(exc: InvalidInput) -> None:
-    for error in exc.errors:
-        click.echo(str(error), err=True)
+    for line in exc.listing():
+        click.echo(line, err=True)
     err.print(f"[bold red]{len(exc.errors)} error(s); nothing was written.[/]")
     sys.exit(1)
 
@@ -93,16 +93,21 @@ def validate(path: Path, lang: str) -> None:
     if path.is_dir():
         _validate_folder(project, path.resolve(), lang)
     else:
-        from rdflib import Dataset
-        data = Dataset()
+        from .rdfinput import RefusedInput, read_rdf
         try:
-            data.parse(path)
+            data = read_rdf(path)
+        except RefusedInput as exc:
+            click.echo(f"refused: {exc}", err=True)
+            sys.exit(2)
         except Exception as exc:  # rdflib raises many parser-specific types
             err.print(f"[bold red]{path}: not readable RDF:[/] {exc}")
             sys.exit(2)
-        violations = [v for v in check(_union(data), project.shapes, project.ontology) if v.severity.endswith("Violation")]
-        for v in violations:
+        violations = [v for v in check(_union(data), project.shapes, project.ontology)
+                      if v.severity.endswith("Violation")]
+        for v in violations[:MAX_ERRORS]:
             click.echo(f"{path}: <{v.focus}> {v.path or ''}: {v.message(lang)}", err=True)
+        if len(violations) > MAX_ERRORS:
+            click.echo(f"... and {len(violations) - MAX_ERRORS} more", err=True)
         if violations:
             sys.exit(1)
     click.echo(f"{path}: valid")
@@ -124,8 +129,9 @@ def audit(folders: tuple[Path, ...], show_missing: bool) -> None:
         _fail_invalid(exc)
     results = run(docs, project.sources, project.audit_dir)
     table = Table(title="Coverage of the source texts")
-    for column in ("source file", "documents", "found", "represented", "excluded", "missing"):
-        table.add_column(column, justify="right" if column in ("found", "represented", "excluded", "missing") else "left")
+    counts = ("found", "represented", "excluded", "missing")
+    for column in ("source file", "documents", *counts):
+        table.add_column(column, justify="right" if column in counts else "left")
     for r in results:
         table.add_row(r.file, ", ".join(r.documents), str(r.found), str(r.represented), str(r.excluded),
                       str(len(r.missing)))
@@ -148,23 +154,52 @@ def template(out: Path, xlsx: bool) -> None:
     click.echo(f"wrote {len(written)} file(s) under {out}")
 
 
+@cli.group()
+def themes() -> None:
+    """Theme tags of plan elements: data/reference/theme-tags.csv decides, cue words only propose."""
+
+
+@themes.command("propose")
+def themes_propose() -> None:
+    """Tag proposals for untagged rows, as CSV on stdout (review, then add to theme-tags.csv)."""
+    import csv
+
+    from .themes import PROPOSAL_COLUMNS, propose
+
+    project = _project(None)
+    writer = csv.DictWriter(sys.stdout, PROPOSAL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(propose(project.documents, project.reference))
+
+
+@cli.command("format-docs")
+def format_docs() -> None:
+    """Regenerate the column reference of docs/import-format.md from the schema and the code lists."""
+    from .ingest.docs import write_reference
+
+    project = _project(None)
+    doc = project.root / "docs" / "import-format.md"
+    write_reference(doc, project.ontology_dir / "schemes.ttl")
+    click.echo(f"wrote the column reference of {doc}")
+
+
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
     from .build import validate_all
     from .ingest import document_ids, read_document
     from .ingest.sources import SourceTexts
-    from .reference import municipalities
+    from .reference import reference_graph
 
     folders = project.document_folders()
     known = {f.name: document_ids(f, project.minter) for f in folders}
     sources = SourceTexts(project.sources)
-    target = read_document(folder, project.minter, sources, project.rules, known)
+    target = read_document(folder, project.minter, sources, project.status_rules, known)
     if target.errors:
         _fail_invalid(InvalidInput(target.errors))
     # Other documents are only context for cross-document links; their own errors are not this one's.
     others = [d for f in folders if f.resolve() != folder
-              for d in [read_document(f, project.minter, sources, project.rules, known)] if not d.errors]
+              for d in [read_document(f, project.minter, sources, project.status_rules, known)] if not d.errors]
     try:
-        validate_all(project, [target], municipalities(project.reference / "municipalities.csv", project.minter),
+        validate_all(project, [target], reference_graph(project.reference, project.minter),
                      others)
     except InvalidInput as exc:
         _fail_invalid(exc)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_ERRORS = 100  # errors listed (and, per sheet, checked) before the rest is only counted
+
 
 @dataclass(frozen=True, order=True)
 class InputError:
@@ -26,7 +28,14 @@ class InvalidInput(KuntaKGError):
 
     def __init__(self, errors: list[InputError]):
         self.errors = sorted(set(errors))
-        super().__init__("\n".join(str(e) for e in self.errors))
+        super().__init__("\n".join(self.listing()))
+
+    def listing(self, limit: int = MAX_ERRORS) -> list[str]:
+        """The errors as lines, at most `limit` of them and then '... and N more'."""
+        lines = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            lines.append(f"... and {len(self.errors) - limit} more")
+        return lines
 
 
 class Inconsistent(KuntaKGError):

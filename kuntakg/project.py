@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from .iris import Minter
 from .namespaces import DEFAULT_BASE
-from .status import Rule, load_rules
+from .status import StatusRule, load_status_rules
 
 
 def _root() -> Path:
@@ -55,8 +55,8 @@ class Project:
         return Minter(self.base)
 
     @cached_property
-    def rules(self) -> list[Rule]:
-        return load_rules(self.root / "data" / "status-rules")
+    def status_rules(self) -> list[StatusRule]:
+        return load_status_rules(self.root / "data" / "status-rules")
 
     @cached_property
     def ontology(self) -> Graph:

@@ -27,7 +27,8 @@ KEYS = {"summary", "description", "tags", "method", "pagination", "defaults", "e
 FORBIDDEN = {"endpoint", "transform", "endpoint-method"}
 PARAM = re.compile(r"\?(__?)([A-Za-z0-9]+)(?:_(iri|integer|number|literal|xsd_[A-Za-z]+|[a-z]{2}))?(?![A-Za-z0-9_])")
 IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 MAX_TEXT = 200
 
@@ -84,6 +85,7 @@ class Parameter:
             return ox.Literal(raw, language=self.language)
         if self.kind == "xsd":
             _check_xsd(self, raw)
+            assert self.datatype is not None  # every xsd parameter has one
             return ox.Literal(raw, datatype=ox.NamedNode(self.datatype))
         return ox.Literal(raw)
 
@@ -107,6 +109,7 @@ class Parameter:
 
 
 def _check_xsd(param: Parameter, raw: str) -> None:
+    assert param.datatype is not None  # every xsd parameter has one
     local = param.datatype.removeprefix(XSD)
     try:
         if local == "date":
@@ -310,7 +313,7 @@ def _projection(body: str) -> list[str] | None:
     if clause.strip().startswith("*"):
         return None
     clause = re.sub(r"\bDISTINCT\b|\bREDUCED\b", " ", clause, flags=re.I)
-    out, depth, i = [], 0, 0
+    out, depth = [], 0
     for tok in re.finditer(r"\(|\)|\bAS\s+\?([A-Za-z0-9_]+)|\?([A-Za-z0-9_]+)", clause, re.I):
         if tok.group(0) == "(":
             depth += 1
@@ -326,8 +329,3 @@ def _projection(body: str) -> list[str] | None:
 def load_queries(folder: Path) -> dict[str, StoredQuery]:
     """Every queries/*.rq, by name; raises QueryDefinitionError on the first bad file."""
     return {p.stem: load_query(p) for p in sorted(folder.glob("*.rq"))}
-
-
-def default_folder() -> Path:
-    from .project import Project
-    return Project().root / "queries"

@@ -12,7 +12,6 @@ data/reference/README.md.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -27,13 +26,6 @@ SCHEMA = Namespace("https://schema.org/")
 LANGS = ("fi", "sv", "en")
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a reference resource comes from: table and 1-based row (header = 1)."""
-    file: str
-    row: int
-
-
 def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV table with their 1-based line numbers (header = 1); blank cells as ''."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -45,13 +37,22 @@ def split(cell: str) -> list[str]:
     return [v.strip() for v in cell.split(";") if v.strip()]
 
 
-def municipalities(path: Path, minter: Minter, origins: dict | None = None) -> Graph:
-    """The reference graph: municipalities from `path`, plus counties.csv and change-events.csv beside it."""
+def reference_graph(folder: Path, minter: Minter) -> Graph:
+    """The reference graph: municipalities.csv of `folder`, plus counties.csv and change-events.csv
+    when present."""
+    graph = municipalities(folder / "municipalities.csv", minter)
+    if (folder / "counties.csv").exists():
+        graph += counties(folder / "counties.csv", minter)
+    if (folder / "change-events.csv").exists():
+        graph += change_events(folder / "change-events.csv", minter)
+    return graph
+
+
+def municipalities(path: Path, minter: Minter) -> Graph:
+    """The municipalities of one table."""
     graph = Graph()
-    origins = origins if origins is not None else {}
-    for number, row in read_table(path):
+    for _, row in read_table(path):
         town = minter.municipality(row["code"])
-        origins[town] = Origin(path.name, number)
         graph.add((town, RDF.type, KK.Municipality))
         graph.add((town, KK.statisticalCode, Literal(row["code"])))
         _area(graph, town, row)
@@ -61,31 +62,24 @@ def municipalities(path: Path, minter: Minter, origins: dict | None = None) -> G
             graph.add((town, DCTERMS.language, LANGUAGE_IRIS[lang]))
         if row.get("county"):
             graph.add((town, KK.wellbeingServicesCounty, minter.county(row["county"])))
-    folder = path.parent
-    if (folder / "counties.csv").exists():
-        graph += counties(folder / "counties.csv", minter, origins)
-    if (folder / "change-events.csv").exists():
-        graph += change_events(folder / "change-events.csv", minter, origins)
     return graph
 
 
-def counties(path: Path, minter: Minter, origins: dict) -> Graph:
+def counties(path: Path, minter: Minter) -> Graph:
     graph = Graph()
-    for number, row in read_table(path):
+    for _, row in read_table(path):
         county = minter.county(row["code"])
-        origins[county] = Origin(path.name, number)
         graph.add((county, RDF.type, KK.WellbeingServicesCounty))
         graph.add((county, DCTERMS.identifier, Literal(row["code"])))
         _area(graph, county, row)
     return graph
 
 
-def change_events(path: Path, minter: Minter, origins: dict) -> Graph:
+def change_events(path: Path, minter: Minter) -> Graph:
     """org:ChangeEvent per row: the municipal organisation (or unit) that handed its services to a county."""
     graph = Graph()
-    for number, row in read_table(path):
+    for _, row in read_table(path):
         event = minter.change_event(row["id"])
-        origins[event] = Origin(path.name, number)
         graph.add((event, RDF.type, ORG.ChangeEvent))
         for lang in LANGS:
             if row.get(f"label_{lang}"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class Rule:
+class StatusRule:
     lang: str
     pattern: re.Pattern
     status: str
@@ -28,18 +28,18 @@ class Classification:
     rule_lines: tuple[str, ...]
 
 
-def load_rules(folder: Path) -> list[Rule]:
+def load_status_rules(folder: Path) -> list[StatusRule]:
     """Rules of every language, one file per language, in file order."""
     rules = []
     for path in sorted(folder.glob("*.csv")):
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            rules += [Rule(path.stem, re.compile(r["pattern"], re.IGNORECASE), r["status"].strip(),
+            rules += [StatusRule(path.stem, re.compile(r["pattern"], re.IGNORECASE), r["status"].strip(),
                            r["reason"].strip(), f"{path.name}:{n}")
                       for n, r in enumerate(csv.DictReader(fh), start=2)]
     return rules
 
 
-def classify(text: str, lang: str, rules: list[Rule]) -> Classification:
+def classify(text: str, lang: str, rules: list[StatusRule]) -> Classification:
     if not text.strip():
         return Classification("not-reported", (), ())
     status, reasons, used = None, [], []

@@ -6,7 +6,7 @@ data/reference/
     sdg.csv                 UN SDG goals and the targets the themes point to (labels only; IRIs are the UN's)
     yso-concepts.csv        labels of the YSO concepts the themes use (checked against a YSO release)
     indicator-concepts.csv  shared indicator concepts <base>/id/scheme/indicators
-    theme-cues.csv          cue words that *propose* tags (python -m kuntakg.themes propose)
+    theme-cues.csv          cue words that *propose* tags (kuntakg themes propose)
     theme-tags.csv          the decided tags: doc_id, row_id, theme, reason, decided_by
     indicator-links.csv     which document indicator measures which shared concept
 
@@ -16,7 +16,6 @@ graph <base>/graph/theme-links, each tag an annotation with its reason, attribut
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +34,12 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 TAGGED_SHEETS = ("goals", "actions", "milestones", "promises")
 PROJECT_AGENT = "kunta-kg"
 LINKS_NOTE = {
-    "fi": "Teemaluokitukset ja yhteiset mittarit ovat Kunta-KG-hankkeen tekemiä linkkejä; kunnan asiakirja ei niitä esitä.",
-    "sv": "Temaklassificeringarna och de gemensamma mätarna är länkar som Kunta-KG-projektet har gjort; kommunens dokument anger dem inte.",
-    "en": "Theme tags and shared indicators are links made by the Kunta-KG project; the town's document does not state them.",
+    "fi": "Teemaluokitukset ja yhteiset mittarit ovat Kunta-KG-hankkeen tekemiä linkkejä; "
+          "kunnan asiakirja ei niitä esitä.",
+    "sv": "Temaklassificeringarna och de gemensamma mätarna är länkar som Kunta-KG-projektet har gjort; "
+          "kommunens dokument anger dem inte.",
+    "en": "Theme tags and shared indicators are links made by the Kunta-KG project; "
+          "the town's document does not state them.",
 }
 
 
@@ -60,7 +62,7 @@ def scheme_graph(folder: Path, minter: Minter) -> Graph:
                            (indicators, ("Kunta-KG:n yhteiset mittarit", "Kunta-KG:s gemensamma mätare",
                                          "Kunta-KG shared indicators"))):
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        for lang, label in zip(LANGS, labels):
+        for lang, label in zip(LANGS, labels, strict=True):
             g.add((scheme, SKOS.prefLabel, Literal(label, lang=lang)))
         g.add((scheme, DCTERMS.creator, agent))
     g.add((agent, RDF.type, PROV.Agent))
@@ -132,11 +134,6 @@ def items(docs, minter: Minter) -> dict[tuple[str, str], Item]:
                 if str(s).startswith(base) and rest and "/" not in rest:
                     found[(doc.doc_id, rest)] = Item(doc.doc_id, rest, sheet, s)
     return found
-
-
-def untagged(docs, minter: Minter, links: Graph) -> list[tuple[str, str]]:
-    """(doc_id, row_id) of every goal/action/milestone/promise without a theme in the links graph."""
-    return sorted(k for k, item in items(docs, minter).items() if (item.iri, DCTERMS.subject, None) not in links)
 
 
 def links_graph(folder: Path, minter: Minter, docs) -> Graph:
@@ -244,6 +241,9 @@ def load_cues(folder: Path) -> list[tuple[str, re.Pattern, str]]:
             for _, row in read_table(folder / "theme-cues.csv")]
 
 
+PROPOSAL_COLUMNS = ("doc_id", "row_id", "theme", "reason", "decided_by")  # as in theme-tags.csv
+
+
 def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
     """Tag proposals for every goal/action row not yet in theme-tags.csv: cue words in the label and
     alternative labels, else in the description and source text; failing those, the themes of the rows
@@ -252,9 +252,10 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
 
     cues = load_cues(folder)
     decided = defaultdict(set)
-    for _, row in read_table(folder / "theme-tags.csv"):
-        decided[(row["doc_id"], row["row_id"])].add(row["theme"])
-    out, pending = [], []
+    for _, tag in read_table(folder / "theme-tags.csv"):
+        decided[(tag["doc_id"], tag["row_id"])].add(tag["theme"])
+    out: list[dict[str, str]] = []
+    pending: list[tuple[tuple[str, str], list[str]]] = []
     for doc_folder in sorted(p for p in documents.iterdir() if p.is_dir()):
         tables, _ = read_tables(doc_folder)
         doc_id = doc_folder.name
@@ -263,7 +264,7 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
                 key = (doc_id, row.get("id"))
                 if key in decided:
                     continue
-                hits = defaultdict(list)
+                hits: defaultdict[str, list[str]] = defaultdict(list)
                 for columns in (("label", "alt_labels"), ("description", "source_text")):
                     text = " ".join(row.get(c) or "" for c in columns)
                     for theme, pattern, _ in cues:
@@ -287,25 +288,3 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
             out.append({"doc_id": key[0], "row_id": key[1], "theme": "", "reason": "no cue: decide by hand",
                         "decided_by": ""})
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """python -m kuntakg.themes propose  -> proposals as CSV on stdout (review, then add to theme-tags.csv)."""
-    import csv
-
-    from .project import Project
-
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] != ["propose"]:
-        print(main.__doc__)
-        return 2
-    project = Project()
-    rows = propose(project.documents, project.reference)
-    writer = csv.DictWriter(sys.stdout, ["doc_id", "row_id", "theme", "reason", "decided_by"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -13,9 +13,10 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.query import Processor
+from rdflib.term import Node
 
 from .errors import InputError
-from .ingest.model import DocumentRDF
+from .ingest.result import DocumentRDF
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,18 @@ class PreparedQueryProcessor(SPARQLProcessor):
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
 
 
-def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
-    """All SHACL results for a data graph, ontology mixed in for class hierarchies."""
-    # rdflib logs a traceback for each ill-typed literal it meets; the shapes report those properly.
+@cache
+def _configure_rdflib() -> None:
+    """Once per process (both settings are rdflib's global state): rdflib logs a traceback for each
+    ill-typed literal it meets, which the shapes report properly; and SPARQL goes through the
+    processor that parses each distinct query once."""
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     plugin.register("sparql", Processor, __name__, PreparedQueryProcessor.__name__)
+
+
+def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
+    """All SHACL results for a data graph, ontology mixed in for class hierarchies."""
+    _configure_rdflib()
     conforms, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                          advanced=True, allow_warnings=True)
     if conforms:
@@ -75,7 +83,7 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
     A document's nodes are validated with the reference data they point at (a municipality, its
     wellbeing services county), not the whole reference: the shapes look at most two links away,
     and validating every municipality again with each document was half of the SHACL time."""
-    out, seen = Graph(), set()
+    out, seen = Graph(), set[Node]()
     frontier = {o for o in graph.objects() if not isinstance(o, Literal)}
     for _ in range(hops):
         reached = set()
@@ -89,7 +97,7 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
 
 
 def _violation(report: Graph, result, languages: dict[str, str | None]) -> Violation:
-    messages = {}
+    messages: dict[str, str] = {}
     for m in report.objects(result, SH.resultMessage):
         if isinstance(m, Literal):
             messages.setdefault(m.language or languages.get(str(m)) or "en", str(m))

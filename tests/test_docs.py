@@ -16,7 +16,7 @@ def test_import_format_reference_is_current():
     path = ROOT / "docs" / "import-format.md"
     text = path.read_text(encoding="utf-8")
     schemes = Graph().parse(ROOT / "ontology" / "schemes.ttl")
-    assert text == updated(text, schemes), "run: python -m kuntakg.ingest.docs"
+    assert text == updated(text, schemes), "run: kuntakg format-docs"
 
 
 def test_committed_template_has_every_sheet_and_column():

@@ -272,20 +272,43 @@ def built_project(tmp_path_factory):
     return project
 
 
-@pytest.mark.parametrize("stage", sized(["read", "reason", "serialise"], ["read", "audit", "validate", "reason", "serialise"]))
+def _staging_folders(project) -> list[Path]:
+    return sorted(p for p in project.root.iterdir() if p.name.startswith(".dist-"))
+
+
+def _kill_build_in(project, stage: str, *options: str) -> None:
+    """Start `kuntakg build` and SIGKILL it (and HermiT's Java) at an event: the stage's log line, and
+    for serialise the staging folder appearing beside dist/ (polled), so that the kill lands while
+    the folder exists. No sleep decides where the kill lands."""
+    env = {**os.environ, "KUNTAKG_ROOT": str(project.root), "COLUMNS": "200"}
+    before = set(_staging_folders(project))
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "kuntakg"), "build", *options], cwd=project.root,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        for line in proc.stderr:
+            if f"stage {stage}" in line:
+                break
+        if stage == "serialise":
+            deadline = time.monotonic() + 120
+            while not set(_staging_folders(project)) - before and proc.poll() is None:
+                assert time.monotonic() < deadline, "no staging folder appeared in 120 s"
+                time.sleep(0.002)  # poll interval; the event is the folder appearing
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(60)
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL, f"the build ended before it could be killed in {stage}"
+    if stage == "serialise":  # the kill landed while the staging folder existed: the case to recover from
+        assert set(_staging_folders(project)) - before
+
+
+@pytest.mark.parametrize("stage", sized(["read", "reason", "serialise"],
+                                       ["read", "audit", "validate", "reason", "serialise"]))
 def test_build_killed_in_a_stage_leaves_dist_alone(built_project, stage):
     project = built_project
     before = _snapshot(project.dist)
-    env = {**os.environ, "KUNTAKG_ROOT": str(project.root), "COLUMNS": "200"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "kuntakg"), "build"], cwd=project.root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    for line in proc.stderr:
-        if f"stage {stage}" in line:
-            time.sleep(0.05 if stage == "serialise" else 0.3)
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
-    proc.wait(60)
-    assert proc.returncode == -signal.SIGKILL, f"the build ended before it could be killed in {stage}"
+    _kill_build_in(project, stage)
     assert _snapshot(project.dist) == before
     server = start_server({"KUNTAKG_DATA": str(project.dist / "kuntakg.trig")})
     try:
@@ -295,7 +318,39 @@ def test_build_killed_in_a_stage_leaves_dist_alone(built_project, stage):
     from kuntakg.build import build
     build(project)  # the next build recovers whatever the killed one left
     assert _snapshot(project.dist) == before  # same input, same bytes
-    assert not [p for p in project.root.iterdir() if p.name.startswith(".dist-")]
+    assert not _staging_folders(project)
+
+
+def test_three_builds_killed_while_staging_leave_no_staging_folder(built_project):
+    """Issue 17 section 2: three builds killed while their staging folder existed left three `.dist-*`
+    folders for ever. The next build removes every one that no live build holds."""
+    project = built_project
+    before = _snapshot(project.dist)
+    for _ in range(3):  # each is killed while its own staging folder exists (checked in _kill_build_in)
+        _kill_build_in(project, "serialise", "--reasoner", "rules")
+    assert _staging_folders(project)  # (before the fix: all three; now each build removed its predecessor's)
+    from kuntakg.build import build
+    build(project, reasoner="rules")
+    assert not _staging_folders(project)
+    assert _snapshot(project.dist) == before
+
+
+def test_a_live_builds_staging_folder_is_never_removed(built_project):
+    """A concurrent build's staging folder is locked from creation to swap: another build (here a
+    real `kuntakg build` process) leaves it alone, and removes it once its holder is gone."""
+    from kuntakg.build import staging_folder
+
+    project = built_project
+    before = _snapshot(project.dist)
+    with staging_folder(project.dist) as held:
+        (held / "half-written.nq").write_text("<a> <b> <c> .\n")
+        env = {**os.environ, "KUNTAKG_ROOT": str(project.root)}
+        subprocess.run([str(Path(sys.executable).parent / "kuntakg"), "build", "--reasoner", "rules"], cwd=project.root,
+                       env=env, check=True, capture_output=True, timeout=300)
+        assert (held / "half-written.nq").read_text() == "<a> <b> <c> .\n"
+        assert _staging_folders(project) == [held]
+    assert not _staging_folders(project)
+    assert _snapshot(project.dist) == before
 
 
 def test_stored_query_over_the_time_limit_is_stopped(trig, tmp_path, truth):

@@ -56,7 +56,7 @@ from kuntakg.ingest import document_ids, read_document
 from kuntakg.ingest.schema import DATE, DECIMAL, PERIOD, REF, SHEETS_BY_NAME
 from kuntakg.ingest.sources import SourceTexts
 from kuntakg.publish import to_quads
-from kuntakg.reference import municipalities
+from kuntakg.reference import reference_graph
 from kuntakg.validate import check
 from soak import SOAK, sized
 
@@ -492,7 +492,7 @@ def write_case(project: Project, case: Case) -> Path:
 def validate_folder(project: Project, folder: Path, reference: Graph) -> None:
     """What `kuntakg validate <folder>` does (kuntakg.cli._validate_folder), raising instead of exiting."""
     known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
-    target = read_document(folder, project.minter, SourceTexts(project.sources), project.rules, known)
+    target = read_document(folder, project.minter, SourceTexts(project.sources), project.status_rules, known)
     if target.errors:
         raise InvalidInput(target.errors)
     validate_all(project, [target], reference, jobs=1)
@@ -592,7 +592,7 @@ FUZZ = settings(deadline=None, database=None, derandomize=not SOAK, print_blob=T
 @pytest.fixture(scope="module")
 def validate_tier(tmp_path_factory):
     project = _fuzz_project(tmp_path_factory.mktemp("fuzz-validate"))
-    reference = municipalities(project.reference / "municipalities.csv", project.minter)
+    reference = reference_graph(project.reference, project.minter)
     tally = Tally()
     yield project, reference, tally
     tally.dump("validate")

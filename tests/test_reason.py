@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, XSD
 from kuntakg import Project
 from kuntakg.errors import Inconsistent, KuntaKGError
 from kuntakg.reason import hermit, reason, rules
-from kuntakg.rules import compile_rules
+from kuntakg.entailment import compile_rules
 
 KK = Namespace("https://w3id.org/kuntakg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")

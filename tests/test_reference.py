@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from kuntakg import Project
 from kuntakg.namespaces import KK
-from kuntakg.reference import SCHEMA, municipalities
+from kuntakg.reference import SCHEMA, reference_graph
 from kuntakg.themes import scheme_graph
 
 REF = Path(__file__).resolve().parent.parent / "data" / "reference"
@@ -30,7 +30,7 @@ def test_every_reference_row_has_a_source():
 
 def test_reference_graph_links_towns_counties_and_the_2023_transfer():
     project = Project()
-    g = municipalities(REF / "municipalities.csv", project.minter)
+    g = reference_graph(REF, project.minter)
     m = project.minter
     assert len(set(g.subjects(RDF.type, KK.Municipality))) == 4
     assert len(set(g.subjects(RDF.type, KK.WellbeingServicesCounty))) == 3

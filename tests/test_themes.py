@@ -24,7 +24,7 @@ def test_every_goal_and_action_has_a_theme(kg):
         }} ORDER BY ?item""")
     names = [r["item"].split("/id/", 1)[1] for r in untagged]
     assert not names, f"{len(names)} goals/actions without a theme (add rows to data/reference/theme-tags.csv; " \
-                      f"`python -m kuntakg.themes propose` suggests some): {', '.join(names)}"
+                      f"`kuntakg themes propose` suggests some): {', '.join(names)}"
 
 
 def test_tags_say_who_decided_why_and_that_the_link_is_the_projects(kg):

@@ -1,7 +1,7 @@
 """One-off review of the cue-word proposals (issue 7, 2026-11-23): first the three finished documents,
 then Loviisa 2021 and Loviisa 2020 when they landed.
 
-Reads the proposals of `python -m kuntakg.themes propose` (stdin), applies the reviewer's decisions
+Reads the proposals of `kuntakg themes propose` (stdin), applies the reviewer's decisions
 below and appends the decided rows to data/reference/theme-tags.csv. The table is the record; this
 script only documents how the first version of it was made. Re-running it is harmless: rows already
 decided are not proposed again.

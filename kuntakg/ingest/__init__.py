@@ -7,15 +7,16 @@ from rdflib import Graph, URIRef
 
 from ..errors import InputError
 from ..iris import Minter
-from ..status import Rule
-from .model import DocumentMapper, DocumentRDF
+from ..status import StatusRule
+from .model import map_tables
+from .result import DocumentRDF
 from .sources import SourceTexts
 from .tabular import read_tables
 
 NOT_ROWS = ("metadata", "translations")
 
 
-def read_document(folder: Path, minter: Minter, sources: SourceTexts, rules: list[Rule],
+def read_document(folder: Path, minter: Minter, sources: SourceTexts, status_rules: list[StatusRule],
                   known_docs: dict[str, dict[str, URIRef]] | None = None) -> DocumentRDF:
     """Map one document folder. Errors are collected in the result, never raised."""
     tables, errors = read_tables(folder)
@@ -24,7 +25,7 @@ def read_document(folder: Path, minter: Minter, sources: SourceTexts, rules: lis
         errors = [InputError(_metadata_file(folder), 0, 0, "", problem)]
     if errors:
         return DocumentRDF(folder.name, "", "", Graph(), Graph(), errors=errors)
-    result = DocumentMapper(tables, minter, sources, rules, known_docs).map()
+    result = map_tables(tables, minter, sources, status_rules, known_docs)
     if result.doc_id and result.doc_id != folder.name:
         row = next(r for r in tables["metadata"] if r.get("field") == "id")
         result.errors.append(InputError(row.file, row.number, row.columns.get("value", 0), "value",

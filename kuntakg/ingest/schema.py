@@ -235,7 +235,3 @@ class Row:
 
     def get_many(self, name: str) -> list[str]:
         return [v.strip() for v in self.get(name).split(LIST_SEPARATOR) if v.strip()]
-
-    def where(self, column: str | None = None) -> str:
-        col = self.columns.get(column, 0) if column else 0
-        return f"{self.file}:{self.number}:{col}"

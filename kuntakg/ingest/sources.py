@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .files import plain_file_problem
+
 SPAN = re.compile(r"^(?P<file>[^:\s]+):(?P<first>\d+)(?:-(?P<last>\d+))?$")
 
 
@@ -46,12 +48,18 @@ class SourceTexts:
     def path(self, file: str) -> Path:
         return self.folder / file
 
+    def problem(self, file: str) -> str | None:
+        """Why a source file name cannot be read, or None. Only plain files directly in the folder: a
+        name with a folder part ('../x', '/etc/x') or a symbolic link would read outside the project."""
+        problem = plain_file_problem(self.folder, file)
+        return f"source file {problem}" if problem else None
+
     def check(self, span: Span) -> str | None:
         """Why a span cannot be used, or None."""
-        path = self.path(span.file)
-        if "/" in span.file or not path.is_file():
-            return f"source file '{span.file}' not found in {self.folder}"
-        n = len(_lines(path))
+        problem = self.problem(span.file)
+        if problem:
+            return problem
+        n = len(_lines(self.path(span.file)))
         if not 1 <= span.first <= span.last <= n:
             return f"lines {span.first}-{span.last} are outside '{span.file}' (1-{n})"
         return None

@@ -2,25 +2,35 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import MAX_ERRORS, InputError
+from .files import plain_file_problem
 from .schema import LANG, LANGUAGES, SHEETS_BY_NAME, Row, Sheet
+from .xlsx import Raw, read_xlsx
 
 Tables = dict[str, list[Row]]
 
 
 def read_tables(folder: Path) -> tuple[Tables, list[InputError]]:
-    """All sheets of a document folder, and every structural error found on the way."""
+    """All sheets of a document folder, and every structural error found on the way (at most
+    MAX_ERRORS per sheet: checking stops there). Only plain files inside the folder are read: a
+    symbolic link (to the folder or to a table) could publish any file of the machine."""
+    if folder.is_symlink():
+        return {}, [InputError(str(folder), 0, 0, "", "the document folder is a symbolic link: only folders "
+                               "inside data/documents are read")]
     csvs = sorted(folder.glob("*.csv"))
     books = sorted(folder.glob("*.xlsx"))
+    for path in (*csvs, *books):
+        problem = plain_file_problem(folder, path.name)
+        if problem:
+            return {}, [InputError(str(path), 0, 0, "", problem)]
     if csvs and books:
         return {}, [InputError(str(books[0]), 0, 0, "", "the folder has both CSV files and an XLSX "
                                "workbook; keep one of the two forms")]
     if len(books) > 1:
         return {}, [InputError(str(books[1]), 0, 0, "", "more than one XLSX workbook in the folder")]
-    raw = _read_xlsx(books[0]) if books else _read_csvs(csvs)
+    raw = read_xlsx(books[0]) if books else _read_csvs(csvs)
     if isinstance(raw, InputError):
         return {}, [raw]
     tables: Tables = {}
@@ -32,8 +42,8 @@ def read_tables(folder: Path) -> tuple[Tables, list[InputError]]:
     return tables, errors
 
 
-def _read_csvs(paths: list[Path]) -> dict[str, tuple[str, list[str], list[tuple[int, list[str]]]]]:
-    out = {}
+def _read_csvs(paths: list[Path]) -> Raw | InputError:
+    out: Raw = {}
     for path in paths:
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -50,61 +60,6 @@ def _read_csvs(paths: list[Path]) -> dict[str, tuple[str, list[str], list[tuple[
         header = records[0][1]
         out[path.stem] = (str(path), header, [(i + 2, rec) for i, (_, rec) in enumerate(records[1:])])
     return out
-
-
-def _read_xlsx(path: Path):
-    try:
-        return _xlsx_sheets(path)
-    except Exception as exc:  # noqa: BLE001 - see below
-        # A damaged workbook fails wherever openpyxl first touches the damage: zipfile, zlib, the XML
-        # parser or openpyxl itself, on opening or (read-only mode parses lazily) while rows are read.
-        # Each has its own exception types; to the user they all mean the same thing.
-        detail = str(exc) or type(exc).__name__
-        return InputError(str(path), 0, 0, "", f"not a readable XLSX workbook: {detail}")
-
-
-def _xlsx_sheets(path: Path):
-    from openpyxl import load_workbook  # imported here: only workbook users pay for it
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    out = {}
-    try:
-        for sheet in book.worksheets:
-            records = [[_cell_text(v) for v in rec] for rec in sheet.iter_rows(values_only=True)]
-            where = f"{path}[{sheet.title}]"
-            if not records:
-                return InputError(where, 1, 0, "", "empty sheet: the header row is missing")
-            header = [h for h in records[0]]
-            while header and header[-1] == "":
-                header.pop()
-            body = [(i + 2, rec if _overflow(rec, header) else _fit(rec, len(header)))
-                    for i, rec in enumerate(records[1:])]
-            out[sheet.title] = (where, header, body)
-    finally:
-        book.close()
-    return out
-
-
-def _overflow(rec: list[str], header: list[str]) -> bool:
-    return any(v for v in rec[len(header):])
-
-
-def _fit(rec: list[str], width: int) -> list[str]:
-    return rec[:width] + [""] * (width - len(rec))
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _to_rows(name: str, file: str, header: list[str], records) -> tuple[list[Row], list[InputError]]:
@@ -129,12 +84,16 @@ def _to_rows(name: str, file: str, header: list[str], records) -> tuple[list[Row
             errors.append(InputError(file, 1, 0, col, "required column is missing"))
     rows = []
     for number, rec in records:
+        if len(errors) >= MAX_ERRORS:
+            errors.append(InputError(file, number, 0, "", f"checking stopped after {MAX_ERRORS} errors in this "
+                                     "sheet; the rows from here on were not checked"))
+            break
         if not any(v.strip() for v in rec):
             continue
         if len(rec) != len(header):
             errors.append(InputError(file, number, 0, "", f"row has {len(rec)} cells, header has {len(header)}"))
             continue
-        cells = {h: v for h, v in zip(header, rec) if h in positions}
+        cells = {h: v for h, v in zip(header, rec, strict=True) if h in positions}
         for col in sheet.required_columns:
             if col in positions and not cells[col].strip():
                 errors.append(InputError(file, number, positions[col], col, "required value is missing"))

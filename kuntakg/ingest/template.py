@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
 from .schema import METADATA_FIELDS, PLAN_TYPES, SHEETS, Sheet
@@ -47,10 +47,13 @@ def markdown_reference(schemes: Graph) -> str:
     parts.append(f"\n`plan_type` is one of {', '.join(f'`{t}`' for t in PLAN_TYPES)}.\n")
     parts.append("### Code lists\n")
     parts.append("| code list | code | fi | sv | en |\n|---|---|---|---|---|")
-    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         name = str(scheme).rsplit("/", 1)[-1]
-        for concept in sorted(schemes.objects(scheme, SKOS.hasTopConcept), key=lambda c: str(schemes.value(c, SKOS.notation))):
-            labels = {l.language: str(l) for l in schemes.objects(concept, SKOS.prefLabel)}
+        concepts = sorted(schemes.objects(scheme, SKOS.hasTopConcept),
+                          key=lambda c: str(schemes.value(c, SKOS.notation)))
+        for concept in concepts:
+            labels = {label.language: str(label) for label in schemes.objects(concept, SKOS.prefLabel)
+                      if isinstance(label, Literal)}
             parts.append(f"| `{name}` | `{schemes.value(concept, SKOS.notation)}` | {labels['fi']} | "
                          f"{labels['sv']} | {labels['en']} |")
     return "\n".join(parts) + "\n"
@@ -79,7 +82,7 @@ def write_xlsx_template(path: Path) -> Path:
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.name)
         ws.append([c.name for c in sheet.all_columns])
-        for cell, column in zip(ws[1], sheet.all_columns):
+        for cell, column in zip(ws[1], sheet.all_columns, strict=True):
             cell.comment = Comment(_describe(column, sheet), "Kunta-KG")
         if sheet.name == "metadata":
             for field in METADATA_FIELDS:
