@@ -6,6 +6,7 @@ validate commands live in :mod:`kuntakg.cli`; this module adds ``serve``.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def serve(host, port, data, timeout, workers, store, remote):
     from server import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # server.sparql logs every request
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # server.response logs every request
     config = {}
     if data is not None:
         config["KUNTAKG_DATA"] = str(data)
@@ -43,8 +44,8 @@ def serve(host, port, data, timeout, workers, store, remote):
         config["STORE"] = store
     if remote is not None:
         config["REMOTE_ENDPOINT"] = remote
-    if config.get("STORE", "oxigraph") != "remote":
-        path = Path(config.get("KUNTAKG_DATA", "dist/kuntakg.trig"))
+    if config.get("STORE", os.environ.get("KUNTAKG_STORE", "oxigraph")) != "remote":
+        path = Path(config.get("KUNTAKG_DATA", os.environ.get("KUNTAKG_DATA", "dist/kuntakg.trig")))
         if not path.exists():
             raise click.ClickException("%s does not exist: run `kuntakg build` first or pass --data" % path)
     try:
@@ -67,10 +68,17 @@ def _quiet_handler():
     from werkzeug.serving import WSGIRequestHandler
 
     class QuietHandler(WSGIRequestHandler):
-        """server.sparql writes one line per request already (query, time, rows, status)."""
+        """server.response writes one line per request already (and /sparql its query, rows, time);
+        the ``Server`` header names no versions."""
+
+        server_version = "kuntakg"
+        sys_version = ""
 
         def log_request(self, code="-", size="-"):
             pass
+
+        def version_string(self) -> str:
+            return self.server_version
 
     return QuietHandler
 

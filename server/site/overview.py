@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import kg
-from .describe import EMPTY_PROV, KK, Link, base, labels, link, page_href, provenance
+from .describe import EMPTY_PROV, KK, Link, labels, link, minter, page_href, provenance
 from .kg import Term
 
 ELEMENT_TYPES = ["StrategicTheme", "Goal", "Action", "ServicePromise", "Pilot", "Roadmap", "Milestone"]
@@ -216,7 +216,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
             seen[s] = {"iri": s, "match": r["l"].value, "match_lang": r["l"].lang}
     names = labels(seen)
     types = kg.select("SELECT ?s ?t WHERE { VALUES ?s { %s } GRAPH ?g { ?s a ?t } FILTER(?g != <%s>) }" % (
-        kg.values(seen), base() + "graph/inferred")) if seen else []
+        kg.values(seen), minter().graph("inferred"))) if seen else []
     tnames = labels({r["t"].value for r in types})
     for s, entry in seen.items():
         entry["link"] = _link(s, names)
