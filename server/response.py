@@ -39,7 +39,6 @@ from flask import Flask, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, NotAcceptable, NotFound
 from werkzeug.http import parse_accept_header
-from werkzeug.routing import RequestRedirect
 
 log = logging.getLogger("server.http")
 
@@ -231,10 +230,11 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], status: i
                   location, vary)
 
 
-def html_response(template: str, status: int = 200, alternates: Mapping[str, str] | None = None,
+def html_response(template: str, code: int = 200, alternates: Mapping[str, str] | None = None,
                   location: str | None = None, vary: str = PAGE_VARY, language: str | None = None,
                   **context: Any) -> Response:
-    resp = Response(render(template, alternates=alternates or {}, **context), status,
+    """A rendered template (``code``: the HTTP status; ``context`` may hold a ``status`` of its own)."""
+    resp = Response(render(template, alternates=alternates or {}, **context), code,
                     content_type=CONTENT_TYPE["html"])
     if language:
         resp.headers["Content-Language"] = language
@@ -293,12 +293,7 @@ def error(status: int, message: str, fmt: str | None = None, param: str | None =
 
 
 def handle_http_error(e: HTTPException) -> Response:
-    """Every HTTP error (404, 405, 413 …) through :func:`error`; redirects keep a relative Location."""
-    if isinstance(e, RequestRedirect):
-        parts = urllib.parse.urlsplit(e.new_url)  # the Host header is never echoed back
-        resp = Response("", e.code)
-        resp.headers["Location"] = urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
-        return resp
+    """Every HTTP error (404, 405, 413 …) through :func:`error`."""
     code = e.code or 500
     headers = {k: v for k, v in e.get_headers() if k.lower() in ("allow", "retry-after", "www-authenticate")}
     return error(code, e.description or e.name, headers=headers)
@@ -325,7 +320,22 @@ def before_request() -> Response | None:
     return None
 
 
+def relative_redirect(resp: Response) -> None:
+    """A redirect of ours (werkzeug's slash redirects build ``http://<Host>/path/``) keeps only the
+    path and query, so the Host a client sent never comes back in ``Location`` or the body."""
+    location = resp.headers.get("Location")
+    if not location or not 300 <= resp.status_code < 400:
+        return
+    parts = urllib.parse.urlsplit(location)
+    if parts.netloc and parts.netloc == request.host:
+        relative = urllib.parse.urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+        resp.headers["Location"] = relative
+        resp.set_data(b"")
+        resp.mimetype = "text/plain"
+
+
 def after_request(resp: Response) -> Response:
+    relative_redirect(resp)
     for name, value in SECURITY_HEADERS.items():
         resp.headers.setdefault(name, value)
     if resp.mimetype in HTML_TYPES:
