@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None):
     from . import api, response, settings, site
     from .sparql import protocol
     from .sparql.worker import ProcessPool, ThreadRunner
+    from .state import Endpoint
     from .store import open_backend
 
     app = Flask(__name__, template_folder="site/templates", static_folder="site/static")
@@ -60,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None):
         runner = ThreadRunner(backend)
     else:
         raise ValueError("ISOLATION must be 'process' or 'thread', not %r" % isolation)
-    app.extensions["kuntakg"] = protocol.Endpoint(backend, runner)
+    app.extensions["kuntakg"] = Endpoint(backend, runner)
 
     response.init_app(app)  # error handlers, security/CORS headers and the request log, once
     app.register_blueprint(protocol.bp)

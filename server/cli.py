@@ -14,6 +14,8 @@ import click
 
 from kuntakg.cli import cli
 
+from .settings import STORES
+
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -22,7 +24,7 @@ from kuntakg.cli import cli
               help="TriG or N-Quads dump to load [default: dist/kuntakg.trig].")
 @click.option("--timeout", default=None, type=float, help="Query time limit in seconds [default: 30].")
 @click.option("--workers", default=None, type=int, help="Query worker processes [default: CPUs, at least 2].")
-@click.option("--store", default=None, type=click.Choice(["oxigraph", "oxigraph-readonly", "remote", "rdflib"]),
+@click.option("--store", default=None, type=click.Choice(STORES),
               help="Backend [default: oxigraph, embedded and loaded from --data].")
 @click.option("--remote", "remote", default=None, help="Endpoint URL for --store remote.")
 def serve(host, port, data, timeout, workers, store, remote):

@@ -263,3 +263,17 @@ def test_dev_server_never_echoes_the_host(readme_server):
         assert status == 200 and b"evil.example" not in body, target
     status, headers, _ = _raw_get(port, "/", evil)
     assert not re.search(r"\d", headers.get("server", "")), headers.get("server")
+
+
+def test_dataset_description_cache_does_not_grow_with_hosts(site_client):
+    """20 Host values made 20 cached graphs; the cache is keyed by the settings and bounded."""
+    from server.site import dataset
+
+    before = len(dataset._void_cache)
+    bodies = {site_client.get("/.well-known/void.ttl", base_url="http://h%d.example" % i).data for i in range(20)}
+    assert len(bodies) == 1
+    assert len(dataset._void_cache) - before <= 1 and len(dataset._void_cache) <= dataset._void_cache.size
+    cache = dataset.BoundedCache(2)
+    for key in "abc":
+        cache.put(key, key.upper())
+    assert len(cache) == 2 and cache.get("a") is None and cache.get("c") == "C"

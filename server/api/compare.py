@@ -28,7 +28,7 @@ def rows_of(name: str, **args) -> list[dict]:
 
 
 def _town_names() -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for r in rows_of("documents"):
         names.setdefault(r["doc"], r["town"])
     return names
@@ -111,7 +111,8 @@ def neighbours(fmt: str | None = None) -> Response:
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
     columns, rows = api.run(query, bindings)
-    goal = str(bindings[next(iter(bindings))].value) if bindings else query.param("goal").default
+    param = query.param("goal")
+    goal = str(bindings[next(iter(bindings))].value) if bindings else (param.default if param else None)
     qs = query_suffix()
     alternates = {"html": "/compare/neighbours.html" + qs, "json": "/compare/neighbours.json" + qs,
                   "csv": "/api/queries/goal-neighbours.csv" + qs}

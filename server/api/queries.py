@@ -20,12 +20,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from kuntakg.queries import ParameterError, StoredQuery
 
 from .. import registry as query_registry
 from ..response import choose, csv_response, error, html_response, json_response, query_suffix
+from ..state import endpoint
 from ..store import QueryError, QueryRequest
 
 bp = Blueprint("api", __name__, template_folder="templates")
@@ -33,15 +34,6 @@ FORMATS = ["json", "html", "csv"]  # in the order Accept negotiation prefers the
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                              "positiveInteger")}
-
-
-def init_app(app: Flask) -> None:
-    """Load queries/*.rq once and register the blueprints (fails loudly on a bad header)."""
-    from . import compare
-
-    query_registry.init_app(app)
-    app.register_blueprint(bp)
-    app.register_blueprint(compare.bp)
 
 
 def registry() -> dict[str, StoredQuery]:
@@ -53,7 +45,7 @@ def registry() -> dict[str, StoredQuery]:
 def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
     limit = int(current_app.config["API_MAX_ROWS"])
-    backend = current_app.extensions["kuntakg"].backend
+    backend = endpoint().backend
     text, substitutions = query.text, bindings or None
     if bindings and not isinstance(getattr(backend, "store", None), ox.Store):
         # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
@@ -64,10 +56,12 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
                        timeout=float(current_app.config["QUERY_TIMEOUT"]), max_rows=limit + 1,
                        max_bytes=int(current_app.config["MAX_RESULT_BYTES"]), substitutions=substitutions)
     try:
-        result = current_app.extensions["kuntakg"].runner.execute(req)
+        result = endpoint().runner.execute(req)
     except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
         abort(e.status, "more than %d rows" % limit if e.status == 413 and "rows" in e.message else e.message)
     results = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(results, ox.QuerySolutions):
+        abort(500, "stored query %s is not a SELECT" % query.name)
     variables = [v.value for v in results.variables]
     rows = []
     for solution in results:

@@ -219,9 +219,9 @@ def _build_void() -> Graph:
     g.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
     g.add((URIRef(pub + "/"), RDF.type, FOAF.Document))
-    backend = kg.backend()
-    if getattr(backend, "last_modified", None):
-        g.add((ds, DCTERMS.modified, Literal(backend.last_modified.date().isoformat(), datatype=XSD.date)))
+    modified = kg.backend().last_modified
+    if modified is not None:
+        g.add((ds, DCTERMS.modified, Literal(modified.date().isoformat(), datatype=XSD.date)))
 
     _coverage(g, ds)
     _counts(g, ds, doc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from flask import current_app
 
@@ -28,7 +29,7 @@ LABEL_PREDICATES = [  # in order of preference (after language)
 KK = ONTOLOGY_IRI + "#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 MAX_VALUES = 500
-EMPTY_PROV = {"spans": [], "original": [], "by_document": []}
+EMPTY_PROV: dict[str, list] = {"spans": [], "original": [], "by_document": []}
 
 
 @dataclass
@@ -160,8 +161,8 @@ def describe(iri: str) -> dict:
     names = labels(iris)
     inferred_graph = str(minter().graph("inferred"))
 
-    props: dict[str, dict] = {}
-    types = []
+    props: dict[str, dict[str, Any]] = {}
+    types: list[dict[str, Any]] = []
     seen = set()
     for r in out_rows:
         p, o = r["p"].value, r["o"]

@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest
 
 from kuntakg.namespaces import PREFIXES
 
+from ..state import endpoint
 from ..store import Backend, QueryError, QueryRequest, QueryResult
 
 SPARQL_PREFIXES = "".join("PREFIX %s: <%s>\n" % (k, v) for k, v in PREFIXES.items())
@@ -77,7 +78,7 @@ def literal(text: str, lang: str | None = None, datatype: str | None = None) -> 
 
 
 def backend() -> Backend:
-    return current_app.extensions["kuntakg"].backend
+    return endpoint().backend
 
 
 def _run(query: str, form: str, media: str) -> QueryResult:
@@ -86,7 +87,7 @@ def _run(query: str, form: str, media: str) -> QueryResult:
                        timeout=float(cfg["SITE_QUERY_TIMEOUT"]), max_rows=int(cfg["MAX_RESULT_ROWS"]),
                        max_bytes=int(cfg["MAX_RESULT_BYTES"]))
     try:
-        return current_app.extensions["kuntakg"].runner.execute(req)
+        return endpoint().runner.execute(req)
     except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
         abort(e.status, e.message)
 

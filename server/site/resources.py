@@ -106,7 +106,7 @@ def rdf_body(construct: str, fmt: str) -> bytes:
     triples = sorted(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     out_fmt = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.RDF_XML
-    return ox.serialize(triples, format=out_fmt, prefixes=PREFIXES)
+    return ox.serialize(triples, format=out_fmt, prefixes=PREFIXES) or b""
 
 
 def rdf_media(fmt: str) -> str:

@@ -32,7 +32,7 @@ def service_description(endpoint: str, media: str, union: bool, store_name: str)
     for iri in FORMAT_IRIS.values():
         triples.append(ox.Triple(svc, n(SD + "resultFormat"), n(iri)))
     fmt = GRAPH_TYPES[media][0]
-    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "dcterms": "http://purl.org/dc/terms/"})
+    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "dcterms": "http://purl.org/dc/terms/"}) or b""
 
 
 def html_page(endpoint: str) -> bytes:

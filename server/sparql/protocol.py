@@ -20,13 +20,13 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .. import media as formats
 from .. import response
+from .. import state as app_state
 from ..store import Backend, QueryError, QueryRequest
 from . import description, guard
 
@@ -34,18 +34,6 @@ bp = Blueprint("sparql", __name__)
 log = logging.getLogger("server.sparql")
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
-
-
-@dataclass
-class Endpoint:
-    """What ``create_app`` keeps in ``app.extensions["kuntakg"]``."""
-
-    backend: Backend
-    runner: object  # worker.ProcessPool | worker.ThreadRunner
-
-    def close(self) -> None:
-        self.runner.close()
-        self.backend.close()
 
 
 class ApiError(Exception):
@@ -94,7 +82,7 @@ def _param_lists(source, into: dict) -> None:
 
 def _handle(state: dict) -> Response:
     cfg = current_app.config
-    ext: Endpoint = current_app.extensions["kuntakg"]
+    ext: app_state.Endpoint = app_state.endpoint()
     if request.method == "OPTIONS":
         return _preflight()
     limit = cfg["MAX_REQUEST_BYTES"]
@@ -103,7 +91,7 @@ def _handle(state: dict) -> Response:
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "request body larger than %d bytes" % limit)
 
-    p = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
+    p: dict[str, list[str]] = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
     _param_lists(request.args, p)
     if request.method == "POST":
         mtype = request.mimetype
@@ -216,7 +204,7 @@ def _preflight() -> Response:
     return resp
 
 
-def _service_description(ext: Endpoint) -> Response:
+def _service_description(ext: app_state.Endpoint) -> Response:
     media = response.negotiate(request.headers.get("Accept"), formats.SD_TYPES)
     if media is None:
         raise ApiError(406, "GET /sparql without a query returns the service description; supported types: "
