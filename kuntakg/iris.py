@@ -121,3 +121,11 @@ class Minter:
 
     def translation_graph(self, doc_id: str) -> URIRef:
         return self.graph(f"translations/{doc_id}")
+
+    def void(self) -> URIRef:
+        """The dataset description (VoID + DCAT); its nodes are hash IRIs of it (``…/void#dataset``)."""
+        return self._iri(".well-known", "void")
+
+    def at(self, path: str) -> URIRef:
+        """``<base><path>``: the IRI that a server of this base resolves at ``/<path>``."""
+        return URIRef(self.base + path.lstrip("/"))

@@ -1,44 +1,58 @@
 """Kunta-KG web application (Flask).
 
-``create_app(config)`` builds the app: it loads the store named by the config
-(see :mod:`server.settings` for every key and its default), starts the query
-workers and registers the blueprints.  Nothing is built at import time.
+``create_app(config)`` builds the app: it reads the settings once (:mod:`server.settings`; the README
+has the table), configures logging, loads the store, starts the query workers, registers the error
+handlers and response hooks (:mod:`server.response`) and the blueprints.  Nothing is built or read at
+import time.  docs/architecture.md draws the packages and what each may import.
 
     gunicorn 'server:create_app()'                  # production, see Makefile `serve`
     kuntakg serve --data dist/kuntakg.trig          # one-command default (werkzeug, threaded)
 """
 from __future__ import annotations
 
+import logging
+import sys
+from typing import Any
+
 __all__ = ["create_app"]
 
 
-def create_app(config: dict | None = None):
+def configure_logging(level: str) -> None:
+    """Log lines of ``server.*`` reach stderr under any WSGI server: ``kuntakg serve`` configures the root
+    logger itself; under gunicorn (which only configures its own loggers) the ``server`` logger gets a
+    handler of its own."""
+    logger = logging.getLogger("server")
+    logger.setLevel(level.upper() if isinstance(level, str) else level)
+    if logging.getLogger().handlers or any(getattr(h, "_kuntakg", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._kuntakg = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+
+
+def create_app(config: dict[str, Any] | None = None):
     """Application factory.
 
-    ``config`` overrides the defaults of :data:`server.settings.DEFAULTS` and the
-    ``KUNTAKG_*`` environment variables.  Besides the documented keys it accepts
-    ``BACKEND``: an already built :class:`server.store.Backend` (tests, benchmarks).
+    ``config`` overrides the defaults of :data:`server.settings.DEFAULTS` and the ``KUNTAKG_*``
+    environment variables.  Besides the documented keys it accepts ``BACKEND``: an already built
+    :class:`server.store.Backend` (tests, benchmarks).
     """
     from flask import Flask
-    from werkzeug.exceptions import HTTPException
 
-    from .settings import DEFAULTS
-    from .sparql import protocol as sparql
+    from . import api, response, settings, site
+    from .sparql import protocol
     from .sparql.worker import ProcessPool, ThreadRunner
+    from .state import Endpoint
     from .store import open_backend
 
     app = Flask(__name__, template_folder="site/templates", static_folder="site/static")
-    app.config.update(DEFAULTS)
-    app.config.from_prefixed_env("KUNTAKG")
-    if "DATA" in app.config:  # KUNTAKG_DATA in the environment arrives as DATA
-        app.config["KUNTAKG_DATA"] = app.config.pop("DATA")
-    if config:
-        app.config.update(config)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
-    app.config["MAX_FORM_MEMORY_SIZE"] = int(app.config["MAX_REQUEST_BYTES"])
+    app.config.update(settings.load(config))
+    configure_logging(app.config["LOG_LEVEL"])
 
     backend = app.config.get("BACKEND") or open_backend(app.config)
     isolation = app.config.get("ISOLATION") or backend.isolation
+    runner: ProcessPool | ThreadRunner
     if isolation == "process":
         runner = ProcessPool(backend, int(app.config["QUERY_WORKERS"]))
         if app.config["QUERY_POOL_START"] != "lazy":
@@ -47,15 +61,10 @@ def create_app(config: dict | None = None):
         runner = ThreadRunner(backend)
     else:
         raise ValueError("ISOLATION must be 'process' or 'thread', not %r" % isolation)
-    app.extensions["kuntakg"] = sparql.Endpoint(backend, runner)
+    app.extensions["kuntakg"] = Endpoint(backend, runner)
 
-    app.register_blueprint(sparql.bp)
-    from . import api
-    api.init_app(app)  # issue 7: stored queries (/api/queries, /api/openapi.json, /api/docs) and /compare
-    from . import site
-    site.init_app(app)  # issue 6: IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
-    app.register_error_handler(HTTPException, sparql.handle_http_error)
-    app.register_error_handler(Exception, sparql.handle_exception)
-    from . import headers
-    headers.init_app(app)  # issue 8: CSP, nosniff, framing and referrer policy on every response
+    response.init_app(app)  # error handlers, security/CORS headers and the request log, once
+    app.register_blueprint(protocol.bp)
+    api.init_app(app)  # stored queries (/api/queries, /api/openapi.json, /api/docs) and /compare
+    site.init_app(app)  # IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
     return app

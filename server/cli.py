@@ -6,12 +6,15 @@ validate commands live in :mod:`kuntakg.cli`; this module adds ``serve``.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from kuntakg.cli import cli
+
+from .settings import STORES
 
 
 @cli.command("serve")
@@ -21,7 +24,7 @@ from kuntakg.cli import cli
               help="TriG or N-Quads dump to load [default: dist/kuntakg.trig].")
 @click.option("--timeout", default=None, type=float, help="Query time limit in seconds [default: 30].")
 @click.option("--workers", default=None, type=int, help="Query worker processes [default: CPUs, at least 2].")
-@click.option("--store", default=None, type=click.Choice(["oxigraph", "oxigraph-readonly", "remote", "rdflib"]),
+@click.option("--store", default=None, type=click.Choice(STORES),
               help="Backend [default: oxigraph, embedded and loaded from --data].")
 @click.option("--remote", "remote", default=None, help="Endpoint URL for --store remote.")
 def serve(host, port, data, timeout, workers, store, remote):
@@ -31,7 +34,7 @@ def serve(host, port, data, timeout, workers, store, remote):
     from server import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # server.sparql logs every request
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # server.response logs every request
     config = {}
     if data is not None:
         config["KUNTAKG_DATA"] = str(data)
@@ -43,8 +46,8 @@ def serve(host, port, data, timeout, workers, store, remote):
         config["STORE"] = store
     if remote is not None:
         config["REMOTE_ENDPOINT"] = remote
-    if config.get("STORE", "oxigraph") != "remote":
-        path = Path(config.get("KUNTAKG_DATA", "dist/kuntakg.trig"))
+    if config.get("STORE", os.environ.get("KUNTAKG_STORE", "oxigraph")) != "remote":
+        path = Path(config.get("KUNTAKG_DATA", os.environ.get("KUNTAKG_DATA", "dist/kuntakg.trig")))
         if not path.exists():
             raise click.ClickException("%s does not exist: run `kuntakg build` first or pass --data" % path)
     try:
@@ -67,10 +70,17 @@ def _quiet_handler():
     from werkzeug.serving import WSGIRequestHandler
 
     class QuietHandler(WSGIRequestHandler):
-        """server.sparql writes one line per request already (query, time, rows, status)."""
+        """server.response writes one line per request already (and /sparql its query, rows, time);
+        the ``Server`` header names no versions."""
+
+        server_version = "kuntakg"
+        sys_version = ""
 
         def log_request(self, code="-", size="-"):
             pass
+
+        def version_string(self) -> str:
+            return self.server_version
 
     return QuietHandler
 

@@ -1,12 +1,11 @@
-"""Media types, content negotiation and response bodies of the SPARQL endpoint.
+"""The media-type table: every result and RDF format, its pyoxigraph format and its names.
 
-The only module that builds response bodies by hand (JSON errors, the HTML
-form, the service description); query results themselves are serialised by
-the store (pyoxigraph's serialisers) in :mod:`server.store`.
+Shared by the store (which serialises results with pyoxigraph in these formats), the protocol
+(which negotiates among them) and the site.  Content negotiation itself is :mod:`server.response`;
+the service description is :mod:`server.sparql.description`.
 """
 from __future__ import annotations
 
-import html
 import json
 
 import pyoxigraph as ox
@@ -72,55 +71,6 @@ def offers_for(form: str | None) -> list[str]:
     return list(GRAPH_TYPES) if is_graph_form(form) else list(RESULT_TYPES)
 
 
-def parse_accept(header: str | None) -> list[tuple[str, str, float]]:
-    """Accept header -> [(type, subtype, q)]; malformed entries are skipped."""
-    out = []
-    for part in (header or "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        mtype = fields[0].lower()
-        if "/" not in mtype:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            k, _, v = f.partition("=")
-            if k.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(v)))
-                except ValueError:
-                    q = 0.0
-        t, _, s = mtype.partition("/")
-        out.append((t.strip(), s.strip(), q))
-    return out
-
-
-def negotiate(header: str | None, offers: list[str]) -> str | None:
-    """Best offer for an Accept header (quality values, most specific range wins);
-    ties go to the earlier offer.  No or empty header: the first offer."""
-    if not header or not header.strip():
-        return offers[0] if offers else None
-    ranges = parse_accept(header)
-    if not ranges:
-        return offers[0] if offers else None
-    best, best_q = None, 0.0
-    for offer in offers:
-        ot, _, os_ = offer.partition("/")
-        spec, q = -1, 0.0
-        for t, s, rq in ranges:
-            if t == ot and s == os_:
-                sp = 2
-            elif t == ot and s == "*":
-                sp = 1
-            elif t == "*" and s == "*":
-                sp = 0
-            else:
-                continue
-            if sp > spec:
-                spec, q = sp, rq
-        if spec >= 0 and q > best_q:
-            best, best_q = offer, q
-    return best
-
-
 def media_for_format_param(value: str, form: str | None) -> str | None:
     v = value.strip().lower()
     table = GRAPH_TYPES if is_graph_form(form) else RESULT_TYPES
@@ -174,57 +124,3 @@ def count_rows(body: bytes, media: str, kind: str, variables: list[str] | None =
             n += body.count(b"[{" + key + b":{") + body.count(b",{" + key + b":{")
         return n
     return -1
-
-
-# ------------------------------------------------------------------ bodies
-
-def error_body(status: int, message: str) -> bytes:
-    return json.dumps({"ok": False, "error": message, "status": status}, ensure_ascii=False).encode()
-
-
-def service_description(endpoint: str, media: str, union: bool, store_name: str) -> bytes:
-    SD = "http://www.w3.org/ns/sparql-service-description#"
-    RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    svc = ox.NamedNode(endpoint)
-    ds = ox.BlankNode("dataset")
-    dg = ox.BlankNode("defaultGraph")
-    n = ox.NamedNode
-    triples = [
-        ox.Triple(svc, RDF_TYPE, n(SD + "Service")),
-        ox.Triple(svc, n(SD + "endpoint"), svc),
-        ox.Triple(svc, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
-        ox.Triple(svc, n(SD + "defaultDataset"), ds),
-        ox.Triple(ds, RDF_TYPE, n(SD + "Dataset")),
-        ox.Triple(ds, n(SD + "defaultGraph"), dg),
-        ox.Triple(dg, RDF_TYPE, n(SD + "Graph")),
-        ox.Triple(svc, n("http://purl.org/dc/terms/description"),
-                  ox.Literal("Kunta-KG read-only SPARQL 1.1 endpoint (%s store); SERVICE and updates "
-                             "are refused." % store_name, language="en")),
-    ]
-    if union:
-        triples.append(ox.Triple(svc, n(SD + "feature"), n(SD + "UnionDefaultGraph")))
-    for iri in FORMAT_IRIS.values():
-        triples.append(ox.Triple(svc, n(SD + "resultFormat"), n(iri)))
-    fmt = GRAPH_TYPES[media][0]
-    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "dcterms": "http://purl.org/dc/terms/"})
-
-
-def html_page(endpoint: str) -> bytes:
-    e = html.escape(endpoint, quote=True)
-    return ("""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Kunta-KG SPARQL endpoint</title></head>
-<body>
-<h1>Kunta-KG SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 endpoint at <code>%s</code>. The default graph is the union of all
-document graphs. <code>SERVICE</code>, <code>LOAD</code> and updates are refused.</p>
-<form method="post" action="%s">
-<p><textarea name="query" rows="12" cols="90">SELECT ?g (COUNT(*) AS ?triples)
-WHERE { GRAPH ?g { ?s ?p ?o } }
-GROUP BY ?g ORDER BY DESC(?triples)</textarea></p>
-<p><label>Format <select name="format">
-<option value="json">SPARQL JSON</option><option value="xml">SPARQL XML</option>
-<option value="csv">CSV</option><option value="tsv">TSV</option>
-</select></label> <button type="submit">Run query</button></p>
-</form>
-</body></html>
-""" % (e, e)).encode()

@@ -1,103 +1,119 @@
-"""Default settings of the Kunta-KG web application.
+"""The settings of the Kunta-KG web application: one mapping, read once, in :func:`server.create_app`.
 
-Every key can be overridden by the ``config`` mapping given to
-:func:`server.create_app` or, for deployments, by an environment variable with
-the ``KUNTAKG_`` prefix (``app.config.from_prefixed_env("KUNTAKG")``), e.g.
-``KUNTAKG_QUERY_TIMEOUT=10`` or ``KUNTAKG_STORE=remote``.  Values from the
-environment are parsed as JSON when possible (numbers, lists, booleans).
+Every key has a default here (:data:`DEFAULTS`, the README's table says what each means).  At app
+creation :func:`load` layers, in this order: the defaults, the ``KUNTAKG_<KEY>`` environment
+variables (values parsed as JSON when possible: numbers, lists, booleans), and the ``config``
+mapping given to ``create_app``.  Nothing is read at import time.  Relative paths are resolved
+against the working directory at that moment, so a server started from the project root (as the
+README starts it) finds ``dist/`` and ``queries/`` wherever the package is installed.
 
-Keys
-----
-KUNTAKG_DATA
-    Path of the RDF dump loaded at start-up (TriG, N-Quads, Turtle or
-    N-Triples, by file suffix).  For ``STORE="oxigraph-readonly"`` it is the
-    directory of an on-disk Oxigraph store; for ``STORE="remote"`` it is
-    ignored.  Default ``dist/kuntakg.trig``.
-STORE
-    Backend behind ``/sparql``:
-    ``"oxigraph"`` (default) embedded in-memory pyoxigraph store loaded from
-    ``KUNTAKG_DATA``; ``"oxigraph-readonly"`` a read-only open of an on-disk
-    Oxigraph store (several server processes can share it);
-    ``"remote"`` any SPARQL 1.1 endpoint at ``REMOTE_ENDPOINT``;
-    ``"rdflib"`` rdflib's in-memory Dataset (reference backend, slow).
-STORE_DUMP
-    For ``STORE="oxigraph-readonly"``: the dump the on-disk store is made
-    from (e.g. ``dist/kuntakg.nq``).  When given, start-up checks the store
-    (it opens, and holds the quad count of ``manifest.json`` beside the dump)
-    and rebuilds a missing, corrupt or incomplete store from the dump into a
-    temporary directory that is then swapped in.  Default none (no check).
-REMOTE_ENDPOINT
-    URL of the remote SPARQL endpoint (``STORE="remote"``).  Its default
-    graph should be the union of its named graphs (Oxigraph:
-    ``--union-default-graph``).
-DATASET_VERSION
-    Explicit dataset version for ETags.  Defaults to a SHA-256 of the dump;
-    for the remote store there is none unless set (then no ETag / 304).
-UNION_DEFAULT_GRAPH
-    The default graph is the union of all named graphs (default True).
-QUERY_TIMEOUT
-    Time limit of one query in seconds (default 30).  A query over it gets
-    503; its worker process is killed and replaced.
-QUERY_WORKERS
-    Number of query worker processes (default: number of CPUs, at least 2).
-ISOLATION
-    ``"process"`` (default for local stores): queries run in worker
-    processes forked after the store was loaded, so they share its memory and
-    can be killed at the time limit.  ``"thread"``: run in the request thread
-    (only safe where the backend enforces the limit itself, as the remote
-    store does with socket timeouts; used by default for ``"remote"``).
-QUERY_POOL_START
-    ``"eager"`` (default): fork the workers in ``create_app``.  ``"lazy"``: on
-    the first query in each process, for ``gunicorn --preload``, where the app
-    (and the store) is built once in the master and shared by its workers
-    (``make serve`` does this).
-MAX_RESULT_ROWS
-    Largest number of result rows (SELECT) or triples (CONSTRUCT/DESCRIBE in
-    line-based formats) sent; larger results get 413 with a hint to use
-    LIMIT.  Default 1,000,000.
-MAX_RESULT_BYTES
-    Largest serialised result in bytes (default 256 MiB); larger get 413.
-MAX_REQUEST_BYTES
-    Largest request body or query string in bytes (default 256 KiB); larger
-    get 413 (body) or 414 (URL).
-SERVICE_ALLOWLIST
-    IRIs of endpoints that ``SERVICE`` may call (default empty: every
-    ``SERVICE`` is refused).  Variables as service IRIs are always refused.
-CORS_ORIGIN
-    Value of ``Access-Control-Allow-Origin`` (default ``*``; empty disables).
-CACHE_MAX_AGE
-    ``Cache-Control: max-age`` in seconds for query results (default 0:
-    clients revalidate with ETag / If-Modified-Since and get 304).
-GZIP_MIN_BYTES / GZIP_LEVEL
-    Responses larger than this are gzipped when the client accepts it
-    (defaults 1024 bytes, level 5).
-LOG_QUERY_CHARS
-    How many characters of each query the per-request log line keeps (200).
+``KUNTAKG_DATA`` is the environment name of the key ``KUNTAKG_DATA``; ``KUNTAKG_BASE`` (the build's
+base, also read by ``kuntakg build``) is the default of ``LD_BASE``; ``PUBLIC_URL`` is the older name
+of ``PUBLIC_BASE``.
 """
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-DEFAULTS: dict = {
+from kuntakg.namespaces import DEFAULT_BASE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# key -> default; the README's settings table lists them in this order
+DEFAULTS: dict[str, Any] = {
+    # the store
     "KUNTAKG_DATA": "dist/kuntakg.trig",
     "STORE": "oxigraph",
     "STORE_DUMP": None,
     "REMOTE_ENDPOINT": None,
     "DATASET_VERSION": None,
     "UNION_DEFAULT_GRAPH": True,
+    # queries: one time limit, killable workers
     "QUERY_TIMEOUT": 30.0,
-    "QUERY_WORKERS": max(2, os.cpu_count() or 2),
-    "ISOLATION": None,
-    "QUERY_POOL_START": "eager",  # None: "process" for local stores, "thread" for remote
+    "SITE_QUERY_TIMEOUT": 20.0,
+    "QUERY_WORKERS": None,              # None: the number of CPUs, at least 2
+    "ISOLATION": None,                  # None: "process" for local stores, "thread" for remote
+    "QUERY_POOL_START": "eager",
+    # limits
     "MAX_RESULT_ROWS": 1_000_000,
     "MAX_RESULT_BYTES": 256 * 1024 * 1024,
     "MAX_REQUEST_BYTES": 256 * 1024,
+    "API_MAX_ROWS": 10_000,
     "SERVICE_ALLOWLIST": [],
+    # HTTP
     "CORS_ORIGIN": "*",
     "CACHE_MAX_AGE": 0,
     "GZIP_MIN_BYTES": 1024,
     "GZIP_LEVEL": 5,
+    "PUBLIC_BASE": None,                # None: LD_BASE
+    "ALLOWED_HOSTS": [],                # empty: any Host (it is never echoed)
+    # the site
+    "LD_BASE": None,                    # None: $KUNTAKG_BASE or https://w3id.org/kuntakg/
+    "DIST_DIR": None,                   # None: the folder of KUNTAKG_DATA
+    "QUERIES_DIR": None,                # None: queries/ of the project (beside the server package)
+    "SITE_LANGUAGES": ["fi", "sv", "en"],
+    "DEFAULT_LANGUAGE": "en",
+    # logging
+    "LOG_LEVEL": "INFO",
     "LOG_QUERY_CHARS": 200,
 }
 
 STORES = ("oxigraph", "oxigraph-readonly", "remote", "rdflib")
+PATH_KEYS = ("KUNTAKG_DATA", "STORE_DUMP", "DIST_DIR", "QUERIES_DIR")
+
+
+def _parse(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The ``KUNTAKG_*`` variables as settings (``KUNTAKG_DATA`` keeps its name)."""
+    out: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith("KUNTAKG_"):
+            continue
+        key = name if name == "KUNTAKG_DATA" else name[len("KUNTAKG_"):]
+        out[key] = _parse(value)
+    if "PUBLIC_URL" in out and "PUBLIC_BASE" not in out:
+        out["PUBLIC_BASE"] = out["PUBLIC_URL"]
+    return out
+
+
+def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+         cwd: Path | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then ``overrides``; derived defaults filled in, paths absolute."""
+    env = dict(os.environ if environ is None else environ)
+    cfg: dict[str, Any] = dict(DEFAULTS)
+    cfg.update(from_environment(env))
+    given = dict(overrides or {})
+    if "PUBLIC_URL" in given and "PUBLIC_BASE" not in given:
+        given["PUBLIC_BASE"] = given["PUBLIC_URL"]
+    cfg.update(given)
+    here = Path.cwd() if cwd is None else cwd
+    for key in PATH_KEYS:
+        if cfg.get(key):
+            cfg[key] = str((here / Path(cfg[key]).expanduser()))
+    if not cfg.get("QUERIES_DIR"):
+        cfg["QUERIES_DIR"] = str(PROJECT_ROOT / "queries")
+    if not cfg.get("LD_BASE"):
+        cfg["LD_BASE"] = env.get("KUNTAKG_BASE") or DEFAULT_BASE
+    if not str(cfg["LD_BASE"]).endswith("/"):
+        cfg["LD_BASE"] = str(cfg["LD_BASE"]) + "/"
+    if not cfg.get("PUBLIC_BASE"):
+        cfg["PUBLIC_BASE"] = cfg["LD_BASE"]
+    if not str(cfg["PUBLIC_BASE"]).endswith("/"):
+        cfg["PUBLIC_BASE"] = str(cfg["PUBLIC_BASE"]) + "/"
+    if not cfg.get("QUERY_WORKERS"):
+        cfg["QUERY_WORKERS"] = max(2, os.cpu_count() or 2)
+    if isinstance(cfg.get("ALLOWED_HOSTS"), str):
+        cfg["ALLOWED_HOSTS"] = [h.strip() for h in cfg["ALLOWED_HOSTS"].split(",") if h.strip()]
+    cfg["MAX_CONTENT_LENGTH"] = int(cfg["MAX_REQUEST_BYTES"])
+    cfg["MAX_FORM_MEMORY_SIZE"] = int(cfg["MAX_REQUEST_BYTES"])
+    return cfg

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -129,12 +130,18 @@ def test_gunicorn_preload_as_make_serve(tmp_path, protocol_trig):
         out = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "tools" / "protocol_check.py"), url,
                               "--dataset-tests=on", "--no-info"], capture_output=True, text=True, timeout=120)
         assert out.stdout.splitlines()[-1] == "57 passed, 0 failed", out.stdout
+        with urllib.request.urlopen(url.rsplit("/sparql", 1)[0] + "/index.json", timeout=30) as r:
+            assert r.status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+    # the per-request log lines reach gunicorn's stderr (create_app configures the server loggers)
+    err = proc.stderr.read()
+    assert re.search(r"INFO server\.sparql: GET /sparql status=200 ms=[\d.]+ rows=1 ", err), err[-3000:]
+    assert re.search(r"INFO server\.http: GET /index\.json status=200 ms=", err), err[-3000:]
     deadline = time.monotonic() + 5
     while _procs_mentioning("127.0.0.1:%d" % port) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.site.charts import OKABE_ITO
+from server.api.charts import OKABE_ITO
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

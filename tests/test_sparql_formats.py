@@ -1,10 +1,11 @@
-"""Unit tests of server.formats: Accept negotiation and row counting on serialised results."""
+"""Unit tests of server.media (row counting on serialised results) and server.response's Accept negotiation."""
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
 from server import media as formats
+from server.response import negotiate
 
 RESULTS = list(formats.RESULT_TYPES)
 
@@ -26,7 +27,7 @@ RESULTS = list(formats.RESULT_TYPES)
     ("garbage", "application/sparql-results+json"),
 ])
 def test_negotiate(accept, expected):
-    assert formats.negotiate(accept, RESULTS) == expected
+    assert negotiate(accept, RESULTS) == expected
 
 
 def test_format_parameter():

@@ -1,11 +1,10 @@
 """/compare: the towns side by side (issue 7), and /compare/neighbours: goals of other towns near one goal.
 
 Every number comes from a stored query (queries/*.rq), so each chart has its table here and its CSV
-at /api/queries/<name>.csv. Charts are SVG drawn on the server (server/site/charts.py).
+at /api/queries/<name>.csv. Charts are SVG drawn on the server (server/api/charts.py).
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from flask import Blueprint, Response, abort, request
@@ -13,7 +12,8 @@ from markupsafe import Markup
 
 from kuntakg.queries import ParameterError
 
-from ..site import charts
+from ..response import choose, error, json_response, query_suffix
+from . import charts
 from . import queries as api
 
 bp = Blueprint("compare", __name__)
@@ -24,11 +24,11 @@ STATUS_ORDER = ["done", "in-progress", "postponed", "not-started", "not-reported
 def rows_of(name: str, **args) -> list[dict]:
     query = api.registry()[name]
     columns, rows = api.run(query, query.bind(args))
-    return [dict(zip(columns, map(api.plain, r))) for r in rows]
+    return [dict(zip(columns, map(api.plain, r), strict=True)) for r in rows]
 
 
 def _town_names() -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for r in rows_of("documents"):
         names.setdefault(r["doc"], r["town"])
     return names
@@ -80,7 +80,7 @@ def figures(d: dict) -> dict[str, Markup]:
         cat = docs.get(r["document"], r["document"])
         m_cats.append(cat)
         goals = r["goals"] or 1
-        for m, key in zip(measures, ("numeric", "withBaseline", "withOwner")):
+        for m, key in zip(measures, ("numeric", "withBaseline", "withOwner"), strict=True):
             m_values[(cat, m)] = 100.0 * r[key] / goals
     out["measurability"] = charts.grouped_percent_bars("chart-measurability", "Share of goals (%)", m_cats,
                                                        measures, m_values)
@@ -89,13 +89,12 @@ def figures(d: dict) -> dict[str, Markup]:
 
 @bp.get("/compare")
 @bp.get("/compare.<fmt>")
-def compare(fmt: str | None = None):
-    fmt = api._format(fmt)
+def compare(fmt: str | None = None) -> Response:
+    fmt = choose(fmt, api.FORMATS)
     d = data()
     alternates = {"html": "/compare.html", "json": "/compare.json"}
     if fmt == "json":
-        return api._finish(Response(json.dumps({"ok": True, **d}, ensure_ascii=False),
-                                    content_type="application/json"), alternates)
+        return json_response({"ok": True, **d}, alternates=alternates)
     if fmt == "csv":
         abort(404)
     return api.html("api/compare.html", d=d, figures=figures(d), alternates=alternates)
@@ -103,17 +102,18 @@ def compare(fmt: str | None = None):
 
 @bp.get("/compare/neighbours")
 @bp.get("/compare/neighbours.<fmt>")
-def neighbours(fmt: str | None = None):
-    fmt = api._format(fmt)
+def neighbours(fmt: str | None = None) -> Response:
+    fmt = choose(fmt, api.FORMATS)
     query = api.registry()["goal-neighbours"]
     args = request.args.to_dict()
     try:
         bindings = query.bind(args)
     except ParameterError as exc:
-        return api.error(400, str(exc), fmt, exc.param)
+        return error(400, str(exc), fmt, exc.param)
     columns, rows = api.run(query, bindings)
-    goal = str(bindings[next(iter(bindings))].value) if bindings else query.param("goal").default
-    qs = ("?" + request.query_string.decode()) if request.query_string else ""
+    param = query.param("goal")
+    goal = str(bindings[next(iter(bindings))].value) if bindings else (param.default if param else None)
+    qs = query_suffix()
     alternates = {"html": "/compare/neighbours.html" + qs, "json": "/compare/neighbours.json" + qs,
                   "csv": "/api/queries/goal-neighbours.csv" + qs}
     if fmt in ("json", "csv"):

@@ -1,103 +1,74 @@
-"""Stored queries as a web API (issue 7, the grlc/datasette model).
+"""Stored queries as a web API (the grlc/datasette model).
 
     /api/queries[.json]                 the catalogue
     /api/queries/<name>[.json|.csv|.html]  one stored query (queries/<name>.rq), parameters in the query string
     /api/openapi.json                   OpenAPI 3.0 description generated from the `#+` headers
     /api/docs                           interactive documentation (no CDN: server/site/static/apidocs.js)
 
-The registry (kuntakg.queries) is parsed once, when the blueprint is registered, and a bad header
-stops the start-up. Parameter values are checked and typed by the registry and bound with pyoxigraph's
+The registry (:mod:`server.registry`) is parsed once, at app creation, and a bad header stops the
+start-up. Parameter values are checked and typed by the registry and bound with pyoxigraph's
 ``substitutions`` (never spliced into the query); a bad or unknown parameter answers 400 naming it.
-Stored queries are our own, fixed texts: they run in-process on the embedded store (a parameter
-value cannot change a query's shape). A non-Oxigraph backend gets the values as a VALUES block of
-terms serialised by pyoxigraph, through the endpoint's isolated runner.
+Every stored query runs through the endpoint's query runner, like ``/sparql``: in a killable worker
+under ``QUERY_TIMEOUT`` (503), at most ``API_MAX_ROWS`` rows (413). A non-Oxigraph backend gets the
+values as a VALUES block of terms serialised by pyoxigraph. The CSV is for spreadsheets: cells that
+would start a formula are neutralised (:func:`server.response.spreadsheet_cell`).
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, request
 
-from kuntakg.queries import ParameterError, StoredQuery, load_queries
+from kuntakg.queries import ParameterError, StoredQuery
+
+from .. import registry as query_registry
+from ..response import choose, csv_response, error, html_response, json_response, query_suffix
+from ..state import endpoint
+from ..store import QueryError, QueryRequest
 
 bp = Blueprint("api", __name__, template_folder="templates")
-ROOT = Path(__file__).resolve().parents[2]
-FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-NEGOTIABLE = ["application/json", "text/html", "text/csv"]
-MAX_ROWS = 10_000
+FORMATS = ["json", "html", "csv"]  # in the order Accept negotiation prefers them
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
                              "positiveInteger")}
 
 
-def init_app(app) -> None:
-    """Load queries/*.rq once and register the blueprint (fails loudly on a bad header)."""
-    folder = Path(app.config.get("QUERIES_DIR") or ROOT / "queries")
-    app.extensions["kuntakg_queries"] = load_queries(folder)
-    app.register_blueprint(bp)
-    from . import compare
-    app.register_blueprint(compare.bp)
-
-
 def registry() -> dict[str, StoredQuery]:
-    return current_app.extensions["kuntakg_queries"]
+    return query_registry.stored_queries()
 
 
 # --- execution -------------------------------------------------------------------------------------
 
 def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
-    backend = current_app.extensions["kuntakg"].backend
-    if isinstance(getattr(backend, "store", None), ox.Store):
-        results = _run_local(query, bindings)
-    else:
-        results = _run_elsewhere(query, bindings)
+    limit = int(current_app.config["API_MAX_ROWS"])
+    backend = endpoint().backend
+    text, substitutions = query.text, bindings or None
+    if bindings and not isinstance(getattr(backend, "store", None), ox.Store):
+        # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
+        names = " ".join(str(v) for v in bindings)
+        terms = " ".join(str(t) for t in bindings.values())
+        text, substitutions = text + "\nVALUES (%s) { (%s) }\n" % (names, terms), None
+    req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
+                       timeout=float(current_app.config["QUERY_TIMEOUT"]), max_rows=limit + 1,
+                       max_bytes=int(current_app.config["MAX_RESULT_BYTES"]), substitutions=substitutions)
+    try:
+        result = endpoint().runner.execute(req)
+    except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
+        abort(e.status, "more than %d rows" % limit if e.status == 413 and "rows" in e.message else e.message)
+    results = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(results, ox.QuerySolutions):
+        abort(500, "stored query %s is not a SELECT" % query.name)
     variables = [v.value for v in results.variables]
     rows = []
     for solution in results:
         rows.append([solution[v] for v in variables])
-        if len(rows) > MAX_ROWS:
-            abort(413, "more than %d rows" % MAX_ROWS)
+        if len(rows) > limit:
+            abort(413, "more than %d rows" % limit)
     return [query.column_name(v) for v in variables], rows
-
-
-def _run_local(query: StoredQuery, bindings: dict):
-    """In a query worker, like /sparql: under the time limit (503), killable, the web process free."""
-    from ..store import QueryRequest
-
-    req = QueryRequest(query=query.text, form="SELECT", media_type="application/sparql-results+json",
-                       timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)), substitutions=bindings or None)
-    return _execute(req)
-
-
-def _execute(req):
-    """The runner's answer as pyoxigraph results; its QueryError (503 at the time limit, 502 from a
-    remote store, 413) becomes that HTTP status, not a 500."""
-    from ..store import QueryError
-
-    try:
-        result = current_app.extensions["kuntakg"].runner.execute(req)
-    except QueryError as e:
-        abort(e.status, e.message)
-    return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
-
-
-def _run_elsewhere(query: StoredQuery, bindings: dict):
-    from ..store import QueryRequest
-
-    text = query.text
-    if bindings:
-        names = " ".join(str(v) for v in bindings)
-        terms = " ".join(str(t) for t in bindings.values())  # N-Triples forms, escaped by pyoxigraph
-        text += "\nVALUES (%s) { (%s) }\n" % (names, terms)
-    req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
-                       timeout=float(current_app.config.get("QUERY_TIMEOUT", 30)))
-    return _execute(req)
 
 
 def plain(term) -> object:
@@ -129,69 +100,22 @@ def local_href(iri: str) -> str | None:
 
 # --- rendering -------------------------------------------------------------------------------------
 
-def _format(fmt: str | None) -> str:
-    if fmt is not None:
-        if fmt not in FORMATS:
-            abort(404)
-        return fmt
-    best = request.accept_mimetypes.best_match(NEGOTIABLE)
-    if best is None:
-        if request.headers.get("Accept"):
-            abort(406, "supported: " + ", ".join(NEGOTIABLE))
-        best = "application/json"
-    return {"application/json": "json", "text/html": "html", "text/csv": "csv"}[best]
+def html(template: str, status: int = 200, alternates: Mapping[str, str] | None = None, **data: Any) -> Response:
+    """An API page in the site's layout (IRIs in result tables link to our pages: ``local_href``)."""
+    return html_response(template, status, alternates, vary="Accept", local_href=local_href, **data)
 
 
-def _layout() -> tuple[str, dict]:
-    """The site's base template and its context when the issue-6 site provides them, else our own."""
-    try:
-        from ..site.pagerender import context
-        return "base.html", context()
-    except Exception:  # the site is not there (or not usable): a minimal page of our own
-        return "api/minimal.html", {}
-
-
-def html(template: str, status: int = 200, **data) -> Response:
-    base, context = _layout()
-    body = render_template(template, base_template=base, local_href=local_href, **{**context, **data})
-    return _finish(Response(body, status, content_type=FORMATS["html"]), data.get("alternates", {}))
-
-
-def _finish(resp: Response, alternates: dict[str, str]) -> Response:
-    resp.headers["Vary"] = "Accept"
-    links = ['<%s>; rel="alternate"; type="%s"' % (u, FORMATS[f].split(";")[0]) for f, u in alternates.items()]
-    if links:
-        resp.headers["Link"] = ", ".join(links)
-    return resp
-
-
-def error(status: int, message: str, fmt: str = "json", param: str | None = None) -> Response:
-    body = {"ok": False, "error": message, "errors": [message], "status": status}
-    if param:
-        body["parameter"] = param
-    if fmt == "html":
-        return html("api/error.html", status, status_code=status, message=message, alternates={})
-    if fmt == "csv":
-        return Response("error\n%s\n" % message, status, content_type=FORMATS["csv"])
-    return Response(json.dumps(body, ensure_ascii=False), status, content_type="application/json")
-
-
-def table_response(query: StoredQuery, columns, rows, fmt: str, args: dict, elapsed: float) -> Response:
-    qs = ("?" + request.query_string.decode()) if request.query_string else ""
+def table_response(query: StoredQuery, columns: list[str], rows: list[list], fmt: str, args: dict,
+                   elapsed: float) -> Response:
+    qs = query_suffix()
     alternates = {f: "/api/queries/%s.%s%s" % (query.name, f, qs) for f in FORMATS}
     if fmt == "json":
         body = {"ok": True, "query": query.name, "summary": query.summary, "parameters": args,
-                "columns": columns, "rows": [dict(zip(columns, map(plain, r))) for r in rows],
+                "columns": columns, "rows": [dict(zip(columns, map(plain, r), strict=True)) for r in rows],
                 "truncated": False, "query_ms": round(elapsed * 1000, 1)}
-        resp = Response(json.dumps(body, ensure_ascii=False), 200, content_type="application/json")
-        return _finish(resp, alternates)
+        return json_response(body, alternates=alternates)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow(["" if t is None else t.value for t in r])
-        return _finish(Response(out.getvalue(), 200, content_type=FORMATS["csv"]), alternates)
+        return csv_response(columns, (["" if t is None else t.value for t in r] for r in rows), alternates=alternates)
     return html("api/query.html", query=query, columns=columns, rows=rows, args=args, alternates=alternates,
                 elapsed=elapsed, csv_url=alternates["csv"], json_url=alternates["json"])
 
@@ -201,7 +125,7 @@ def table_response(query: StoredQuery, columns, rows, fmt: str, args: dict, elap
 @bp.get("/api/queries")
 @bp.get("/api/queries.<fmt>")
 def index(fmt: str | None = None):
-    fmt = _format(fmt)
+    fmt = choose(fmt, FORMATS)
     queries = list(registry().values())
     alternates = {f: "/api/queries.%s" % f for f in ("html", "json")}
     if fmt == "json":
@@ -210,7 +134,7 @@ def index(fmt: str | None = None):
             "url": "/api/queries/%s" % q.name,
             "parameters": [{"name": p.name, "type": p.kind, "required": p.required, "default": p.default,
                             "enum": p.enum} for p in q.params]} for q in queries]}
-        return _finish(Response(json.dumps(body, ensure_ascii=False), content_type="application/json"), alternates)
+        return json_response(body, alternates=alternates)
     if fmt == "csv":
         abort(404)
     return html("api/index.html", queries=queries, alternates=alternates)
@@ -222,7 +146,7 @@ def show(name: str, fmt: str | None = None):
     query = registry().get(name)
     if query is None:
         abort(404, "no stored query %r" % name)
-    fmt = _format(fmt)
+    fmt = choose(fmt, FORMATS)
     args = {k: v for k, v in request.args.items()}
     for key in request.args:
         if len(request.args.getlist(key)) > 1:
@@ -237,14 +161,13 @@ def show(name: str, fmt: str | None = None):
 
 
 @bp.get("/api/openapi.json")
-def openapi():
+def openapi() -> Response:
+    """The OpenAPI description; its server is the configured public base, never the request's Host."""
     from .openapi import spec
-    resp = Response(json.dumps(spec(registry(), request.host_url.rstrip("/")), ensure_ascii=False, indent=1),
-                    content_type="application/json")
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    return resp
+
+    return json_response(spec(registry(), current_app.config["PUBLIC_BASE"].rstrip("/")))
 
 
 @bp.get("/api/docs")
-def docs():
-    return html("api/docs.html", queries=list(registry().values()), alternates={})
+def docs() -> Response:
+    return html("api/docs.html", queries=list(registry().values()))

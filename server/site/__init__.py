@@ -1,50 +1,51 @@
-"""The linked-data site: IRI resolution, pages, dataset description, downloads, query editor (issue 6).
+"""The linked-data site: IRI resolution, pages, dataset description, downloads, query editor.
 
-``init_app(app)`` is the one call ``create_app`` makes; it sets the defaults below (without
-overriding anything the config or ``KUNTAKG_*`` environment already set) and registers the
-blueprints ``resources`` (IRIs under the base: ``/id/…``, ``/graph/…``, ``/code/…``, ``/ontology``,
-``/resource?iri=``) and ``pages`` (home, search, downloads, ``/.well-known/void``, ``/query``).
-Nothing is queried at start-up: every page asks the endpoint's backend
-(``app.extensions["kuntakg"].backend``) when it is first requested.
-
-Settings (``KUNTAKG_`` prefix in the environment):
-
-LD_BASE
-    Base of the instance IRIs that this server resolves (default ``$KUNTAKG_BASE`` or
-    ``https://w3id.org/kuntakg/``).  ``<LD_BASE>id/goal/x/y`` is served at ``/id/goal/x/y``.
-PUBLIC_URL
-    Where the site is reachable (used in the dataset description for ``void:dataDump`` and
-    ``void:sparqlEndpoint``); default: the URL of the current request.
-DIST_DIR
-    Folder of the build's dumps offered at ``/downloads/`` (default: the folder of ``KUNTAKG_DATA``).
-SITE_LANGUAGES
-    Languages of the interface, in order (default ``["fi", "sv", "en"]``).
-DEFAULT_LANGUAGE
-    Language when neither ``?lang=``, the ``lang`` cookie nor ``Accept-Language`` chooses one (``en``).
+``init_app(app)`` is the one call ``create_app`` makes: it registers the blueprints ``resources``
+(IRIs under the base: ``/id/…``, ``/graph/…``, ``/code/…``, ``/ontology``, ``/resource?iri=``) and
+``pages`` (home, search, downloads, ``/.well-known/void``, ``/query``), the layout context every
+template gets (interface language, translations) and the ``lang`` cookie.  Nothing is queried at
+start-up: every page asks the store through the query runner (:mod:`server.site.kg`) when it is
+first requested.  Its settings (``LD_BASE``, ``PUBLIC_BASE``, ``DIST_DIR``, ``SITE_LANGUAGES``,
+``DEFAULT_LANGUAGE``, ``SITE_QUERY_TIMEOUT``) are in :mod:`server.settings` and the README.
 """
 from __future__ import annotations
 
-import os
+import urllib.parse
+from typing import Any
 
-from kuntakg.namespaces import DEFAULT_BASE
+from flask import Flask, Response, g, request
 
-SITE_DEFAULTS: dict = {
-    "LD_BASE": os.environ.get("KUNTAKG_BASE", DEFAULT_BASE),
-    "PUBLIC_URL": None,
-    "DIST_DIR": None,
-    "SITE_LANGUAGES": ["fi", "sv", "en"],
-    "DEFAULT_LANGUAGE": "en",
-}
+from . import i18n
 
 
-def init_app(app) -> None:
+def layout() -> dict[str, Any]:
+    """What base.html needs on every page: the language, the translations and the language links."""
+    return {"t": i18n.t, "lang": i18n.lang(), "languages": i18n.languages(),
+            "language_names": i18n.LANGUAGE_NAMES, "lang_url": lang_url}
+
+
+def lang_url(code: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = code
+    return request.path + "?" + urllib.parse.urlencode(args)
+
+
+def remember_language(resp: Response) -> Response:
+    """``?lang=`` chooses the interface language for later pages too (a cookie); a page drawn in a
+    language says so (``Content-Language``)."""
+    if resp.mimetype == "text/html" and "site_lang" in g:
+        resp.headers.setdefault("Content-Language", g.site_lang)
+    if request.args.get("lang") in i18n.languages():
+        resp.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
+    return resp
+
+
+def init_app(app: Flask) -> None:
     """Register the site's blueprints on ``app`` (called once by ``create_app``)."""
     from . import pages, resources
 
-    for key, value in SITE_DEFAULTS.items():
-        app.config.setdefault(key, value)
-    if not app.config["LD_BASE"].endswith("/"):
-        app.config["LD_BASE"] += "/"
     app.jinja_env.autoescape = True  # also for templates whose names do not end in .html
+    app.context_processor(layout)
+    app.after_request(remember_language)
     app.register_blueprint(pages.bp)
     app.register_blueprint(resources.bp)

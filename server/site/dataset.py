@@ -7,6 +7,11 @@ served at ``/.well-known/void``.  Its nodes are hash IRIs of that document under
 
 Dumps are the build's files in the dist folder, offered as they are and gzip-compressed
 (``gzip`` with mtime 0, so the same dump always gives the same ``.gz`` bytes and checksum).
+
+URLs in the description start with the configured ``PUBLIC_BASE`` (default: the base of the IRIs),
+never with the request's ``Host``.  Both caches are bounded and keyed by what the answer depends
+on: the gzip bytes by (file, content hash), the description by (public base, IRI base, dataset
+version, dist folder).
 """
 from __future__ import annotations
 
@@ -15,16 +20,19 @@ import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, VOID, XSD
 
 from kuntakg.namespaces import CC_BY, ONTOLOGY_IRI, PREFIXES
 
 from . import kg
-from .describe import base, labels
+from .describe import base, labels, minter
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -37,9 +45,36 @@ DUMP_TYPES = {  # suffix -> (media type, EU file type)
 }
 THEMES = {"GOVE": "Government and public sector", "SOCI": "Population and society", "HEAL": "Health"}
 
-_gz_cache: dict[tuple[str, str], bytes] = {}
-_void_cache: dict[tuple, Graph] = {}
-_lock = threading.Lock()
+
+
+class BoundedCache:
+    """A thread-safe mapping that keeps the ``size`` most recently used entries."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_gz_cache = BoundedCache(32)   # a build has a handful of dumps
+_void_cache = BoundedCache(4)  # one entry per (settings, dataset version): a reload adds one
 
 
 # ------------------------------------------------------------------ dumps
@@ -82,10 +117,11 @@ def dumps() -> list[dict]:
 def gzipped(path: Path) -> bytes:
     data = path.read_bytes()
     key = (str(path), hashlib.sha256(data).hexdigest())
-    with _lock:
-        if key not in _gz_cache:
-            _gz_cache[key] = gzip.compress(data, compresslevel=9, mtime=0)
-        return _gz_cache[key]
+    body = _gz_cache.get(key)
+    if body is None:
+        body = gzip.compress(data, compresslevel=9, mtime=0)
+        _gz_cache.put(key, body)
+    return body
 
 
 def sha256sums() -> str:
@@ -99,25 +135,23 @@ def sha256sums() -> str:
 # ------------------------------------------------------------------ VoID + DCAT-AP
 
 def public_url() -> str:
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    """Where the site is reachable, from the settings (``PUBLIC_BASE``), without the final slash."""
+    return str(current_app.config["PUBLIC_BASE"]).rstrip("/")
 
 
 def void_graph() -> Graph:
     backend = kg.backend()
     key = (public_url(), base(), getattr(backend, "version", None), str(dist_dir()))
-    with _lock:
-        cached = _void_cache.get(key)
-    if cached is not None:
-        return cached
-    g = _build_void()
-    with _lock:
-        _void_cache[key] = g
+    g = _void_cache.get(key)
+    if g is None:
+        g = _build_void()
+        _void_cache.put(key, g)
     return g
 
 
 def _build_void() -> Graph:
     b, pub = base(), public_url()
-    doc = URIRef(b + ".well-known/void")
+    doc = URIRef(minter().void())
     n = lambda frag: URIRef("%s#%s" % (doc, frag))  # noqa: E731
     catalog, ds, publisher, service = n("catalog"), n("dataset"), n("publisher"), n("sparql")
     g = Graph()
@@ -185,9 +219,9 @@ def _build_void() -> Graph:
     g.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
     g.add((URIRef(pub + "/"), RDF.type, FOAF.Document))
-    backend = kg.backend()
-    if getattr(backend, "last_modified", None):
-        g.add((ds, DCTERMS.modified, Literal(backend.last_modified.date().isoformat(), datatype=XSD.date)))
+    modified = kg.backend().last_modified
+    if modified is not None:
+        g.add((ds, DCTERMS.modified, Literal(modified.date().isoformat(), datatype=XSD.date)))
 
     _coverage(g, ds)
     _counts(g, ds, doc)
@@ -259,7 +293,6 @@ def _coverage(g: Graph, ds: URIRef) -> None:
 
 
 def _counts(g: Graph, ds: URIRef, doc: URIRef) -> None:
-    b = base()
     graphs = kg.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     g.add((ds, VOID.triples, Literal(sum(int(r["n"].value) for r in graphs), datatype=XSD.integer)))
     docs = kg.select("SELECT ?doc ?id WHERE { ?doc a kk:PlanDocument ; dcterms:identifier ?id } ORDER BY ?id")
@@ -273,12 +306,13 @@ def _counts(g: Graph, ds: URIRef, doc: URIRef) -> None:
         g.add((sub, RDF.type, DCAT.Dataset))
         lab = names.get(r["doc"].value)
         g.add((sub, DCTERMS.title, Literal(lab.text if lab else doc_id, lang=lab.lang if lab else None)))
+        graph = str(minter().document_graph(doc_id))
         g.add((sub, DCTERMS.description, Literal(
-            "The named graph %sgraph/%s: one document in the Kunta-KG import format." % (b, doc_id), lang="en")))
+            "The named graph %s: one document in the Kunta-KG import format." % graph, lang="en")))
         g.add((sub, PROV.wasDerivedFrom, URIRef(r["doc"].value)))
         g.add((sub, DCTERMS.isPartOf, ds))
         g.add((sub, DCTERMS.license, URIRef(CC_BY)))
-        g.add((sub, VOID.triples, Literal(counts.get("%sgraph/%s" % (b, doc_id), 0), datatype=XSD.integer)))
+        g.add((sub, VOID.triples, Literal(counts.get(graph, 0), datatype=XSD.integer)))
         g.add((sub, VOID.sparqlEndpoint, URIRef(public_url() + "/sparql")))
     classes = kg.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
     props = kg.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from flask import current_app
 
+from kuntakg.iris import Minter
 from kuntakg.namespaces import CODE, ONTOLOGY_IRI, PREFIXES
 
 from . import i18n, kg
@@ -27,7 +29,7 @@ LABEL_PREDICATES = [  # in order of preference (after language)
 KK = ONTOLOGY_IRI + "#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 MAX_VALUES = 500
-EMPTY_PROV = {"spans": [], "original": [], "by_document": []}
+EMPTY_PROV: dict[str, list] = {"spans": [], "original": [], "by_document": []}
 
 
 @dataclass
@@ -47,6 +49,11 @@ def base() -> str:
     return current_app.config["LD_BASE"]
 
 
+def minter() -> Minter:
+    """The pipeline's IRI minter under this server's base: every IRI the site names comes from it."""
+    return Minter(base())
+
+
 def local_path(iri: str) -> str | None:
     """Path on this server that resolves ``iri``, or None when the IRI is not ours."""
     b = base()
@@ -64,7 +71,7 @@ def iri_for_path(path: str) -> str:
     """Inverse of :func:`local_path` for ``id/…``, ``graph/…``, ``code/…``."""
     if path.startswith("code/"):
         return str(CODE) + path[len("code/"):]
-    return base() + path
+    return str(minter().at(path))
 
 
 def page_href(iri: str) -> str | None:
@@ -97,7 +104,7 @@ def labels(iris, language: str | None = None) -> dict[str, i18n.Label]:
     out: dict[str, i18n.Label] = {}
     if not iris:
         return out
-    tr_prefix = base() + "graph/translations/"
+    tr_prefix = str(minter().translation_graph(""))
     cands: dict[str, list] = {}
     for chunk in range(0, len(iris), 400):
         vals = kg.values(iris[chunk:chunk + 400])
@@ -109,14 +116,10 @@ def labels(iris, language: str | None = None) -> dict[str, i18n.Label]:
         for r in rows:
             cands.setdefault(r["s"].value, []).append(r)
     for iri, rows in cands.items():
-        best = None
-        for r in rows:
-            translated = r["g"].value.startswith(tr_prefix)
-            key = (i18n.rank(r["l"].lang, language), LABEL_PREDICATES.index(r["p"].value), translated,
-                   r["l"].value)
-            if best is None or key < best[0]:
-                best = (key, i18n.Label(r["l"].value, r["l"].lang, translated))
-        out[iri] = best[1]
+        best = i18n.pick(((r["l"].value, r["l"].lang, r["g"].value.startswith(tr_prefix),
+                           LABEL_PREDICATES.index(r["p"].value)) for r in rows), language)
+        if best is not None:
+            out[iri] = best
     return out
 
 
@@ -149,17 +152,17 @@ def exists(iri: str) -> bool:
 def describe(iri: str) -> dict:
     """Everything the resource page shows (and its JSON twin holds)."""
     kg.check_iri(iri)
-    tr_prefix = base() + "graph/translations/"
+    tr_prefix = str(minter().translation_graph(""))
     out_rows = kg.select("SELECT DISTINCT ?p ?o ?g WHERE { GRAPH ?g { <%s> ?p ?o } } LIMIT %d"
                          % (iri, MAX_VALUES * 4))
     in_rows = kg.select("SELECT DISTINCT ?s ?p WHERE { ?s ?p <%s> } ORDER BY ?p ?s LIMIT %d" % (iri, MAX_VALUES))
     iris = {iri} | {r["p"].value for r in out_rows} | {r["o"].value for r in out_rows if r["o"].is_iri}
     iris |= {r["s"].value for r in in_rows if r["s"].is_iri} | {r["p"].value for r in in_rows}
     names = labels(iris)
-    inferred_graph = base() + "graph/inferred"
+    inferred_graph = str(minter().graph("inferred"))
 
-    props: dict[str, dict] = {}
-    types = []
+    props: dict[str, dict[str, Any]] = {}
+    types: list[dict[str, Any]] = []
     seen = set()
     for r in out_rows:
         p, o = r["p"].value, r["o"]
@@ -190,7 +193,7 @@ def describe(iri: str) -> dict:
         entry["subjects"].append(link(r["s"], names))
 
     label = names.get(iri)
-    graph_size = kg.count("GRAPH <%s> { ?s ?p ?o }" % iri) if iri.startswith(base() + "graph/") else 0
+    graph_size = kg.count("GRAPH <%s> { ?s ?p ?o }" % iri) if iri.startswith(str(minter().graph(""))) else 0
     return {
         "graph_triples": graph_size,
         "iri": iri,

@@ -132,6 +132,9 @@ class Label:
     lang: str | None  # the language the text is in ('' / None: untagged)
     translated: bool = False
 
+    def as_json(self) -> dict:
+        return {"text": self.text, "lang": self.lang, **({"translated": True} if self.translated else {})}
+
 
 def rank(term_lang: str | None, language: str | None = None) -> int:
     pref = order(language)
@@ -142,10 +145,14 @@ def rank(term_lang: str | None, language: str | None = None) -> int:
 
 
 def pick(candidates, language: str | None = None) -> Label | None:
-    """Best of [(text, lang, translated)] by :data:`FALLBACK`; originals win ties over translations."""
+    """Best of ``[(text, lang, translated[, preference])]``: by language (:data:`FALLBACK`), then by
+    ``preference`` (lower first, e.g. the rank of the label property; default 0), then originals before
+    translations, then by text.  The one label ranking of the site."""
     best = None
-    for text, term_lang, translated in candidates:
-        key = (rank(term_lang, language), translated, text)
+    for candidate in candidates:
+        text, term_lang, translated = candidate[:3]
+        preference = candidate[3] if len(candidate) > 3 else 0
+        key = (rank(term_lang, language), preference, translated, text)
         if best is None or key < best[0]:
             best = (key, Label(text, term_lang or None, translated))
     return best[1] if best else None

@@ -1,10 +1,11 @@
-"""Trusted internal queries for the site, through the endpoint's backend.
+"""Trusted internal queries for the site, on the same road as ``/sparql``.
 
-The site never loads data itself: it asks ``app.extensions["kuntakg"].backend`` (pyoxigraph in
-memory, a read-only on-disk store, a remote endpoint or rdflib) with :class:`QueryRequest`, the
-same interface ``/sparql`` uses, and reads SPARQL JSON back.  Only IRIs that pass
-:func:`check_iri` and literals written by :func:`literal` are put into query text, so request
-text can never change a query's structure.
+The site never loads data itself: it sends :class:`QueryRequest` to the endpoint's query runner
+(``app.extensions["kuntakg"].runner``: killable worker processes for local stores), under the
+``SITE_QUERY_TIMEOUT`` time limit and the ``MAX_RESULT_ROWS`` / ``MAX_RESULT_BYTES`` bounds, and
+reads SPARQL JSON back.  A query over the limit answers 503 (its worker is replaced), never a
+hung page.  Only IRIs that pass :func:`check_iri` and literals written by :func:`literal` are put
+into query text, so request text can never change a query's structure.
 """
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import abort, current_app
+from werkzeug.exceptions import BadRequest
 
 from kuntakg.namespaces import PREFIXES
 
-from ..store import QueryRequest
+from ..state import endpoint
+from ..store import Backend, QueryError, QueryRequest, QueryResult
 
 SPARQL_PREFIXES = "".join("PREFIX %s: <%s>\n" % (k, v) for k, v in PREFIXES.items())
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-TIMEOUT = 20.0
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,14 @@ class Term:
         return literal(self.value, self.lang, self.datatype)
 
 
-class BadIRI(ValueError):
+class BadIRI(BadRequest, ValueError):
     """An IRI that cannot be looked up (answered with 400)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.description)
 
 
 def check_iri(iri: str) -> str:
@@ -69,13 +77,19 @@ def literal(text: str, lang: str | None = None, datatype: str | None = None) -> 
     return str(ox.Literal(text))
 
 
-def backend():
-    return current_app.extensions["kuntakg"].backend
+def backend() -> Backend:
+    return endpoint().backend
 
 
-def _run(query: str, form: str, media: str):
-    req = QueryRequest(query=SPARQL_PREFIXES + query, form=form, media_type=media, timeout=TIMEOUT)
-    return backend().execute(req)
+def _run(query: str, form: str, media: str) -> QueryResult:
+    cfg = current_app.config
+    req = QueryRequest(query=SPARQL_PREFIXES + query, form=form, media_type=media,
+                       timeout=float(cfg["SITE_QUERY_TIMEOUT"]), max_rows=int(cfg["MAX_RESULT_ROWS"]),
+                       max_bytes=int(cfg["MAX_RESULT_BYTES"]))
+    try:
+        return endpoint().runner.execute(req)
+    except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
+        abort(e.status, e.message)
 
 
 def select(query: str) -> list[dict[str, Term]]:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import kg
-from .describe import EMPTY_PROV, KK, Link, base, labels, link, page_href, provenance
+from .describe import EMPTY_PROV, KK, Link, labels, link, minter, page_href, provenance
 from .kg import Term
 
 ELEMENT_TYPES = ["StrategicTheme", "Goal", "Action", "ServicePromise", "Pilot", "Roadmap", "Milestone"]
@@ -169,9 +170,10 @@ def document(iri: str) -> dict:
         e = elements.get(x)
         kind = e["type"] if e else ("Target" if any(x in v for v in targets.values()) else "Indicator")
         kind_label = names[KK + kind].text if KK + kind in names else kind
-        n = {"iri": x, "href": page_href(x), "kind": kind, "kind_label": kind_label, "label": _link(x, names),
-             "level": _link(e["level"], names) if e and e["level"] else None,
-             "status": status.get(x), "provenance": prov.get(x, EMPTY_PROV), "children": []}
+        n: dict[str, Any] = {
+            "iri": x, "href": page_href(x), "kind": kind, "kind_label": kind_label, "label": _link(x, names),
+            "level": _link(e["level"], names) if e and e["level"] else None,
+            "status": status.get(x), "provenance": prov.get(x, EMPTY_PROV), "children": []}
         if x in path:  # never loop, even on data the cascade shape would reject
             return n
         for c in sorted(children.get(x, []), key=sort_key):
@@ -216,7 +218,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
             seen[s] = {"iri": s, "match": r["l"].value, "match_lang": r["l"].lang}
     names = labels(seen)
     types = kg.select("SELECT ?s ?t WHERE { VALUES ?s { %s } GRAPH ?g { ?s a ?t } FILTER(?g != <%s>) }" % (
-        kg.values(seen), base() + "graph/inferred")) if seen else []
+        kg.values(seen), minter().graph("inferred"))) if seen else []
     tnames = labels({r["t"].value for r in types})
     for s, entry in seen.items():
         entry["link"] = _link(s, names)

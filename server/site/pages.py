@@ -5,19 +5,19 @@ Every page has twins by suffix (``/index.json``, ``/search.json``/``.csv``, ``/d
 """
 from __future__ import annotations
 
-from pathlib import Path
+import base64
+import hashlib
+import io
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
-from . import dataset, examples, i18n, overview
-from .pagerender import NotAcceptable, choose, error, finish, page, twin_urls
+from kuntakg.namespaces import PREFIXES
+
+from ..registry import editor_text, stored_queries
+from ..response import PAGE_VARY, choose, finish, page, rdf, twin_urls
+from . import dataset, i18n, overview
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.errorhandler(NotAcceptable)
-def _not_acceptable(e: NotAcceptable):
-    return error(406, str(e), "json")
 
 
 @bp.get("/")
@@ -26,7 +26,7 @@ def home(fmt: str | None = None):
     offers = ["html", "json"]
     fmt = choose(fmt, offers)
     data = overview.home()
-    data["queries"] = [{"name": q.name, "summary": q.summary} for q in examples.load()][:6]
+    data["queries"] = [{"name": q.name, "summary": q.summary} for q in stored_queries().values()][:6]
     return page("home.html", data, fmt, twin_urls("/index", offers), location="/index." + fmt)
 
 
@@ -60,7 +60,7 @@ def downloads(fmt: str | None = None):
 
 @bp.get("/downloads/SHA256SUMS")
 def checksums():
-    return finish(Response(dataset.sha256sums(), 200, content_type="text/plain; charset=utf-8"))
+    return finish(Response(dataset.sha256sums(), 200, content_type="text/plain; charset=utf-8"), vary=PAGE_VARY)
 
 
 @bp.get("/downloads/<name>")
@@ -70,10 +70,11 @@ def download(name: str):
     plain = name[:-3] if gz else name
     if plain not in files:  # only the build's dumps, never any other path
         abort(404)
-    path = Path(dataset.dist_dir()) / plain
+    folder = dataset.dist_dir()
+    if folder is None:
+        abort(404)
+    path = folder / plain  # absolute: settings resolve DIST_DIR / KUNTAKG_DATA at app creation
     if gz:
-        import hashlib
-        import io
         body = dataset.gzipped(path)
         resp = send_file(io.BytesIO(body), mimetype="application/gzip", as_attachment=True, download_name=name,
                          last_modified=path.stat().st_mtime, etag=hashlib.sha256(body).hexdigest()[:32],
@@ -83,11 +84,10 @@ def download(name: str):
                          etag=files[plain]["sha256"][:32])
     resp.headers["Digest"] = "sha-256=" + _b64(bytes.fromhex(files[plain]["gz_sha256" if gz else "sha256"]))
     resp.headers["Cache-Control"] = "public, max-age=3600"
-    return finish(resp)
+    return finish(resp, vary=PAGE_VARY)
 
 
 def _b64(data: bytes) -> str:
-    import base64
     return base64.b64encode(data).decode()
 
 
@@ -103,7 +103,6 @@ def void(fmt: str | None = None):
         ttl = dataset.serialize("ttl").decode("utf-8")
         return page("void.html", {"turtle": ttl, "files": dataset.dumps()}, "html", alternates,
                     location=alternates["html"])
-    from .pagerender import rdf
     return rdf(dataset.serialize(fmt), fmt, alternates, alternates[fmt])
 
 
@@ -114,8 +113,8 @@ def void(fmt: str | None = None):
 def query_editor(fmt: str | None = None):
     offers = ["html", "json"]
     fmt = choose(fmt, offers)
-    items = [{"name": q.name, "summary": q.summary, "query": q.text} for q in examples.load()]
-    return page("query.html", {"queries": items, "prefixes": examples.prefix_map()}, fmt,
+    items = [{"name": q.name, "summary": q.summary, "query": editor_text(q)} for q in stored_queries().values()]
+    return page("query.html", {"queries": items, "prefixes": dict(PREFIXES)}, fmt,
                 twin_urls("/query", offers))
 
 

@@ -19,27 +19,17 @@ from __future__ import annotations
 import urllib.parse
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from kuntakg.namespaces import ONTOLOGY_IRI, PREFIXES
 
+from ..response import PAGE_VARY, RDF_FORMATS, choose, error, finish, page, rdf, twin_urls
 from . import describe, i18n, kg, ontodoc, overview
-from .pagerender import RDF_FORMATS, NotAcceptable, choose, error, page, rdf, twin_urls
 
 bp = Blueprint("resources", __name__)
 
 OFFERS = ["html", "ttl", "nt", "jsonld", "rdf", "json"]
 KK = ONTOLOGY_IRI + "#"
-
-
-@bp.errorhandler(NotAcceptable)
-def _not_acceptable(e: NotAcceptable):
-    return error(406, str(e), "json")
-
-
-@bp.errorhandler(kg.BadIRI)
-def _bad_iri(e: kg.BadIRI):
-    return error(400, str(e))
 
 
 def _split(rest: str) -> tuple[str, str | None]:
@@ -90,7 +80,7 @@ def _answer(iri: str, fmt: str | None, alternates: dict[str, str]) -> Response:
     if fmt is not None and fmt not in OFFERS:
         abort(404)
     if not describe.exists(iri):
-        return error(404, "%s: %s" % (i18n.t("not_found"), iri), "json" if fmt not in (None, "html") else "html")
+        return error(404, "%s: %s" % (i18n.t("not_found"), iri), "json" if fmt not in (None, "html") else None)
     fmt = choose(fmt, OFFERS)
     location = alternates[fmt]
     if fmt in RDF_FORMATS:
@@ -116,7 +106,7 @@ def rdf_body(construct: str, fmt: str) -> bytes:
     triples = sorted(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     out_fmt = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.RDF_XML
-    return ox.serialize(triples, format=out_fmt, prefixes=PREFIXES)
+    return ox.serialize(triples, format=out_fmt, prefixes=PREFIXES) or b""
 
 
 def rdf_media(fmt: str) -> str:
@@ -130,7 +120,7 @@ ONTOLOGY_GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }
 
 
 def ontology_graph_iri() -> str:
-    return current_app.config["LD_BASE"] + "graph/ontology"
+    return str(describe.minter().graph("ontology"))
 
 
 @bp.get("/ontology")
@@ -157,5 +147,4 @@ def ontology_html(language: str):
     alternates = twin_urls("/ontology", ["ttl", "nt", "jsonld", "rdf"])
     resp = Response(html, 200, content_type="text/html; charset=utf-8")
     resp.headers["Content-Language"] = language
-    from .pagerender import finish
-    return finish(resp, alternates, "/ontology/%s.html" % language)
+    return finish(resp, alternates, "/ontology/%s.html" % language, PAGE_VARY)

@@ -106,7 +106,9 @@ def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
     form = None
     services = []
     has_from = False
-    from_default, from_named, resolved = [], [], True
+    from_default: list[str] = []
+    from_named: list[str] = []
+    resolved = True
     for i, (kind, value) in enumerate(toks):
         if kind == "pname" and "SERVICE" in value.partition(":")[0].upper():
             # pyoxigraph's parser needs no word boundary around keywords: `SERVICEex:x {…}`,

@@ -9,9 +9,9 @@
 * GET without a query: service description (RDF types) or a small HTML form.
 * Every query runs under the time limit in a killable worker (:mod:`server.sparql.worker`):
   503 at the limit, never a 200 with a cut-off body.
-* CORS, ETag / Last-Modified from the dataset version with 304, gzip, 413/414
-  for oversized requests, JSON errors ``{"ok": false, "error", "status"}``
-  without stack traces, and one log line per request.
+* ETag / Last-Modified from the dataset version with 304, gzip, 413/414
+  for oversized requests, errors without stack traces (the one error body of
+  :mod:`server.response`, which also sets CORS), and one log line per request.
 """
 from __future__ import annotations
 
@@ -20,31 +20,20 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .. import media as formats
+from .. import response
+from .. import state as app_state
 from ..store import Backend, QueryError, QueryRequest
-from . import guard
+from . import description, guard
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("server.sparql")
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
-
-
-@dataclass
-class Endpoint:
-    """What ``create_app`` keeps in ``app.extensions["kuntakg"]``."""
-
-    backend: Backend
-    runner: object  # worker.ProcessPool | worker.ThreadRunner
-
-    def close(self) -> None:
-        self.runner.close()
-        self.backend.close()
 
 
 class ApiError(Exception):
@@ -54,10 +43,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, headers=None) -> Response:
-    resp = Response(formats.error_body(status, message), status, content_type="application/json")
-    for k, v in (headers or {}).items():
-        resp.headers[k] = v
-    return resp
+    return response.error(status, message, headers=headers)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -71,13 +57,14 @@ def endpoint():
     except HTTPException as e:  # e.g. 413 from the form parser
         resp = error_response(e.code or 400, e.description or e.name)
     except Exception as e:  # noqa: BLE001
-        resp = handle_exception(e)
+        resp = response.handle_exception(e)
     resp = _finish(resp)
     _log(resp, state, t0)
     return resp
 
 
 def _log(resp: Response, state: dict, t0: float) -> None:
+    g.logged = True  # this line replaces the general one of server.response
     if not log.isEnabledFor(logging.INFO):
         return
     n = current_app.config["LOG_QUERY_CHARS"]
@@ -95,7 +82,7 @@ def _param_lists(source, into: dict) -> None:
 
 def _handle(state: dict) -> Response:
     cfg = current_app.config
-    ext: Endpoint = current_app.extensions["kuntakg"]
+    ext: app_state.Endpoint = app_state.endpoint()
     if request.method == "OPTIONS":
         return _preflight()
     limit = cfg["MAX_REQUEST_BYTES"]
@@ -104,7 +91,7 @@ def _handle(state: dict) -> Response:
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "request body larger than %d bytes" % limit)
 
-    p = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
+    p: dict[str, list[str]] = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
     _param_lists(request.args, p)
     if request.method == "POST":
         mtype = request.mimetype
@@ -151,7 +138,7 @@ def _handle(state: dict) -> Response:
         if media is None:
             raise ApiError(406, "unknown format %r; supported: %s" % (p["format"][0], ", ".join(offers)))
     else:
-        media = formats.negotiate(request.headers.get("Accept"), offers)
+        media = response.negotiate(request.headers.get("Accept"), offers)
         if media is None:
             raise ApiError(406, "none of the accepted types can be produced for a %s query; supported: %s"
                            % (info.form or "SPARQL", ", ".join(offers)))
@@ -195,22 +182,12 @@ def _cache_headers(resp: Response, backend: Backend, etag: str | None) -> None:
 
 
 def _not_modified(backend: Backend, etag: str | None) -> Response | None:
-    if etag is None or request.method not in ("GET", "HEAD"):
+    if etag is None:
         return None
-    inm = request.headers.get("If-None-Match")
-    if inm:
-        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-        if "*" in tags or etag in tags or etag[:-1] + '-gzip"' in tags:
-            resp = Response(status=304)
-            _cache_headers(resp, backend, etag)
-            return resp
-        return None
-    ims = request.if_modified_since
-    if ims and backend.last_modified and backend.last_modified <= ims:
-        resp = Response(status=304)
+    resp = response.not_modified(etag, backend.last_modified, [etag[:-1] + '-gzip"'])
+    if resp is not None:
         _cache_headers(resp, backend, etag)
-        return resp
-    return None
+    return resp
 
 
 # ------------------------------------------------------------------ other responses
@@ -227,26 +204,23 @@ def _preflight() -> Response:
     return resp
 
 
-def _service_description(ext: Endpoint) -> Response:
-    media = formats.negotiate(request.headers.get("Accept"), formats.SD_TYPES)
+def _service_description(ext: app_state.Endpoint) -> Response:
+    media = response.negotiate(request.headers.get("Accept"), formats.SD_TYPES)
     if media is None:
         raise ApiError(406, "GET /sparql without a query returns the service description; supported types: "
                             + ", ".join(formats.SD_TYPES))
     if media == formats.HTML:
-        body = formats.html_page(request.base_url)
+        body = description.html_page(request.base_url)
     else:
-        body = formats.service_description(request.base_url, media, ext.backend.union, ext.backend.name)
+        body = description.service_description(request.base_url, media, ext.backend.union, ext.backend.name)
     return Response(body, 200, content_type=formats.content_type(media))
 
 
 def _finish(resp: Response) -> Response:
     cfg = current_app.config
-    if cfg["CORS_ORIGIN"]:
-        resp.headers["Access-Control-Allow-Origin"] = cfg["CORS_ORIGIN"]
-        resp.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Length"
     resp.headers["Vary"] = "Accept, Accept-Encoding"
     if (resp.status_code == 200 and request.method != "HEAD" and not resp.direct_passthrough
-            and _accepts_gzip() and "Content-Encoding" not in resp.headers):
+            and response.accepts_gzip() and "Content-Encoding" not in resp.headers):
         data = resp.get_data()
         if len(data) >= int(cfg["GZIP_MIN_BYTES"]):
             resp.set_data(gzip.compress(data, compresslevel=int(cfg["GZIP_LEVEL"]), mtime=0))
@@ -255,43 +229,3 @@ def _finish(resp: Response) -> Response:
             if etag:
                 resp.headers["ETag"] = etag[:-1] + '-gzip"'
     return resp
-
-
-def _accepts_gzip() -> bool:
-    for part in request.headers.get("Accept-Encoding", "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        if fields[0].lower() in ("gzip", "x-gzip", "*"):
-            for f in fields[1:]:
-                k, _, v = f.partition("=")
-                if k.strip() == "q":
-                    try:
-                        return float(v) > 0
-                    except ValueError:
-                        return False
-            return True
-    return False
-
-
-def handle_http_error(e: HTTPException) -> Response:
-    """App-wide handler: JSON body for every HTTP error (404, 405, 413, …)."""
-    resp = e.get_response()
-    body = formats.error_body(e.code or 500, e.description or e.name)
-    resp.set_data(body)
-    resp.content_type = "application/json"
-    if request.path == "/sparql" and current_app.config["CORS_ORIGIN"]:
-        resp.headers["Access-Control-Allow-Origin"] = current_app.config["CORS_ORIGIN"]
-    log.info("%s %s status=%d", request.method, request.path, resp.status_code)
-    return resp
-
-
-def handle_exception(e: Exception) -> Response:
-    if _malformed_body(e):
-        return error_response(400, "malformed request body (%s)" % type(e).__name__)
-    log.exception("internal error on %s", request.path)
-    return error_response(500, "internal server error")
-
-
-def _malformed_body(e: Exception) -> bool:
-    """The WSGI server failed to read the request body the client sent (e.g. gunicorn's
-    InvalidChunkSize for a broken chunked encoding): the client's fault, a 400, not a 500."""
-    return (type(e).__module__ or "").startswith("gunicorn.http.")

@@ -35,6 +35,7 @@ import threading
 import time
 import weakref
 from multiprocessing.connection import Connection
+from typing import Any
 
 from ..store import Backend, QueryError, QueryRequest, QueryResult
 
@@ -74,6 +75,7 @@ def _worker_main(sock: socket.socket, backend: Backend) -> None:
             req = conn.recv()
         except (EOFError, OSError):
             return
+        out: tuple
         try:
             out = ("ok", backend.execute(req))
         except QueryError as e:
@@ -161,9 +163,9 @@ class ProcessPool:
         self.size = max(1, int(workers))
         self._lock = threading.Lock()       # start / close
         self._ctl_lock = threading.Lock()   # the zygote's control socket
-        self._pid = None
-        self._ctl = None
-        self._zygote = None
+        self._pid: int | None = None
+        self._ctl: Any = None      # socket.socket once started
+        self._zygote: Any = None   # its pid once started
         self._idle: queue.LifoQueue = queue.LifoQueue()
         self._all: set = set()
         self.kills = 0

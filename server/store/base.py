@@ -146,8 +146,11 @@ def _reserialize(data: bytes, ctype: str, req: QueryRequest) -> QueryResult:
                  "application/xml", "text/xml"):
         fmt = ox.QueryResultsFormat.JSON if "json" in ctype else ox.QueryResultsFormat.XML
         results = ox.parse_query_results(input=data, format=fmt)
-        if isinstance(results, ox.QuerySolutions):
-            n = sum(1 for _ in ox.parse_query_results(input=data, format=fmt))
+        again = ox.parse_query_results(input=data, format=fmt)
+        if isinstance(again, ox.QuerySolutions):
+            n = 0
+            for _ in again:
+                n += 1
             if n > req.max_rows:
                 raise too_large("rows", req.max_rows)
         return _serialize(results, req)
@@ -158,7 +161,7 @@ def _reserialize(data: bytes, ctype: str, req: QueryRequest) -> QueryResult:
     if len(triples) > req.max_rows:
         raise too_large("triples", req.max_rows)
     media = req.media_type if req.media_type in formats.GRAPH_TYPES else "text/turtle"
-    out = ox.serialize(triples, format=formats.GRAPH_TYPES[media][0])
+    out = ox.serialize(triples, format=formats.GRAPH_TYPES[media][0]) or b""
     if len(out) > req.max_bytes:
         raise too_large("bytes", req.max_bytes)
     return QueryResult(out, media, len(triples), "triples")

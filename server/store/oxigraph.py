@@ -5,6 +5,7 @@ import hashlib
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,6 +24,8 @@ class OxigraphBackend(Backend):
             self.version = version or "custom"
             self.last_modified = datetime.now(timezone.utc).replace(microsecond=0)
             return
+        if data_path is None:
+            raise ValueError("OxigraphBackend needs a dump to load (or a store)")
         path = Path(data_path)
         fmt = RDF_SUFFIXES.get(path.suffix.lower())
         if fmt is None:
@@ -34,7 +37,7 @@ class OxigraphBackend(Backend):
         self.last_modified = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
 
     def _query(self, store: ox.Store, req: QueryRequest):
-        kw = {}
+        kw: dict[str, Any] = {}
         try:
             if req.has_dataset:
                 kw["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs or []]

@@ -30,7 +30,7 @@ def stacked_bars(chart_id: str, title: str, categories: list[str], series: list[
            f'<desc id="{chart_id}-desc">Stacked bars; the same numbers are in the table below.</desc>',
            '<style>text{font:12px system-ui,sans-serif;fill:#1a1a1a}</style>']
     y = 20
-    for c, total in zip(categories, totals):
+    for c, total in zip(categories, totals, strict=True):
         out.append(f'<text x="{label_w - 8}" y="{y + row_h * 0.68:.1f}" text-anchor="end">{escape(_short(c))}</text>')
         x = float(label_w)
         for i, s in enumerate(series):
