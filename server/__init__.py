@@ -40,7 +40,7 @@ def create_app(config: dict | None = None):
     backend = app.config.get("BACKEND") or open_backend(app.config)
     isolation = app.config.get("ISOLATION") or backend.isolation
     if isolation == "process":
-        runner = ProcessPool(backend, int(app.config["QUERY_WORKERS"]))
+        runner = ProcessPool.from_config(backend, app.config)
         if app.config["QUERY_POOL_START"] != "lazy":
             runner.start()
     elif isolation == "thread":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import ServiceUnavailable
 
 from kuntakg.queries import ParameterError, StoredQuery, load_queries
 
@@ -83,6 +84,8 @@ def _execute(req):
     try:
         result = current_app.extensions["kuntakg"].runner.execute(req)
     except QueryError as e:
+        if getattr(e, "retry_after", None):  # worker.Busy: the pool is saturated
+            raise ServiceUnavailable(e.message, retry_after=e.retry_after) from None
         abort(e.status, e.message)
     return ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
 

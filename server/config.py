@@ -39,7 +39,26 @@ QUERY_TIMEOUT
     Time limit of one query in seconds (default 30).  A query over it gets
     503; its worker process is killed and replaced.
 QUERY_WORKERS
-    Number of query worker processes (default: number of CPUs, at least 2).
+    Number of query worker processes that run queries up to the time limit
+    (default: number of CPUs, at least 2; per web process).
+QUERY_SHORT_WORKERS
+    Extra workers kept for short queries (default 1): when every one of
+    ``QUERY_WORKERS`` is busy, a query runs on one of these, but for at most
+    ``QUERY_SHORT_TIMEOUT`` seconds (default 2); over that it gets 503 with
+    ``Retry-After``.  So pages, stored queries and cheap queries are answered
+    while long queries hold the others.
+QUERY_QUEUE / QUERY_QUEUE_WAIT
+    When no worker is free, at most ``QUERY_QUEUE`` queries (default 8) wait
+    for one, each at most ``QUERY_QUEUE_WAIT`` seconds (default 2); a query
+    beyond the queue, or one that waited that long, gets 503 with
+    ``Retry-After`` (the seconds until a worker is expected to be free).
+QUERY_MEMORY_LIMIT
+    MiB of memory one query worker may allocate beyond what it shares with
+    the web process (the loaded store) when it is forked (default 1024; 0: no
+    limit).  Enforced with ``RLIMIT_DATA`` in the worker; a query over it gets
+    503 "needed more than … MiB" and its worker is replaced.  Keep it above
+    about three times ``MAX_RESULT_BYTES`` (the result is serialised, copied
+    and sent from the worker).
 ISOLATION
     ``"process"`` (default for local stores): queries run in worker
     processes forked after the store was loaded, so they share its memory and
@@ -87,6 +106,11 @@ DEFAULTS: dict = {
     "UNION_DEFAULT_GRAPH": True,
     "QUERY_TIMEOUT": 30.0,
     "QUERY_WORKERS": max(2, os.cpu_count() or 2),
+    "QUERY_SHORT_WORKERS": 1,
+    "QUERY_SHORT_TIMEOUT": 2.0,
+    "QUERY_QUEUE": 8,
+    "QUERY_QUEUE_WAIT": 2.0,
+    "QUERY_MEMORY_LIMIT": 1024,  # MiB
     "ISOLATION": None,
     "QUERY_POOL_START": "eager",  # None: "process" for local stores, "thread" for remote
     "MAX_RESULT_ROWS": 1_000_000,
