@@ -6,11 +6,13 @@ both and every route waited for gunicorn's 90 s timeout.  Here:
 
 * ``gthread`` workers: a connection that has sent nothing goes back to the poller after
   ``FIRST_BYTE_WAIT`` (it holds no thread) and is closed after ``keepalive`` seconds;
-* a thread reading a request line and headers gets ``HEADER_TIMEOUT`` seconds in all, and the body
-  ``BODY_TIMEOUT`` seconds from the end of the headers (gunicorn 27 has no such setting: the watchdog
-  below shuts the socket down, and a body cut short that way is never handed on: 400);
-* ``threads`` per worker: slow clients and queries waiting for a query worker each hold a thread,
-  pages need one too;
+* a request is handed to a thread only once its request line and headers have all arrived: until
+  then what it sends is read without blocking and it waits in the poller, and it is closed when they
+  are not complete ``HEADER_TIMEOUT`` seconds after they started (gunicorn 27 has no such setting);
+* the body must arrive within ``BODY_TIMEOUT`` seconds of the end of the headers: a watchdog shuts
+  the socket down, and a body cut short that way is never handed on (400); the same watchdog bounds
+  the thread's read of the headers;
+* ``threads`` per worker: slow bodies, pages and queries waiting for a query worker each hold one;
 * the query pools are started in ``post_fork``, before the worker starts its threads.
 
 In production put nginx in front (``deploy/nginx.conf``): it buffers whole requests and responses, so
@@ -32,11 +34,12 @@ from gunicorn.workers import gthread
 HEADER_TIMEOUT = float(os.environ.get("KUNTAKG_HEADER_TIMEOUT", 10))
 BODY_TIMEOUT = float(os.environ.get("KUNTAKG_BODY_TIMEOUT", 30))
 FIRST_BYTE_WAIT = 0.5   # a new connection that sent nothing goes back to the poller after this
+HEAD_MAX_BYTES = 128 * 1024  # more than gunicorn accepts as a request line and headers
 
 wsgi_app = "server:create_app()"
 bind = "127.0.0.1:8000"
 workers = 2
-threads = 32
+threads = 64
 worker_connections = 1000
 keepalive = 5
 timeout = 90                 # heartbeat of a worker's main loop (requests in threads do not block it)
@@ -151,12 +154,48 @@ class DeadlineThreadWorker(gthread.ThreadWorker):
     def handle(self, conn: Any) -> Any:
         if not conn.initialized and not conn.data_ready and not conn.wait_for_data(FIRST_BYTE_WAIT):
             return gthread._DEFER  # nothing sent yet: wait in the poller, not in a thread
+        if not self.cfg.is_ssl and not self._head_arrived(conn):
+            now = time.monotonic()
+            since = getattr(conn, "head_since", None)
+            if since is None:
+                conn.head_since = since = now
+            if now - since > HEADER_TIMEOUT:
+                return False  # close: the request line and headers did not arrive in time
+            return gthread._DEFER  # the rest of the headers: wait in the poller, not in a thread
+        conn.head_since = None
         token = self.read_deadlines.arm(conn.sock, time.monotonic() + HEADER_TIMEOUT)
         conn.header_deadline_token = token
         try:
             return super().handle(conn)
         finally:
             self.read_deadlines.disarm(token)
+
+    @staticmethod
+    def _head_arrived(conn: Any) -> bool:
+        """Read what the client has sent, without blocking, into the parser's buffer; True when the
+        request line and headers are all there (a blank line ends them), when they are too long to wait
+        for (gunicorn then refuses them), or at end of file.  Reading it all keeps a slow sender in the
+        poller, which wakes again only on new bytes."""
+        conn.init()  # the HTTP/1 parser, which reads nothing until asked
+        if conn.is_http2:
+            return True
+        unreader = conn.parser.unreader
+        have = unreader.take_buffered()
+        ended = False
+        conn.sock.setblocking(False)
+        try:
+            while len(have) < HEAD_MAX_BYTES:
+                chunk = conn.sock.recv(65536)
+                if not chunk:
+                    ended = True
+                    break
+                have += chunk
+        except (BlockingIOError, InterruptedError):
+            pass
+        finally:
+            conn.sock.setblocking(True)
+            unreader.unread(have)
+        return ended or len(have) >= HEAD_MAX_BYTES or b"\r\n\r\n" in have or b"\n\n" in have
 
     def handle_request(self, req: Any, conn: Any) -> Any:
         self.read_deadlines.disarm(getattr(conn, "header_deadline_token", None))  # the headers are in

@@ -70,6 +70,14 @@ QUERY_POOL_START
     the first query in each process, for ``gunicorn --preload``, where the app
     (and the store) is built once in the master and shared by its workers
     (``make serve`` does this).
+HEADER_TIMEOUT / BODY_TIMEOUT
+    Slow clients (issue 17).  Under ``make serve`` (``gunicorn.conf.py``, which
+    reads ``KUNTAKG_HEADER_TIMEOUT`` / ``KUNTAKG_BODY_TIMEOUT`` from the
+    environment): seconds for a request's line and headers (default 10) and
+    for its whole body (default 30); a connection still sending then is
+    closed.  Under ``kuntakg serve``: ``HEADER_TIMEOUT`` is the socket timeout,
+    so a connection silent that long while a request is read or a response
+    written is closed.
 MAX_RESULT_ROWS
     Largest number of result rows (SELECT) or triples (CONSTRUCT/DESCRIBE in
     line-based formats) sent; larger results get 413 with a hint to use
@@ -113,6 +121,8 @@ DEFAULTS: dict = {
     "QUERY_MEMORY_LIMIT": 1024,  # MiB
     "ISOLATION": None,
     "QUERY_POOL_START": "eager",  # None: "process" for local stores, "thread" for remote
+    "HEADER_TIMEOUT": 10.0,
+    "BODY_TIMEOUT": 30.0,
     "MAX_RESULT_ROWS": 1_000_000,
     "MAX_RESULT_BYTES": 256 * 1024 * 1024,
     "MAX_REQUEST_BYTES": 256 * 1024,

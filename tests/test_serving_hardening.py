@@ -108,6 +108,9 @@ class Served:
                 pass
         return workers
 
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             try:
@@ -166,7 +169,7 @@ def cpu_now(srv: Served) -> dict[int, float]:
 
 # --- 1. slow clients ---------------------------------------------------------------------------------
 
-N_HELD = 8  # of each kind; the sync workers of `make serve` fell to 2
+N_IDLE, N_SLOW_HEADER, N_SLOW_BODY = 8, 150, 8  # `make serve` had 2 sync workers, now 2 x 64 threads
 
 
 @pytest.mark.security
@@ -180,14 +183,14 @@ def test_held_open_sockets_do_not_starve_the_server(server, data, tmp_path):
     held: list[socket.socket] = []
     try:
         addr = ("127.0.0.1", srv.port)
-        for _ in range(N_HELD):  # connected, nothing sent
+        for _ in range(N_IDLE):  # connected, nothing sent
             held.append(socket.create_connection(addr))
         slow_header = []
-        for _ in range(N_HELD):  # half a request line, then nothing
+        for _ in range(N_SLOW_HEADER):  # half a request line, then nothing
             s = socket.create_connection(addr)
             s.sendall(b"GET /sparql?query=ASK%7B%7D HT")
             slow_header.append(s)
-        for _ in range(N_HELD):  # headers, then 9 of the 1,000 body bytes announced
+        for _ in range(N_SLOW_BODY):  # headers, then 9 of the 1,000 body bytes announced
             s = socket.create_connection(addr)
             s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                       b"Content-Length: 1000\r\n\r\nquery=ASK")
@@ -199,16 +202,60 @@ def test_held_open_sockets_do_not_starve_the_server(server, data, tmp_path):
             status, _, body, elapsed = srv.get(path, timeout=5)  # the timeout is the assertion
             assert status == 200, (path, body[:300])
             print("%s %s: %d in %.2f s with %d held sockets" % (server, path, status, elapsed, len(held)))
-        if server == "make serve":  # the read deadline closes a half-sent request line
-            for s in slow_header:
-                s.settimeout(header_timeout + 10)
-                try:
-                    assert s.recv(1024) == b""
-                except ConnectionResetError:
-                    pass
+        # and the server lets go of a half-sent request line at its header timeout, and of a body
+        for s in slow_header + held[N_IDLE:N_IDLE + N_SLOW_BODY]:
+            s.settimeout(header_timeout + 10)
+            try:
+                reply = s.recv(1024)
+            except ConnectionResetError:
+                reply = b""
+            assert reply == b"" or reply.startswith(b"HTTP/1.1 400"), reply
     finally:
         for s in held:
             s.close()
+        srv.stop()
+    assert "Traceback" not in srv.log_text()
+
+
+@pytest.mark.security
+@pytest.mark.fault
+@pytest.mark.live
+def test_a_trickled_request_head_is_closed_at_the_header_timeout(data, tmp_path):
+    """`make serve`: a header line every 0.3 s (never the blank line) is closed once the head has taken
+    longer than the header timeout, though no single wait was long."""
+    header_timeout = 2.0
+    srv = make_serve(free_port(), data, tmp_path, {"KUNTAKG_HEADER_TIMEOUT": str(header_timeout)})
+    sock = socket.create_connection(("127.0.0.1", srv.port))
+    closed = threading.Event()
+    try:
+        started = time.monotonic()
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+
+        def trickle() -> None:
+            for i in range(100):  # bounded: 30 s
+                if closed.wait(0.3):
+                    return
+                try:
+                    sock.sendall(b"X-Slow-%d: x\r\n" % i)
+                except OSError:
+                    return
+
+        t = threading.Thread(target=trickle)
+        t.start()
+        sock.settimeout(header_timeout + 10)
+        try:
+            assert sock.recv(1024) == b""
+        except ConnectionResetError:
+            pass
+        elapsed = time.monotonic() - started
+        closed.set()
+        t.join(5)
+        assert header_timeout <= elapsed < header_timeout + 2, elapsed
+        status, _, _, _ = srv.get("/", timeout=5)
+        assert status == 200
+    finally:
+        closed.set()
+        sock.close()
         srv.stop()
 
 
