@@ -15,6 +15,11 @@ are refused, which also keeps the tokenizer linear on hostile input.  It is
 not a SPARQL parser (rdflib's takes ~50 ms and
 rejects syntax pyoxigraph accepts); the engine reports syntax errors itself.
 
+The engine's parser and evaluator recurse, so the same tokens also bound the
+query's nesting (brackets) and its length in operators and graph patterns
+(:func:`_check_length`): a query past them is refused with 400 instead of
+crashing a query worker.
+
 SPARQL 1.1 (§19.2) lets ``\\uXXXX`` escapes appear anywhere and some engines
 decode them before parsing, so the tokens of the decoded text are checked as
 well (``\\u0053ERVICE`` is refused even though pyoxigraph would reject it).
@@ -119,7 +124,9 @@ def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
     form = None
     services = []
     has_from = False
-    from_default, from_named, resolved = [], [], True
+    from_default: list[str] = []
+    from_named: list[str] = []
+    resolved = True
     for i, (kind, value) in enumerate(toks):
         if kind == "pname" and "SERVICE" in value.partition(":")[0].upper():
             # pyoxigraph's parser needs no word boundary around keywords: `SERVICEex:x {…}`,

@@ -470,8 +470,9 @@ class ProcessPool:
                     now = time.monotonic()
                     if end is None:
                         if self._waiting >= self.queue_size:
-                            raise Busy("the endpoint is busy: all %d query workers are running queries and %d "
-                                       "more are waiting" % (self.capacity, self._waiting), self._retry_after())
+                            waiting = " and %d more queries are waiting" % self._waiting if self._waiting else ""
+                            raise Busy("the endpoint is busy: all %d query workers are running queries%s"
+                                       % (self.capacity, waiting), self._retry_after())
                         self._waiting += 1
                         end = now + self.queue_wait
                     elif now >= end:
