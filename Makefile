@@ -36,12 +36,11 @@ build: install
 run: build
 	$(KUNTAKG) serve --host $(HOST) --port $(PORT)
 
-# --preload: the store is loaded once in the master and shared (copy-on-write) by every worker;
-# each gunicorn worker forks its own killable query processes on its first query.
-# --timeout stays above the query limit (KUNTAKG_QUERY_TIMEOUT, 30 s) so gunicorn never kills a waiting worker.
+# gunicorn.conf.py: --preload (the store is loaded once in the master and shared copy-on-write), gthread
+# workers with read deadlines for headers and bodies (slow clients hold no worker), and each gunicorn
+# worker starts its own killable query processes right after the fork.
 serve: build
-	KUNTAKG_QUERY_POOL_START=lazy $(VENV)/bin/gunicorn --preload --workers $(WORKERS) --timeout 90 \
-	  --limit-request-line 8190 --bind $(HOST):$(PORT) 'server:create_app()'
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
 
 # ruff (pyflakes, pycodestyle, bugbear, import order) and mypy, zero findings; .ci/run runs it before the tests
 lint: install

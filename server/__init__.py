@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None):
     isolation = app.config.get("ISOLATION") or backend.isolation
     runner: ProcessPool | ThreadRunner
     if isolation == "process":
-        runner = ProcessPool(backend, int(app.config["QUERY_WORKERS"]))
+        runner = ProcessPool.from_config(backend, app.config)
         if app.config["QUERY_POOL_START"] != "lazy":
             runner.start()
     elif isolation == "thread":

@@ -54,7 +54,8 @@ def serve(host, port, data, timeout, workers, store, remote):
         app = create_app(config)  # loads the store and forks the query workers before any thread starts
     except (OSError, ValueError, SyntaxError) as e:
         raise click.ClickException("cannot load the data: %s" % e) from None
-    server = make_server(host, port, app, threaded=True, request_handler=_quiet_handler())
+    server = make_server(host, port, app, threaded=True,
+                         request_handler=_quiet_handler(float(app.config["HEADER_TIMEOUT"])))
     click.echo("Kunta-KG SPARQL endpoint on http://%s:%d/sparql (Ctrl-C to stop)" % (host, server.server_port))
     sys.stdout.flush()
     try:
@@ -66,12 +67,14 @@ def serve(host, port, data, timeout, workers, store, remote):
         app.extensions["kuntakg"].close()
 
 
-def _quiet_handler():
+def _quiet_handler(timeout: float):
     from werkzeug.serving import WSGIRequestHandler
 
     class QuietHandler(WSGIRequestHandler):
         """server.response writes one line per request already (and /sparql its query, rows, time);
-        the ``Server`` header names no versions."""
+        the ``Server`` header names no versions.  A connection silent for `timeout` seconds while a
+        request is read (or a response written) is closed: every connection has its own thread here,
+        and a held-open one would keep it."""
 
         server_version = "kuntakg"
         sys_version = ""
@@ -81,6 +84,8 @@ def _quiet_handler():
 
         def version_string(self) -> str:
             return self.server_version
+
+    QuietHandler.timeout = timeout
 
     return QuietHandler
 

@@ -33,11 +33,11 @@ import time
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import HTTPException, NotAcceptable, NotFound
+from werkzeug.exceptions import HTTPException, NotAcceptable, NotFound, ServiceUnavailable, abort
 from werkzeug.http import parse_accept_header
 
 log = logging.getLogger("server.http")
@@ -290,6 +290,15 @@ def error(status: int, message: str, fmt: str | None = None, param: str | None =
     for name, value in (headers or {}).items():
         resp.headers[name] = value
     return resp
+
+
+def abort_with(status: int, message: str, headers: Mapping[str, str] | None = None) -> NoReturn:
+    """Stop the request with an error answered by the one error path; a ``Retry-After`` header given
+    (a saturated query pool) is kept."""
+    retry = (headers or {}).get("Retry-After")
+    if status == 503 and retry:
+        raise ServiceUnavailable(message, retry_after=int(retry))
+    abort(status, message)
 
 
 def handle_http_error(e: HTTPException) -> Response:

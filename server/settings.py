@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_TIMEOUT": 30.0,
     "SITE_QUERY_TIMEOUT": 20.0,
     "QUERY_WORKERS": None,              # None: the number of CPUs, at least 2
+    "QUERY_SHORT_WORKERS": 1,           # extra workers for short queries when all others are busy
+    "QUERY_SHORT_TIMEOUT": 2.0,
+    "QUERY_QUEUE": 8,                   # queries that may wait for a worker
+    "QUERY_QUEUE_WAIT": 2.0,
+    "QUERY_MEMORY_LIMIT": 1024,         # MiB per query worker beyond the shared store; 0: none
     "ISOLATION": None,                  # None: "process" for local stores, "thread" for remote
     "QUERY_POOL_START": "eager",
     # limits
@@ -49,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 0,
     "GZIP_MIN_BYTES": 1024,
     "GZIP_LEVEL": 5,
+    "HEADER_TIMEOUT": 10.0,             # slow clients: request line + headers (and socket timeout)
+    "BODY_TIMEOUT": 30.0,               # slow clients: whole body (gunicorn.conf.py)
     "PUBLIC_BASE": None,                # None: LD_BASE
     "ALLOWED_HOSTS": [],                # empty: any Host (it is never echoed)
     # the site

@@ -63,8 +63,8 @@ def test_kuntakg_serve_subprocess(tmp_path, protocol_trig, stop):
         with urllib.request.urlopen(req, timeout=10) as r:
             doc = json.load(r)
         assert doc["results"]["bindings"][0]["n"]["value"] == "3"  # union of the three named graphs
-        # web process + zygote + 2 workers
-        assert len(_procs_mentioning(str(data))) == 4
+        # web process + zygote + 2 workers + 1 for short queries (QUERY_SHORT_WORKERS)
+        assert len(_procs_mentioning(str(data))) == 5
     finally:
         proc.send_signal(stop)
         try:
@@ -86,7 +86,7 @@ def test_kuntakg_serve_subprocess(tmp_path, protocol_trig, stop):
 @pytest.mark.live
 @pytest.mark.slow
 def test_gunicorn_preload_as_make_serve(tmp_path, protocol_trig):
-    """`make serve`: gunicorn --preload, 2 workers, lazy per-worker query pools, 503 at the limit."""
+    """`make serve`: gunicorn.conf.py (--preload, gthread), 2 workers, a query pool per worker, 503 at the limit."""
     import socket
 
     import gendata
@@ -95,10 +95,11 @@ def test_gunicorn_preload_as_make_serve(tmp_path, protocol_trig):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, KUNTAKG_DATA=str(data), KUNTAKG_QUERY_POOL_START="lazy", KUNTAKG_QUERY_TIMEOUT="1")
-    proc = subprocess.Popen([str(KUNTAKG.parent / "gunicorn"), "--preload", "--workers", "2", "--timeout", "90",
+    env = dict(os.environ, KUNTAKG_DATA=str(data), KUNTAKG_QUERY_TIMEOUT="1")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([str(KUNTAKG.parent / "gunicorn"), "-c", str(root / "gunicorn.conf.py"), "--workers", "2",
                              "--bind", "127.0.0.1:%d" % port, "server:create_app()"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = "http://127.0.0.1:%d/sparql" % port
     try:
         deadline = time.monotonic() + 30

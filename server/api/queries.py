@@ -25,7 +25,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from kuntakg.queries import ParameterError, StoredQuery
 
 from .. import registry as query_registry
-from ..response import choose, csv_response, error, html_response, json_response, query_suffix
+from ..response import abort_with, choose, csv_response, error, html_response, json_response, query_suffix
 from ..state import endpoint
 from ..store import QueryError, QueryRequest
 
@@ -58,7 +58,8 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     try:
         result = endpoint().runner.execute(req)
     except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
-        abort(e.status, "more than %d rows" % limit if e.status == 413 and "rows" in e.message else e.message)
+        abort_with(e.status, "more than %d rows" % limit if e.status == 413 and "rows" in e.message
+                   else e.message, getattr(e, "headers", None))  # worker.Busy: Retry-After
     results = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
     if not isinstance(results, ox.QuerySolutions):
         abort(500, "stored query %s is not a SELECT" % query.name)

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import abort, current_app
+from flask import current_app
 from werkzeug.exceptions import BadRequest
 
 from kuntakg.namespaces import PREFIXES
 
+from ..response import abort_with
 from ..state import endpoint
 from ..store import Backend, QueryError, QueryRequest, QueryResult
 
@@ -89,7 +90,7 @@ def _run(query: str, form: str, media: str) -> QueryResult:
     try:
         return endpoint().runner.execute(req)
     except QueryError as e:  # 503 at the time limit, 413 over a bound, 502 from a remote store
-        abort(e.status, e.message)
+        abort_with(e.status, e.message, getattr(e, "headers", None))  # worker.Busy: Retry-After
 
 
 def select(query: str) -> list[dict[str, Term]]:

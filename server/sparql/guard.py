@@ -15,6 +15,11 @@ are refused, which also keeps the tokenizer linear on hostile input.  It is
 not a SPARQL parser (rdflib's takes ~50 ms and
 rejects syntax pyoxigraph accepts); the engine reports syntax errors itself.
 
+The engine's parser and evaluator recurse, so the same tokens also bound the
+query's nesting (brackets) and its length in operators and graph patterns
+(:func:`_check_length`): a query past them is refused with 400 instead of
+crashing a query worker.
+
 SPARQL 1.1 (§19.2) lets ``\\uXXXX`` escapes appear anywhere and some engines
 decode them before parsing, so the tokens of the decoded text are checked as
 well (``\\u0053ERVICE`` is refused even though pyoxigraph would reject it).
@@ -53,6 +58,18 @@ _UESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # pyoxigraph's parser recurses on nesting and a deep enough query overflows its stack, killing the
 # process (measured: 2,000 levels parse, 3,000 abort). Real queries nest a few tens of levels.
 MAX_NESTING = 500
+
+# The engine also recurses on long *flat* chains, which no bracket shows: measured with an 8 MiB
+# stack, a worker crashed on `1+1+…` with 8,000 terms, 16,000 `||`, `!` or path `|`, 4,000 MINUS or
+# BIND, 8,000 UNION, 16,000 FILTER and on 10,000 triple patterns or a 40,000-step path (those last
+# two, and OPTIONAL, already take minutes to plan from a few hundred on). Query workers run on a
+# 64 MiB stack (server.worker.QUERY_STACK_BYTES); these bounds stay at half the 8 MiB crash points.
+MAX_OPERATORS = 4000
+MAX_PATTERNS = 1000
+_OPERATOR_CHARS = frozenset("+-*/|^!=<>&")
+_PAIRS = frozenset({"&&", "||", "!=", "<=", ">="})  # one operator written with two symbols
+_PATTERN_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "UNION", "FILTER", "BIND", "GRAPH", "VALUES", "EXISTS",
+                               "SERVICE"})
 
 _SERVICE_REFUSED = ("SERVICE is not allowed on this endpoint (federated queries would make it send "
                     "requests elsewhere)")
@@ -102,6 +119,7 @@ def _scan(text: str, allowlist: frozenset[str]) -> QueryInfo:
         # tokenizer linear (no rescan of the rest of the text from every later quote)
         raise Refused("SPARQL syntax error: unterminated string literal", 400)
     _check_nesting(toks)
+    _check_length(toks)
     prefixes: dict[str, str] = {}
     form = None
     services = []
@@ -161,6 +179,43 @@ def _check_nesting(toks) -> None:
                 raise Refused("query nested too deeply (more than %d levels of brackets)" % MAX_NESTING, 400)
         elif kind == "other" and value in "})]":
             depth -= 1
+
+
+def _check_length(toks) -> None:
+    """Bound the chains the engine recurses on: operators (expression and path) and graph patterns
+    (triple patterns, counted by their separators `.` `;` `,`, and the keywords that open a pattern).
+    A lexical count on the tokens, not a parse: `,` inside parentheses (function arguments, IN lists)
+    and the point of a decimal number do not count."""
+    operators = patterns = 0
+    open_brackets: list[str] = []
+    prev = ""
+    for i, (kind, value) in enumerate(toks):
+        if kind == "other":
+            if value in "({[":
+                open_brackets.append(value)
+            elif value in ")}]":
+                if open_brackets:
+                    open_brackets.pop()
+            elif value in _OPERATOR_CHARS:
+                if prev + value not in _PAIRS:
+                    operators += 1
+            elif value in ".;," and not (value == "," and open_brackets and open_brackets[-1] == "("):
+                decimal = value == "." and prev.isdigit() and i + 1 < len(toks) and toks[i + 1][1][:1].isdigit()
+                if not decimal:
+                    patterns += 1
+            prev = value
+        else:
+            prev = ""
+            if kind == "word" and value.upper() in _PATTERN_KEYWORDS:
+                patterns += 1
+        if operators > MAX_OPERATORS:
+            raise Refused("query too long for the engine: more than %s operators (+ - * / = < > ! && || and the "
+                          "path operators / | ^); shorten it, e.g. with IN (…) or VALUES" % format(MAX_OPERATORS, ","),
+                          400)
+        if patterns > MAX_PATTERNS:
+            raise Refused("query too long for the engine: more than %s graph patterns (triple patterns and "
+                          "OPTIONAL, MINUS, UNION, FILTER, BIND, GRAPH, VALUES, EXISTS); split it into several "
+                          "queries" % format(MAX_PATTERNS, ","), 400)
 
 
 def _service_iri(tok, prefixes):

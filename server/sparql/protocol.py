@@ -53,7 +53,7 @@ def endpoint():
     try:
         resp = _handle(state)
     except (ApiError, QueryError, guard.Refused) as e:
-        resp = error_response(e.status, e.message)
+        resp = error_response(e.status, e.message, getattr(e, "headers", None))  # worker.Busy: Retry-After
     except HTTPException as e:  # e.g. 413 from the form parser
         resp = error_response(e.code or 400, e.description or e.name)
     except Exception as e:  # noqa: BLE001
