@@ -56,7 +56,14 @@ MAX_RESULT_ROWS
     line-based formats) sent; larger results get 413 with a hint to use
     LIMIT.  Default 1,000,000.
 MAX_RESULT_BYTES
-    Largest serialised result in bytes (default 256 MiB); larger get 413.
+    Largest serialised result in bytes (default 256 MiB), in every format;
+    larger get 413 before anything is sent.
+RESULT_SPOOL_BYTES
+    ``/sparql`` results larger than this (default 1 MiB) are written by the
+    query worker to an anonymous temporary file (in ``TMPDIR``) and streamed
+    to the client from there in 64 KiB pieces, gzipped on the fly; smaller
+    ones are sent from memory.  A slow reader of a large result then costs
+    disk space (at most ``MAX_RESULT_BYTES``), not memory of the web process.
 MAX_REQUEST_BYTES
     Largest request body or query string in bytes (default 256 KiB); larger
     get 413 (body) or 414 (URL).
@@ -91,6 +98,7 @@ DEFAULTS: dict = {
     "QUERY_POOL_START": "eager",  # None: "process" for local stores, "thread" for remote
     "MAX_RESULT_ROWS": 1_000_000,
     "MAX_RESULT_BYTES": 256 * 1024 * 1024,
+    "RESULT_SPOOL_BYTES": 1024 * 1024,
     "MAX_REQUEST_BYTES": 256 * 1024,
     "SERVICE_ALLOWLIST": [],
     "CORS_ORIGIN": "*",

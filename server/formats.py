@@ -1,5 +1,24 @@
 """Media types, content negotiation and response bodies of the SPARQL endpoint.
 
+Choosing the result type (:func:`choose_media`) — one rule for every client:
+
+1. The parameters ``format``, ``output`` and ``results`` all ask for a result type (Virtuoso reads
+   ``format``, Fuseki ``output``, others ``results``; SPARQLWrapper sends all three, some twice).
+   Each value is a short name (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``/``turtle``, ``nt``,
+   ``n3``, ``rdf``/``rdf+xml``, ``jsonld``/``json-ld`` …, see ``RESULT_KEYS`` / ``GRAPH_KEYS``), a media
+   type, or a comma-separated list of media types (its first type we can produce counts).  Empty values
+   are ignored.
+2. Values that name the same serialisation are one request, however many and under whichever names.
+   A value we cannot produce for the query form → 406 with the supported types; values naming
+   different serialisations → 400 naming each parameter and what it names.
+3. The ``Accept`` header decides only when it does not accept the parameters' type at all (no
+   ``*/*``, no ``type/*``, no exact match with q > 0) and names a type we can produce for the query
+   form: then its best type is sent (SPARQLWrapper's ``N3`` with ``Accept: application/n-triples``
+   gets N-Triples, as from Oxigraph's server).  Otherwise the parameters' type is sent (a browser's
+   ``text/html,…,*/*;q=0.8`` with ``format=csv`` gets CSV).
+4. Without format parameters, content negotiation on ``Accept`` (q-values, most specific range wins,
+   ties to the server's order); no acceptable type → 406 with the list.
+
 The only module that builds response bodies by hand (JSON errors, the HTML
 form, the service description); query results themselves are serialised by
 the store (pyoxigraph's serialisers) in :mod:`server.store`.
@@ -47,7 +66,9 @@ GRAPH_KEYS = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/
               "nq": "application/n-quads", "nquads": "application/n-quads", "trig": "application/trig",
               "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "xml": "application/rdf+xml",
               "owl": "application/rdf+xml", "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-              "json": "application/ld+json", "n3": "text/n3"}
+              "json": "application/ld+json", "n3": "text/n3", "rdf+xml": "application/rdf+xml",
+              "ld+json": "application/ld+json"}
+FORMAT_PARAMS = ("format", "output", "results")
 
 FORMAT_IRIS = {  # W3C formats namespace, for the service description
     "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
@@ -122,12 +143,58 @@ def negotiate(header: str | None, offers: list[str]) -> str | None:
 
 
 def media_for_format_param(value: str, form: str | None) -> str | None:
-    v = value.strip().lower()
+    """The media type a format parameter value names for this query form (None: none we produce).
+    A value is a short name, a media type (parameters ignored) or a comma-separated list of them."""
     table = GRAPH_TYPES if is_graph_form(form) else RESULT_TYPES
-    if v in table:
-        return v
     keys = GRAPH_KEYS if is_graph_form(form) else RESULT_KEYS
-    return keys.get(v)
+    for part in value.split(","):
+        v = part.split(";")[0].strip().lower()
+        if v in table:
+            return v
+        if v in keys:
+            return keys[v]
+    return None
+
+
+class FormatChoiceError(ValueError):
+    """The request's format parameters cannot be served: ``status`` 400 (they disagree) or 406."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def choose_media(params: list[tuple[str, str]], accept: str | None, form: str | None) -> str:
+    """The media type to answer with, by the rule in the module docstring.  ``params`` are the
+    request's (name, value) pairs of ``FORMAT_PARAMS`` in request order."""
+    offers = offers_for(form)
+    what = form or "SPARQL"
+    named: list[tuple[str, str, str]] = []
+    for name, value in params:
+        if not value.strip():
+            continue
+        media = media_for_format_param(value, form)
+        if media is None:
+            raise FormatChoiceError(406, "unknown %s=%s for a %s query; supported: %s"
+                                    % (name, value[:100], what, ", ".join(offers)))
+        named.append((name, value, media))
+    if not named:
+        chosen = negotiate(accept, offers)
+        if chosen is None:
+            raise FormatChoiceError(406, "none of the accepted types can be produced for a %s query; "
+                                         "supported: %s" % (what, ", ".join(offers)))
+        return chosen
+    table: dict = GRAPH_TYPES if is_graph_form(form) else RESULT_TYPES
+    if len({table[m][0] for _, _, m in named}) > 1:
+        raise FormatChoiceError(400, "the format parameters disagree: %s; send one result type (the same "
+                                     "one under each name)" % ", ".join(
+                                         "%s=%s names %s" % (n, v[:100], m) for n, v, m in named))
+    media = named[0][2]
+    if negotiate(accept, [media]) is None:  # Accept rules the parameters' type out
+        preferred = negotiate(accept, offers)
+        if preferred is not None:
+            return preferred
+    return media
 
 
 def content_type(media: str) -> str:
@@ -148,32 +215,70 @@ def count_rows(body: bytes, media: str, kind: str, variables: list[str] | None =
     variable ``v``; these byte sequences cannot occur inside JSON strings); CSV counts
     record separators, so a literal holding CRLF counts twice (the safe direction).
     """
-    if kind == "boolean":
-        return 1
-    fmt = RESULT_TYPES.get(media, (None,))[0] if kind == "solutions" else GRAPH_TYPES.get(media, (None,))[0]
-    if kind == "triples":
-        if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-            return body.count(b"\n")
-        return -1
-    if fmt == QRF.XML:
-        return body.count(b"<result>")
-    if fmt == QRF.TSV:
-        return max(0, body.count(b"\n") - (0 if body.endswith(b"\n") else -1) - 1)
-    if fmt == QRF.CSV:
-        return max(0, body.count(b"\r\n") - (0 if body.endswith(b"\r\n") else -1) - 1)
-    if fmt == QRF.JSON:
-        if variables is None:
-            try:
-                head = body[: body.index(b"]}") + 2] + b"}"
-                variables = json.loads(head)["head"]["vars"]
-            except (ValueError, KeyError):
-                return -1
-        n = body.count(b"[{}") + body.count(b",{}")
-        for v in variables:
-            key = json.dumps(v).encode()
-            n += body.count(b"[{" + key + b":{") + body.count(b",{" + key + b":{")
+    if kind == "solutions" and variables is None and RESULT_TYPES.get(media, (None,))[0] == QRF.JSON:
+        try:
+            head = body[: body.index(b"]}") + 2] + b"}"
+            variables = json.loads(head)["head"]["vars"]
+        except (ValueError, KeyError):
+            return -1
+    counter = RowCounter(media, kind, variables or [])
+    counter.feed(body)
+    return counter.total()
+
+
+class RowCounter:
+    """:func:`count_rows` over a result fed in pieces (a result spooled to a file is counted as
+    it is written).  A piece boundary may split a pattern: each piece is counted together with
+    the last ``len(longest pattern) - 1`` bytes before it, less what those bytes held alone."""
+
+    def __init__(self, media: str, kind: str, variables: list[str]):
+        self.kind = kind
+        self.fixed: int | None = None
+        self.patterns: list[bytes] = []
+        self.rule = "sum"
+        if kind == "boolean":
+            self.fixed = 1
+        elif kind == "triples":
+            if GRAPH_TYPES.get(media, (None,))[0] in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+                self.patterns = [b"\n"]
+            else:
+                self.fixed = -1
+        else:
+            fmt = RESULT_TYPES.get(media, (None,))[0]
+            if fmt == QRF.XML:
+                self.patterns = [b"<result>"]
+            elif fmt == QRF.TSV:
+                self.patterns, self.rule = [b"\n"], "lines"
+            elif fmt == QRF.CSV:
+                self.patterns, self.rule = [b"\r\n"], "lines"
+            elif fmt == QRF.JSON:
+                self.patterns = [b"[{}", b",{}"]
+                for v in variables:
+                    key = json.dumps(v).encode()
+                    self.patterns += [b"[{" + key + b":{", b",{" + key + b":{"]
+            else:
+                self.fixed = -1
+        self.counts = [0] * len(self.patterns)
+        self.keep = max((len(p) for p in self.patterns), default=1) - 1
+        self.tail = b""
+        self.end = b""
+
+    def feed(self, data: bytes | bytearray) -> None:
+        if self.fixed is not None or not data:
+            return
+        joined = self.tail + bytes(data)
+        for i, p in enumerate(self.patterns):
+            self.counts[i] += joined.count(p) - self.tail.count(p)
+        self.tail = joined[-self.keep:] if self.keep else b""
+        self.end = joined[-2:]
+
+    def total(self) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        n = sum(self.counts)
+        if self.rule == "lines":  # a header line, and maybe no line break after the last row
+            return max(0, n - (0 if self.end.endswith(self.patterns[0]) else -1) - 1)
         return n
-    return -1
 
 
 # ------------------------------------------------------------------ bodies

@@ -15,6 +15,9 @@ after the query returns), so queries run in worker processes:
    with SIGKILL and replaced; the request gets 503 at the limit (the
    replacement is forked by the zygote, so the threaded web process itself
    never forks).
+5. a result larger than ``QueryRequest.spool_after`` is written to an anonymous temporary file
+   and its descriptor is passed back (SCM_RIGHTS), not its bytes: the web process streams it
+   from the file, so slow readers of large results do not pin them in its memory.
 
 Workers die with the zygote (``PR_SET_PDEATHSIG``), and the zygote exits when
 the web process goes away (end of file on the control socket).  A pool is
@@ -34,6 +37,7 @@ import struct
 import threading
 import time
 import weakref
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 
 from .store import Backend, QueryError, QueryRequest, QueryResult
@@ -74,16 +78,25 @@ def _worker_main(sock: socket.socket, backend: Backend) -> None:
             req = conn.recv()
         except (EOFError, OSError):
             return
+        spool = None
+        out: tuple
         try:
-            out = ("ok", backend.execute(req))
+            result = backend.execute(req)
+            spool, result.spool = result.spool, None
+            out = ("ok", result) if spool is None else ("ok+fd", result)
         except QueryError as e:
             out = ("err", e.status, e.message)
         except Exception as e:  # noqa: BLE001 - reported, never a traceback
             out = ("err", 500, "query failed: %s: %s" % (type(e).__name__, e))
         try:
             conn.send(out)
+            if spool is not None:  # a large result: its temporary file, not its bytes
+                reduction.send_handle(conn, spool.fileno(), 0)
         except (OSError, ValueError):
             return
+        finally:
+            if spool is not None:
+                spool.close()
 
 
 def _close_inherited_fds(keep: int) -> None:
@@ -240,6 +253,8 @@ class ProcessPool:
             if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise QueryError(503, "query exceeded the time limit of %g s and was stopped" % req.timeout)
             msg = w.conn.recv()
+            if msg[0] == "ok+fd":
+                msg[1].spool = os.fdopen(reduction.recv_handle(w.conn), "rb")
             healthy = True
         except (EOFError, OSError, BrokenPipeError):
             raise QueryError(500, "the query worker stopped unexpectedly") from None
