@@ -263,7 +263,7 @@ class ProcessPool:
                 self._idle.put(w)
             else:
                 self._replace(w)
-        if msg[0] == "ok":
+        if msg[0] in ("ok", "ok+fd"):
             return msg[1]
         raise QueryError(msg[1], msg[2])
 
