@@ -108,11 +108,14 @@ def _buffer_unsized_body(limit: int) -> None:
     if request.method != "POST" or env.get("CONTENT_LENGTH") or not env.get("wsgi.input_terminated"):
         return
     stream, buf = env["wsgi.input"], bytearray()
-    while len(buf) <= limit:
-        chunk = stream.read(limit + 1 - len(buf))
-        if not chunk:
-            break
-        buf += chunk
+    try:
+        while len(buf) <= limit:
+            chunk = stream.read(limit + 1 - len(buf))
+            if not chunk:
+                break
+            buf += chunk
+    except (OSError, ValueError) as e:  # a broken chunk header, or the client left mid-body
+        raise ApiError(400, "malformed or incomplete chunked request body (%s)" % type(e).__name__) from None
     if len(buf) > limit:
         raise ApiError(413, "request body larger than %d bytes" % limit)
     env["wsgi.input"] = io.BytesIO(bytes(buf))

@@ -261,3 +261,22 @@ def test_chunked_body_over_the_limit_is_413_never_run_cut_off(server_port, ctype
     status, body = _chunked(server_port, ctype, encode(UNDER))  # under the limit: read whole, LIMIT 1 kept
     assert status == 200, body[:300]
     assert len(json.loads(body)["results"]["bindings"]) == 1
+
+
+@pytest.mark.slow
+def test_chunked_body_cut_off_by_the_client_is_never_run(server_port):
+    """The client stops after 100 KiB of chunks (no last chunk) and half-closes: what arrived is not a query."""
+    body = UNDER.encode()[:100 * 1024]
+    out = bytearray(b"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+                    b"Accept: application/sparql-results+json\r\nContent-Type: application/sparql-query\r\n\r\n")
+    for i in range(0, len(body), 8192):
+        piece = body[i:i + 8192]
+        out += b"%x\r\n%s\r\n" % (len(piece), piece)
+    with socket.create_connection(("127.0.0.1", server_port), timeout=30) as s:
+        s.sendall(out)
+        s.shutdown(socket.SHUT_WR)
+        answer = bytearray()
+        while chunk := s.recv(65536):
+            answer += chunk
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.") else None
+    assert status in (400, None), bytes(answer[:300])  # refused, or the connection closed: never run
