@@ -16,6 +16,7 @@ import io
 import json
 import shutil
 import subprocess
+import urllib.error
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -33,6 +34,7 @@ from SPARQLWrapper import (
     N3,
     POST,
     POSTDIRECTLY,
+    RDF,
     RDFXML,
     TSV,
     TURTLE,
@@ -143,7 +145,7 @@ METHODS = {"GET": None, "POST form": URLENCODED, "POST direct": POSTDIRECTLY}
 SOLUTION_FORMATS = {JSON: "application/sparql-results+json", XML: "application/sparql-results+xml",
                     CSV: "text/csv", TSV: "text/tab-separated-values"}
 GRAPH_FORMATS = {TURTLE: "text/turtle", N3: "text/n3", RDFXML: "application/rdf+xml", XML: "application/rdf+xml",
-                 JSONLD: "application/ld+json", JSON: "application/ld+json"}
+                 RDF: "application/rdf+xml", JSONLD: "application/ld+json", JSON: "application/ld+json"}
 # a custom Accept per return format: (Accept, the type that must come back)
 SOLUTION_ACCEPT = {JSON: ("application/sparql-results+xml", "application/sparql-results+xml"),  # Accept rules out
                    XML: ("application/sparql-results+json", "application/sparql-results+json"),
@@ -153,6 +155,7 @@ GRAPH_ACCEPT = {N3: ("application/n-triples", "application/n-triples"),  # the r
                 TURTLE: ("application/n-triples", "application/n-triples"),
                 RDFXML: ("application/rdf+xml", "application/rdf+xml"),
                 XML: ("text/turtle", "text/turtle"),
+                RDF: ("application/rdf+xml;q=0.9, text/turtle;q=0.5", "application/rdf+xml"),
                 JSONLD: ("application/ld+json", "application/ld+json"),
                 JSON: ("text/html, */*;q=0.5", "application/ld+json")}  # */*: the parameter decides
 
@@ -224,6 +227,18 @@ def test_sparqlwrapper_sends_what_we_document(endpoint):
     ctype, result = _run(sparql, expect_warning=True)
     assert ctype == "application/n-triples"
     assert _triples_from(result, ctype) == CONSTRUCTED
+
+
+@pytest.mark.parametrize("query,fmt", [(SELECT, TURTLE), (SELECT, JSONLD), (CONSTRUCT, CSV), (ASK, N3)])
+def test_sparqlwrapper_format_the_form_cannot_have_is_406(endpoint, query, fmt):
+    """SPARQLWrapper lets one ask for Turtle of a SELECT: 406 naming the parameter and what can be had."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # SPARQLWrapper's own "Sending Accept header '*/*'"
+        with pytest.raises(urllib.error.HTTPError) as err:
+            _wrapper(endpoint, query, fmt, "GET", None).query()
+    assert err.value.code == 406
+    message = json.loads(err.value.read())["error"]
+    assert "format=%s" % fmt in message and ("text/csv" in message or "text/turtle" in message)
 
 
 # --------------------------------------------------------------------------- the rule, request by request
