@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, Callable, cast
 
 import pyoxigraph as ox
 
@@ -101,7 +101,7 @@ class ResultWriter:
         self.body = bytearray()      # counted, kept in memory (until spooled)
         self.file: BinaryIO | None = None
 
-    def write(self, data) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         n = len(data)
         self.size += n
         if self.size > self.limit:
@@ -162,7 +162,8 @@ def _serialize(results, req: QueryRequest) -> QueryResult:
     return _write(lambda out: results.serialize(out, fmt), req, media, kind, variables)
 
 
-def _write(serialize, req: QueryRequest, media: str, kind: str, variables: list[str]) -> QueryResult:
+def _write(serialize: Callable[[ResultWriter], object], req: QueryRequest, media: str, kind: str,
+           variables: list[str]) -> QueryResult:
     writer = ResultWriter(req.max_bytes, formats.RowCounter(media, kind, variables), req.spool_after)
     try:
         serialize(writer)
