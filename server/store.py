@@ -116,13 +116,17 @@ class ResultWriter:
 
     def _move(self) -> None:
         self.counter.feed(self.pending)
-        if self.file is None and self.spool_after is not None and self.size > self.spool_after:
-            self.file = cast(BinaryIO, tempfile.TemporaryFile(prefix="kuntakg-result-"))
-            self.file.write(self.body)
-            self.body = bytearray()
-        if self.file is not None:
-            self.file.write(self.pending)
-        else:
+        try:
+            if self.file is None and self.spool_after is not None and self.size > self.spool_after:
+                self.file = cast(BinaryIO, tempfile.TemporaryFile(prefix="kuntakg-result-"))
+                self.file.write(self.body)
+                self.body = bytearray()
+            if self.file is not None:
+                self.file.write(self.pending)
+        except OSError as e:  # e.g. no space left in TMPDIR
+            raise QueryError(503, "no room to stage this result now (%s); try again later, or add LIMIT"
+                             % (e.strerror or type(e).__name__)) from None
+        if self.file is None:
             self.body += self.pending
         self.pending.clear()
 
@@ -131,8 +135,12 @@ class ResultWriter:
         self._move()
         if self.file is None:
             return bytes(self.body), None
-        self.file.flush()
-        self.file.seek(0)
+        try:
+            self.file.flush()
+            self.file.seek(0)
+        except OSError as e:
+            raise QueryError(503, "no room to stage this result now (%s); try again later, or add LIMIT"
+                             % (e.strerror or type(e).__name__)) from None
         return b"", self.file
 
     def discard(self) -> None:

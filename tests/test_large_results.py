@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import io
 import json
 import os
 import random
@@ -280,3 +281,23 @@ def test_chunked_body_cut_off_by_the_client_is_never_run(server_port):
             answer += chunk
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.") else None
     assert status in (400, None), bytes(answer[:300])  # refused, or the connection closed: never run
+
+
+def test_no_room_to_spool_is_503_not_500(monkeypatch, data):
+    """A full TMPDIR while a large result is staged: 503 (try again), never a 500 or a cut-off result."""
+    import errno
+
+    from server import store
+
+    class Full(io.BytesIO):
+        def write(self, b) -> int:  # type: ignore[override]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.tempfile, "TemporaryFile", lambda **kw: Full())
+    backend = store.OxigraphBackend(data)
+    req = store.QueryRequest(query=ALL, form="SELECT", media_type="text/csv", spool_after=1000)
+    with pytest.raises(store.QueryError) as err:
+        backend.execute(req)
+    assert err.value.status == 503 and "No space left" in err.value.message
+    small = store.QueryRequest(query=SMALL, form="SELECT", media_type="text/csv", spool_after=1000)
+    assert backend.execute(small).body.count(b"\r\n") == 3  # small results never touch the disk
