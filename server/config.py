@@ -63,7 +63,8 @@ RESULT_SPOOL_BYTES
     query worker to an anonymous temporary file (in ``TMPDIR``) and streamed
     to the client from there in 64 KiB pieces, gzipped on the fly; smaller
     ones are sent from memory.  A slow reader of a large result then costs
-    disk space (at most ``MAX_RESULT_BYTES``), not memory of the web process.
+    disk space (at most ``MAX_RESULT_BYTES``), not memory of the web process;
+    no room in ``TMPDIR`` → 503.
 MAX_REQUEST_BYTES
     Largest request body or query string in bytes (default 256 KiB); larger
     get 413 (body) or 414 (URL).
