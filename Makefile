@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps
+.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps node-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -47,7 +47,12 @@ lint: install
 	$(VENV)/bin/ruff check kuntakg server
 	$(VENV)/bin/mypy kuntakg server
 
-test: install browser-deps
+# tests/node: the npm SPARQL client that tests/test_clients.py runs against a live server (lock file pinned)
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then cd tests/node && npm ci --no-audit --no-fund --silent; \
+	  else echo "npm not found: tests/test_clients.py::test_node_fetch_sparql_endpoint will fail"; fi
+
+test: install browser-deps node-deps
 	$(PY) -m pytest
 
 # the fuzz, fault and load tests in their long form (KUNTAKG_SOAK=1 scales cases and durations; tests/soak.py)

@@ -46,7 +46,9 @@ GRAPH_KEYS = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/
               "nq": "application/n-quads", "nquads": "application/n-quads", "trig": "application/trig",
               "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "xml": "application/rdf+xml",
               "owl": "application/rdf+xml", "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-              "json": "application/ld+json", "n3": "text/n3"}
+              "json": "application/ld+json", "n3": "text/n3", "rdf+xml": "application/rdf+xml",
+              "ld+json": "application/ld+json"}
+FORMAT_PARAMS = ("format", "output", "results")
 
 FORMAT_IRIS = {  # W3C formats namespace, for the service description
     "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
@@ -72,12 +74,18 @@ def offers_for(form: str | None) -> list[str]:
 
 
 def media_for_format_param(value: str, form: str | None) -> str | None:
-    v = value.strip().lower()
+    """The media type a format parameter value names for this query form (None: none we produce).
+    A value is a short name, a media type (parameters ignored) or a comma-separated list of them."""
     table = GRAPH_TYPES if is_graph_form(form) else RESULT_TYPES
-    if v in table:
-        return v
     keys = GRAPH_KEYS if is_graph_form(form) else RESULT_KEYS
-    return keys.get(v)
+    for part in value.split(","):
+        v = part.split(";")[0].strip().lower()
+        if v in table:
+            return v
+        if v in keys:
+            return keys[v]
+    return None
+
 
 
 def content_type(media: str) -> str:
@@ -98,29 +106,67 @@ def count_rows(body: bytes, media: str, kind: str, variables: list[str] | None =
     variable ``v``; these byte sequences cannot occur inside JSON strings); CSV counts
     record separators, so a literal holding CRLF counts twice (the safe direction).
     """
-    if kind == "boolean":
-        return 1
-    fmt = RESULT_TYPES.get(media, (None,))[0] if kind == "solutions" else GRAPH_TYPES.get(media, (None,))[0]
-    if kind == "triples":
-        if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-            return body.count(b"\n")
-        return -1
-    if fmt == QRF.XML:
-        return body.count(b"<result>")
-    if fmt == QRF.TSV:
-        return max(0, body.count(b"\n") - (0 if body.endswith(b"\n") else -1) - 1)
-    if fmt == QRF.CSV:
-        return max(0, body.count(b"\r\n") - (0 if body.endswith(b"\r\n") else -1) - 1)
-    if fmt == QRF.JSON:
-        if variables is None:
-            try:
-                head = body[: body.index(b"]}") + 2] + b"}"
-                variables = json.loads(head)["head"]["vars"]
-            except (ValueError, KeyError):
-                return -1
-        n = body.count(b"[{}") + body.count(b",{}")
-        for v in variables:
-            key = json.dumps(v).encode()
-            n += body.count(b"[{" + key + b":{") + body.count(b",{" + key + b":{")
+    if kind == "solutions" and variables is None and RESULT_TYPES.get(media, (None,))[0] == QRF.JSON:
+        try:
+            head = body[: body.index(b"]}") + 2] + b"}"
+            variables = json.loads(head)["head"]["vars"]
+        except (ValueError, KeyError):
+            return -1
+    counter = RowCounter(media, kind, variables or [])
+    counter.feed(body)
+    return counter.total()
+
+
+class RowCounter:
+    """:func:`count_rows` over a result fed in pieces (a result spooled to a file is counted as
+    it is written).  A piece boundary may split a pattern: each piece is counted together with
+    the last ``len(longest pattern) - 1`` bytes before it, less what those bytes held alone."""
+
+    def __init__(self, media: str, kind: str, variables: list[str]):
+        self.kind = kind
+        self.fixed: int | None = None
+        self.patterns: list[bytes] = []
+        self.rule = "sum"
+        if kind == "boolean":
+            self.fixed = 1
+        elif kind == "triples":
+            if GRAPH_TYPES.get(media, (None,))[0] in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+                self.patterns = [b"\n"]
+            else:
+                self.fixed = -1
+        else:
+            fmt = RESULT_TYPES.get(media, (None,))[0]
+            if fmt == QRF.XML:
+                self.patterns = [b"<result>"]
+            elif fmt == QRF.TSV:
+                self.patterns, self.rule = [b"\n"], "lines"
+            elif fmt == QRF.CSV:
+                self.patterns, self.rule = [b"\r\n"], "lines"
+            elif fmt == QRF.JSON:
+                self.patterns = [b"[{}", b",{}"]
+                for v in variables:
+                    key = json.dumps(v).encode()
+                    self.patterns += [b"[{" + key + b":{", b",{" + key + b":{"]
+            else:
+                self.fixed = -1
+        self.counts = [0] * len(self.patterns)
+        self.keep = max((len(p) for p in self.patterns), default=1) - 1
+        self.tail = b""
+        self.end = b""
+
+    def feed(self, data: bytes | bytearray) -> None:
+        if self.fixed is not None or not data:
+            return
+        joined = self.tail + bytes(data)
+        for i, p in enumerate(self.patterns):
+            self.counts[i] += joined.count(p) - self.tail.count(p)
+        self.tail = joined[-self.keep:] if self.keep else b""
+        self.end = joined[-2:]
+
+    def total(self) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        n = sum(self.counts)
+        if self.rule == "lines":  # a header line, and maybe no line break after the last row
+            return max(0, n - (0 if self.end.endswith(self.patterns[0]) else -1) - 1)
         return n
-    return -1

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     # limits
     "MAX_RESULT_ROWS": 1_000_000,
     "MAX_RESULT_BYTES": 256 * 1024 * 1024,
+    "RESULT_SPOOL_BYTES": 1024 * 1024,  # larger /sparql results are streamed from a temporary file
     "MAX_REQUEST_BYTES": 256 * 1024,
     "API_MAX_ROWS": 10_000,
     "SERVICE_ALLOWLIST": [],

@@ -172,8 +172,8 @@ def port(request, seed_build):
     if request.param == "werkzeug":
         cmd = [sys.executable, "-m", "server.cli", "serve", "--port", str(free), "--data", data]
     else:
-        cmd = [str(Path(sys.executable).parent / "gunicorn"), "--preload", "--workers", "2", "--timeout", "90",
-               "--limit-request-line", "8190", "--bind", f"127.0.0.1:{free}", "server:create_app()"]
+        cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", "2",
+               "--bind", f"127.0.0.1:{free}", "server:create_app()"]  # as the Makefile's `serve`
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     deadline = time.monotonic() + 120

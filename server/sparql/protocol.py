@@ -5,7 +5,8 @@
   (otherwise the default graph is the union of all named graphs).
 * Updates (``update=``, ``application/sparql-update``), ``LOAD`` and ``SERVICE``
   are refused before any store sees the request (:mod:`server.sparql.guard`).
-* Results by content negotiation (q-values) or ``format=``; 406 lists the types.
+* Results by content negotiation (q-values) or the ``format`` / ``output`` / ``results``
+  parameters, by the rule of :func:`server.sparql.format_rule.choose_media`; 406 lists the types.
 * GET without a query: service description (RDF types) or a small HTML form.
 * Every query runs under the time limit in a killable worker (:mod:`server.sparql.worker`):
   503 at the limit, never a 200 with a cut-off body.
@@ -17,9 +18,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import logging
+import os
 import time
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -28,7 +34,7 @@ from .. import media as formats
 from .. import response
 from .. import state as app_state
 from ..store import Backend, QueryError, QueryRequest
-from . import description, guard
+from . import description, format_rule, guard
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("server.sparql")
@@ -80,18 +86,49 @@ def _param_lists(source, into: dict) -> None:
         into[name] += source.getlist(name)
 
 
+def _buffer_unsized_body(limit: int) -> None:
+    """A body without Content-Length (``Transfer-Encoding: chunked``) is read here, at most ``limit``
+    + 1 bytes: over the limit → 413.  Werkzeug's own guard for such bodies (``MAX_CONTENT_LENGTH``)
+    stops reading *at* the limit without an error, so the form parser and ``get_data`` would see
+    the first 256 KiB of a longer query and run it cut off (issue 17, item 6).  Under the limit, the
+    body is handed on as if it had been sent with a Content-Length."""
+    env = request.environ
+    if request.method != "POST" or env.get("CONTENT_LENGTH") or not env.get("wsgi.input_terminated"):
+        return
+    stream, buf = env["wsgi.input"], bytearray()
+    try:
+        while len(buf) <= limit:
+            chunk = stream.read(limit + 1 - len(buf))
+            if not chunk:
+                break
+            buf += chunk
+    except (OSError, ValueError) as e:  # a broken chunk header, or the client left mid-body
+        raise ApiError(400, "malformed or incomplete chunked request body (%s)" % type(e).__name__) from None
+    if len(buf) > limit:
+        raise ApiError(413, "request body larger than %d bytes" % limit)
+    env["wsgi.input"] = io.BytesIO(bytes(buf))
+    env["CONTENT_LENGTH"] = str(len(buf))
+    env.pop("wsgi.input_terminated", None)
+    env.pop("HTTP_TRANSFER_ENCODING", None)
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    for cached in ("content_length", "stream"):
+        req.__dict__.pop(cached, None)
+
+
 def _handle(state: dict) -> Response:
     cfg = current_app.config
     ext: app_state.Endpoint = app_state.endpoint()
     if request.method == "OPTIONS":
         return _preflight()
     limit = cfg["MAX_REQUEST_BYTES"]
+    _buffer_unsized_body(int(limit))
     if len(request.query_string) > limit:
         raise ApiError(414, "request URL longer than %d bytes; POST the query instead" % limit)
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "request body larger than %d bytes" % limit)
 
-    p: dict[str, list[str]] = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [], "format": []}
+    p: dict[str, list[str]] = {"query": [], "update": [], "default-graph-uri": [], "named-graph-uri": [],
+                               **{name: [] for name in formats.FORMAT_PARAMS}}
     _param_lists(request.args, p)
     if request.method == "POST":
         mtype = request.mimetype
@@ -122,8 +159,6 @@ def _handle(state: dict) -> Response:
         raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
     if len(p["query"]) > 1:
         raise ApiError(400, "exactly one query parameter is allowed, got %d" % len(p["query"]))
-    if len(p["format"]) > 1:
-        raise ApiError(400, "at most one format parameter is allowed")
     if not p["query"]:
         if request.method == "GET":
             return _service_description(ext)
@@ -132,16 +167,11 @@ def _handle(state: dict) -> Response:
     query = p["query"][0]
     state["query"] = query
     info = guard.check_query(query, cfg["SERVICE_ALLOWLIST"])
-    offers = formats.offers_for(info.form)
-    if p["format"]:
-        media = formats.media_for_format_param(p["format"][0], info.form)
-        if media is None:
-            raise ApiError(406, "unknown format %r; supported: %s" % (p["format"][0], ", ".join(offers)))
-    else:
-        media = response.negotiate(request.headers.get("Accept"), offers)
-        if media is None:
-            raise ApiError(406, "none of the accepted types can be produced for a %s query; supported: %s"
-                           % (info.form or "SPARQL", ", ".join(offers)))
+    try:
+        media = format_rule.choose_media([(name, v) for name in formats.FORMAT_PARAMS for v in p[name]],
+                                     request.headers.get("Accept"), info.form)
+    except format_rule.FormatChoiceError as e:
+        raise ApiError(e.status, e.message) from None
 
     dgs, ngs = p["default-graph-uri"], p["named-graph-uri"]
     has_dataset = bool(dgs or ngs)
@@ -156,11 +186,50 @@ def _handle(state: dict) -> Response:
                        default_graphs=dgs if has_dataset else None, named_graphs=ngs if has_dataset else None,
                        max_rows=int(cfg["MAX_RESULT_ROWS"]), max_bytes=int(cfg["MAX_RESULT_BYTES"]),
                        timeout=float(cfg["QUERY_TIMEOUT"]), query_dataset=info.has_from,
-                       from_graphs=(info.from_default, info.from_named) if info.from_resolved else None)
+                       from_graphs=(info.from_default, info.from_named) if info.from_resolved else None,
+                       spool_after=int(cfg["RESULT_SPOOL_BYTES"]))
     result = ext.runner.execute(req)
     state["rows"] = result.rows
-    resp = Response(result.body, 200, content_type=formats.content_type(result.media_type))
-    _cache_headers(resp, ext.backend, etag)
+    if result.spool is None:
+        resp = Response(result.body, 200, content_type=formats.content_type(result.media_type))
+        _cache_headers(resp, ext.backend, etag)
+    else:
+        resp = _streamed(result.spool, formats.content_type(result.media_type))
+        _cache_headers(resp, ext.backend, etag)
+        if etag and resp.headers.get("Content-Encoding") == "gzip":
+            resp.headers["ETag"] = etag[:-1] + '-gzip"'
+    return resp
+
+
+STREAM_CHUNK = 64 * 1024
+
+
+def _streamed(spool: BinaryIO, ctype: str) -> Response:
+    """A large result from its temporary file, 64 KiB at a time (gzipped on the fly when the
+    client accepts it): the web process never holds it whole, whatever the client's pace."""
+    size = os.fstat(spool.fileno()).st_size
+    cfg = current_app.config
+    gz = request.method != "HEAD" and size >= int(cfg["GZIP_MIN_BYTES"]) and response.accepts_gzip()
+    level = int(cfg["GZIP_LEVEL"])
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            z = zlib.compressobj(level, zlib.DEFLATED, 31) if gz else None  # 31: gzip container
+            while block := spool.read(STREAM_CHUNK):
+                out = z.compress(block) if z else block
+                if out:
+                    yield out
+            if z:
+                yield z.flush()
+        finally:
+            spool.close()
+
+    resp = Response(chunks(), 200, content_type=ctype, direct_passthrough=True)
+    resp.call_on_close(spool.close)
+    if gz:
+        resp.headers["Content-Encoding"] = "gzip"
+    else:
+        resp.content_length = size
     return resp
 
 

@@ -15,6 +15,9 @@ after the query returns), so queries run in worker processes:
    with SIGKILL and replaced; the request gets 503 at the limit (the
    replacement is forked by the zygote, so the threaded web process itself
    never forks).
+5. a result larger than ``QueryRequest.spool_after`` is written to an anonymous temporary file
+   and its descriptor is passed back (SCM_RIGHTS), not its bytes: the web process streams it
+   from the file, so slow readers of large results do not pin them in its memory.
 
 Capacity (issue 17): ``workers`` run queries up to the full time limit; when
 all of them are busy, a query runs on one of the ``short_workers`` kept in
@@ -51,6 +54,7 @@ import struct
 import threading
 import time
 import weakref
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -144,8 +148,11 @@ def _serve(conn: Connection, backend: Backend, ready: threading.Event, limit_mib
         except (EOFError, OSError):
             return
         out: tuple
+        spool = None
         try:
-            out = ("ok", backend.execute(req))
+            result = backend.execute(req)
+            spool, result.spool = result.spool, None
+            out = ("ok", result) if spool is None else ("ok+fd", result)
         except QueryError as e:
             out = ("err", e.status, e.message)
         except MemoryError:  # Python's side ran out under the limit: report it, then leave ("retire")
@@ -155,8 +162,13 @@ def _serve(conn: Connection, backend: Backend, ready: threading.Event, limit_mib
             out = ("err", 500, "query failed: %s: %s" % (type(e).__name__, e))
         try:
             conn.send(out)
+            if spool is not None:  # a large result: its temporary file, not its bytes
+                reduction.send_handle(conn, spool.fileno(), 0)
         except (OSError, ValueError, MemoryError):
             return
+        finally:
+            if spool is not None:
+                spool.close()
         if len(out) > 3:
             return
 
@@ -433,7 +445,7 @@ class ProcessPool:
                 raise QueryError(503, "query exceeded the time limit of %g s and was stopped" % req.timeout)
             if outcome == "died":
                 raise self._death(status)
-        if msg[0] == "ok":
+        if msg[0] in ("ok", "ok+fd"):
             return msg[1]
         raise QueryError(msg[1], msg[2])
 
@@ -443,7 +455,10 @@ class ProcessPool:
             w.conn.send(req)
             if not w.conn.poll(max(0.0, limit)):
                 return "late", None
-            return "ok", w.conn.recv()
+            msg = w.conn.recv()
+            if msg[0] == "ok+fd":  # a large result spooled to a file: its descriptor follows
+                msg[1].spool = os.fdopen(reduction.recv_handle(w.conn), "rb")
+            return "ok", msg
         except (EOFError, OSError):
             return "died", None
 

@@ -11,13 +11,13 @@
 """
 from __future__ import annotations
 
-from .base import Backend, BoundedWriter, QueryError, QueryRequest, QueryResult
+from .base import Backend, QueryError, QueryRequest, QueryResult, ResultWriter
 from .oxigraph import OxigraphBackend, OxigraphReadOnlyBackend
 from .rdflib_store import RdflibBackend
 from .remote import RemoteBackend
 from .repair import ensure_store
 
-__all__ = ["Backend", "BoundedWriter", "QueryError", "QueryRequest", "QueryResult", "OxigraphBackend",
+__all__ = ["Backend", "ResultWriter", "QueryError", "QueryRequest", "QueryResult", "OxigraphBackend",
            "OxigraphReadOnlyBackend", "RdflibBackend", "RemoteBackend", "ensure_store", "open_backend"]
 
 

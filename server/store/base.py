@@ -10,8 +10,12 @@ produce byte-for-byte the same formats.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -19,7 +23,6 @@ from .. import media as formats
 
 RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS,
                 ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
-
 
 
 @dataclass
@@ -36,6 +39,7 @@ class QueryRequest:
     query_dataset: bool = False         # the query has FROM / FROM NAMED (then no union default graph)
     from_graphs: tuple | None = None    # (FROM IRIs, FROM NAMED IRIs) when all could be read
     substitutions: dict | None = None   # {ox.Variable: term} bound before evaluation (stored queries)
+    spool_after: int | None = None      # results larger than this go to a temporary file (None: never)
 
     @property
     def has_dataset(self) -> bool:
@@ -48,6 +52,11 @@ class QueryResult:
     media_type: str
     rows: int                           # -1: not counted (see formats.count_rows)
     kind: str = "solutions"             # solutions | boolean | triples
+    spool: BinaryIO | None = None       # a large result: in this file from offset 0 (body is b"")
+
+    @property
+    def size(self) -> int:
+        return len(self.body) if self.spool is None else os.fstat(self.spool.fileno()).st_size
 
 
 class QueryError(Exception):
@@ -60,21 +69,69 @@ class QueryError(Exception):
         return self.message
 
 
-class BoundedWriter:
-    """File-like sink for pyoxigraph serialisers that refuses to grow past a limit."""
+SPOOL_CHUNK = 1 << 20  # bytes counted and written to the spool file at a time
 
-    def __init__(self, limit: int):
-        self.buf = bytearray()
-        self.limit = limit
 
-    def write(self, data) -> int:
-        self.buf += data
-        if len(self.buf) > self.limit:
+class ResultWriter:
+    """File-like sink for pyoxigraph serialisers.
+
+    Refuses to grow past ``limit`` bytes (OverflowError: the caller answers 413 before anything
+    is sent), counts result rows as the bytes go by (:class:`formats.RowCounter`), and once the
+    result is larger than ``spool_after`` bytes moves it to an anonymous temporary file, so that
+    a large result is held neither by the worker nor by the web process that sends it on."""
+
+    def __init__(self, limit: int, counter: formats.RowCounter, spool_after: int | None = None):
+        self.limit, self.counter, self.spool_after = limit, counter, spool_after
+        self.size = 0
+        self.pending = bytearray()   # not yet counted
+        self.body = bytearray()      # counted, kept in memory (until spooled)
+        self.file: BinaryIO | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        n = len(data)
+        self.size += n
+        if self.size > self.limit:
             raise OverflowError
-        return len(data)
+        self.pending += data
+        if len(self.pending) >= SPOOL_CHUNK:
+            self._move()
+        return n
 
     def flush(self) -> None:
         pass
+
+    def _move(self) -> None:
+        self.counter.feed(self.pending)
+        try:
+            if self.file is None and self.spool_after is not None and self.size > self.spool_after:
+                self.file = cast(BinaryIO, tempfile.TemporaryFile(prefix="kuntakg-result-"))
+                self.file.write(self.body)
+                self.body = bytearray()
+            if self.file is not None:
+                self.file.write(self.pending)
+        except OSError as e:  # e.g. no space left in TMPDIR
+            raise QueryError(503, "no room to stage this result now (%s); try again later, or add LIMIT"
+                             % (e.strerror or type(e).__name__)) from None
+        if self.file is None:
+            self.body += self.pending
+        self.pending.clear()
+
+    def finish(self) -> tuple[bytes, BinaryIO | None]:
+        """(body, None) for a result kept in memory, (b"", file at offset 0) for a spooled one."""
+        self._move()
+        if self.file is None:
+            return bytes(self.body), None
+        try:
+            self.file.flush()
+            self.file.seek(0)
+        except OSError as e:
+            raise QueryError(503, "no room to stage this result now (%s); try again later, or add LIMIT"
+                             % (e.strerror or type(e).__name__)) from None
+        return b"", self.file
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 def too_large(what: str, limit: int) -> QueryError:
@@ -95,17 +152,28 @@ def _serialize(results, req: QueryRequest) -> QueryResult:
     if media not in table:  # the guard guessed the form wrong: answer the form's default
         media = next(iter(table))
     fmt = table[media][0]
-    writer = BoundedWriter(req.max_bytes)
+    variables = [v.value for v in results.variables] if kind == "solutions" else []
+    return _write(lambda out: results.serialize(out, fmt), req, media, kind, variables)
+
+
+def _write(serialize: Callable[[ResultWriter], object], req: QueryRequest, media: str, kind: str,
+           variables: list[str]) -> QueryResult:
+    writer = ResultWriter(req.max_bytes, formats.RowCounter(media, kind, variables), req.spool_after)
     try:
-        results.serialize(writer, fmt)
+        serialize(writer)
+        body, spool = writer.finish()
     except OverflowError:
+        writer.discard()
         raise too_large("bytes", req.max_bytes) from None
-    body = bytes(writer.buf)
-    variables = [v.value for v in results.variables] if kind == "solutions" else None
-    rows = formats.count_rows(body, media, kind, variables)
+    except BaseException:
+        writer.discard()
+        raise
+    rows = writer.counter.total()
     if rows > req.max_rows:
+        if spool is not None:
+            spool.close()
         raise too_large("rows" if kind != "triples" else "triples", req.max_rows)
-    return QueryResult(body, media, rows, kind)
+    return QueryResult(body, media, rows, kind, spool=spool)
 
 
 def _file_version(paths) -> tuple[str, datetime]:
@@ -161,8 +229,8 @@ def _reserialize(data: bytes, ctype: str, req: QueryRequest) -> QueryResult:
     if len(triples) > req.max_rows:
         raise too_large("triples", req.max_rows)
     media = req.media_type if req.media_type in formats.GRAPH_TYPES else "text/turtle"
-    out = ox.serialize(triples, format=formats.GRAPH_TYPES[media][0]) or b""
-    if len(out) > req.max_bytes:
-        raise too_large("bytes", req.max_bytes)
-    return QueryResult(out, media, len(triples), "triples")
+    rdf_out = formats.GRAPH_TYPES[media][0]
+    result = _write(lambda out: ox.serialize(triples, cast(IO[bytes], out), rdf_out), req, media, "triples", [])
+    result.rows = len(triples)
+    return result
 

@@ -7,6 +7,48 @@
   // Must be set before `new Yasgui`: the default autocompleters call LOV (and prefix.cc) on the internet.
   // "prefixes" uses the list bundled with @zazuko/yasgui; "variables" is local.
   Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"];
+  // Result values are text, never HTML (issue 17). YASR's table escapes a literal for display, but for
+  // DataTables' sort and filter forms it parses the raw value as HTML (DOMPurify), DataTables puts a
+  // filter string holding "&" into innerHTML, and IRIs are pasted unescaped into a link's markup: a
+  // literal "<img src=x onerror=...>" was parsed as markup (the CSP blocked its handler). Now every
+  // form of a value is escaped text, and only http(s) IRIs become links.
+  var escapeHtml = function (text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  };
+  var Table = Yasgui.Yasr.plugins.table;
+  var getColumns = Table.prototype.getColumns;
+  Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+    var iri = String(binding.value), shown = iri, prefixed = false;
+    Object.keys(prefixes || {}).some(function (p) {
+      if (prefixes[p] && iri.indexOf(prefixes[p]) === 0) {
+        shown = p + ":" + iri.substring(prefixes[p].length);
+        prefixed = true;
+      }
+      return prefixed;
+    });
+    var bare = prefixed || (this.persistentConfig && this.persistentConfig.compact);
+    var text = escapeHtml(shown);
+    if (/^https?:/i.test(iri)) {
+      var newWindow = this.config.openIriInNewWindow;
+      text = "<a class='iri' target='" + (newWindow ? "_blank" : "_self") + "'" +
+        (newWindow ? " rel='noopener noreferrer'" : "") + " href='" + escapeHtml(iri) + "'>" + text + "</a>";
+    }
+    return bare ? text : "&lt;" + text + "&gt;";
+  };
+  Table.prototype.getColumns = function () {
+    return getColumns.apply(this, arguments).map(function (column) {
+      var render = column.render;
+      if (typeof render !== "function") { return column; }
+      return Object.assign({}, column, {
+        render: function (data, type) {
+          if (type === "display" || data === null || typeof data !== "object") { return render.apply(this, arguments); }
+          return escapeHtml(data.value);
+        }
+      });
+    });
+  };
   var prefixBlock = Object.keys(prefixes).map(function (k) {
     return "PREFIX " + k + ": <" + prefixes[k] + ">";
   }).join("\n");
