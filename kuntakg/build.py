@@ -1,7 +1,8 @@
 """The build: documents -> RDF (one named graph each) -> SHACL gate -> HermiT -> dumps, swapped in whole.
 
 Everything is written to a temporary folder beside dist/ and swapped in only when every stage passed,
-so a failed build leaves the previous dist/ as it was.
+so a failed build leaves the previous dist/ as it was. The temporary folder is flock-ed by its build
+from creation to swap; the next build removes those of killed builds (no live build holds them).
 """
 from __future__ import annotations
 
