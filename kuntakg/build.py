@@ -266,10 +266,13 @@ def remove_stale_staging(out: Path) -> list[Path]:
         for folder in sorted(out.parent.glob(f".{out.name}-*")):
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            with _locked(folder, blocking=False) as free:
-                if free:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    removed.append(folder)
+            try:
+                with _locked(folder, blocking=False) as free:
+                    if free:
+                        shutil.rmtree(folder, ignore_errors=True)
+                        removed.append(folder)
+            except FileNotFoundError:  # a live build swapped it in (renamed it) since the listing
+                continue
     return removed
 
 
