@@ -1,7 +1,8 @@
 """The build: documents -> RDF (one named graph each) -> SHACL gate -> HermiT -> dumps, swapped in whole.
 
 Everything is written to a temporary folder beside dist/ and swapped in only when every stage passed,
-so a failed build leaves the previous dist/ as it was.
+so a failed build leaves the previous dist/ as it was. The temporary folder is flock-ed by its build
+from creation to swap; the next build removes those of killed builds (no live build holds them).
 """
 from __future__ import annotations
 
@@ -265,10 +266,13 @@ def remove_stale_staging(out: Path) -> list[Path]:
         for folder in sorted(out.parent.glob(f".{out.name}-*")):
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            with _locked(folder, blocking=False) as free:
-                if free:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    removed.append(folder)
+            try:
+                with _locked(folder, blocking=False) as free:
+                    if free:
+                        shutil.rmtree(folder, ignore_errors=True)
+                        removed.append(folder)
+            except FileNotFoundError:  # a live build swapped it in (renamed it) since the listing
+                continue
     return removed
 
 
