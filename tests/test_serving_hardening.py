@@ -24,7 +24,7 @@ import psutil
 import pytest
 from sparql_fixtures import free_port, wait_for_port
 
-from server import gendata
+import gendata
 from server.store import OxigraphBackend, QueryError, QueryRequest
 from server.sparql.worker import Busy, ProcessPool
 
