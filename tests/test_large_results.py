@@ -290,12 +290,13 @@ def test_no_room_to_spool_is_503_not_500(monkeypatch, data):
     import errno
 
     from server import store
+    from server.store import base as store_base
 
     class Full(io.BytesIO):
         def write(self, b) -> int:  # type: ignore[override]
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.tempfile, "TemporaryFile", lambda **kw: Full())
+    monkeypatch.setattr(store_base.tempfile, "TemporaryFile", lambda **kw: Full())
     backend = store.OxigraphBackend(data)
     req = store.QueryRequest(query=ALL, form="SELECT", media_type="text/csv", spool_after=1000)
     with pytest.raises(store.QueryError) as err:
