@@ -1,0 +1,156 @@
+"""PDF with a text layer -> the extracted-text layout, with pdfplumber.
+
+Ruled tables are found from their lines; a page without ruled tables is searched for an unruled one
+by text alignment, accepted only when one of its first rows is a header the lexicon recognises (a
+paragraph page laid out in columns is no table). Text outside tables becomes headings (larger font),
+bold lines and paragraphs, in reading order. A table that goes on over a page break with the same
+number of columns is one table; its repeated header row is dropped. A cell's wrapped lines are joined;
+lines starting with a bullet sign become `- ` items of the cell.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import DraftError
+from .layout import CELL_BREAK, Writer, clean
+
+_BULLET = re.compile(r"^\s*[•▪◦●\-–·]\s+")
+HeaderTest = Callable[[list[str]], bool]
+
+
+def _cell_text(value: str | None) -> str:
+    if not value:
+        return ""
+    parts: list[str] = []
+    for line in value.split("\n"):
+        if _BULLET.match(line):
+            parts.append("- " + _BULLET.sub("", line).strip())
+        elif parts:
+            parts[-1] = parts[-1] + " " + line.strip()
+        else:
+            parts.append(line.strip())
+    return f" {CELL_BREAK} ".join(clean(p) for p in parts if clean(p))
+
+
+def _norm_row(row: list[str]) -> str:
+    return " ".join(" ".join(row).lower().split())
+
+
+def _tables(page: Any, is_header: HeaderTest) -> list[tuple[float, list[list[str]]]]:
+    found = []
+    for table in page.find_tables():
+        rows = [[_cell_text(c) for c in r] for r in table.extract()]
+        if len(rows) >= 1 and max((len(r) for r in rows), default=0) >= 2:
+            found.append((table.bbox, rows))
+    if found:
+        return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]  # type: ignore[return-value]
+    settings = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
+    for table in page.find_tables(settings):
+        rows = [[_cell_text(c) for c in r] for r in table.extract()]
+        start = next((i for i, r in enumerate(rows[:3]) if is_header(r)), None)
+        if start is None or len(rows) - start < 2:
+            continue
+        rows = _merge_wrapped(rows[start:])
+        top = table.rows[start].bbox[1] if start < len(table.rows) else table.bbox[1]
+        bbox = (table.bbox[0], top, table.bbox[2], table.bbox[3])
+        found.append((bbox, rows))
+    return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]  # type: ignore[return-value]
+
+
+def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
+    """In an unruled table a wrapped cell continues in a row whose first cell is empty and whose other
+    cells have no new item; such rows are joined to the row above, cell by cell."""
+    out: list[list[str]] = []
+    for row in rows:
+        if out and len(out) > 1 and not row[0] and any(row) and all(
+                not c or (c[:1].islower()) for c in row):
+            out[-1] = [f"{a} {b}".strip() for a, b in zip(out[-1], row)]
+        else:
+            out.append(list(row))
+    return out
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+
+def _text_blocks(page: Any, boxes: list, body_size: float) -> list[tuple[float, str, str]]:
+    """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para."""
+    outside = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+    blocks: list[tuple[float, str, str]] = []
+    last_bottom, last_kind = None, None
+    for line in outside.extract_text_lines(return_chars=True):
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        size = statistics.median(c["size"] for c in chars)
+        bold = all("bold" in c["fontname"].lower() for c in chars)
+        text = clean(line["text"])
+        kind = "heading" if size > body_size * 1.15 else "bold" if bold else "para"
+        if _BULLET.match(text):
+            kind, text = "bullet", _BULLET.sub("", text)
+        gap = line["top"] - last_bottom if last_bottom is not None else 99.0
+        joins = (blocks and kind == last_kind and kind in ("para", "bold", "heading") and gap < size * 0.8)
+        if blocks and last_kind == "bullet" and kind == "para" and gap < size * 0.8:
+            joins, kind = True, "bullet"
+        if joins:
+            top, k, prev = blocks[-1]
+            blocks[-1] = (top, k, prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}")
+        else:
+            blocks.append((line["top"], kind, text))
+        last_bottom, last_kind = line["bottom"], kind
+    return blocks
+
+
+def extract(path: Path, is_header: HeaderTest) -> str:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+        pages = list(pdf.pages)
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises its own types for encrypted/damaged files
+        name = type(exc).__name__
+        if "Password" in name or "encrypt" in str(exc).lower():
+            raise DraftError(f"{path}: the PDF is encrypted; save an unprotected copy first") from exc
+        raise DraftError(f"{path}: not a readable PDF: {exc or name}") from exc
+    try:
+        sizes = [c["size"] for p in pages for c in p.chars if c["text"].strip()]
+        if not sizes:
+            raise DraftError(f"{path}: the PDF has no text layer (scanned?); OCR is not supported")
+        body = statistics.median(sizes)
+        out = Writer()
+        pending: list[list[str]] | None = None  # a table that may go on over the page break
+        for page in pages:
+            tables, boxes = _tables(page, is_header)  # type: ignore[misc]
+            blocks: list[tuple[float, str, Any]] = [(t, "table", rows) for t, rows in tables]
+            blocks += _text_blocks(page, boxes, body)
+            blocks.sort(key=lambda b: b[0])
+            for i, (_, kind, value) in enumerate(blocks):
+                if kind == "table":
+                    rows = value
+                    if pending is not None and i == 0 and len(rows[0]) == len(pending[0]):
+                        if _norm_row(rows[0]) == _norm_row(pending[0]):
+                            rows = rows[1:]
+                        pending.extend(rows)
+                    else:
+                        if pending is not None:
+                            out.table(pending)
+                        pending = [list(r) for r in rows]
+                    continue
+                if pending is not None:
+                    out.table(pending)
+                    pending = None
+                if kind == "heading":
+                    out.heading(value, 2)
+                else:
+                    out.paragraph(value, bold=kind == "bold", bullet=kind == "bullet")
+        if pending is not None:
+            out.table(pending)
+        return out.text()
+    finally:
+        pdf.close()
