@@ -67,8 +67,8 @@ class Lexicon:
         """The role of a header cell, key or heading: report, promise, pilot, responsible, target,
         metric, schedule, action, goal, spearhead; None if it has none."""
         norm = normal(text)
-        if not norm or len(norm) > 120:
-            return None
+        if not norm or len(norm) > 70 or len(norm.split()) > 9:
+            return None  # a header, key or heading is short; long cells are content
         found = self.first("roles", norm)
         if found:
             return found

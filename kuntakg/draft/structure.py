@@ -242,7 +242,7 @@ class Recogniser:
             return
         # a header row inside a block starts a new table (two tables printed without a gap)
         starts = [i for i, r in enumerate(rows) if i > 0 and self._header(r.cells) is not None]
-        if starts and not self._is_kv(rows):
+        if starts and not self._is_kv(rows) and not self._is_roadmap(rows[0].cells):
             for a, b in zip([0, *starts], [*starts, len(rows)]):
                 self._one_table(rows[a:b])
             return
@@ -279,10 +279,7 @@ class Recogniser:
                 self.theme_candidate = None
             body = [r for r in rows if any(c for c in r.cells)]
             for i, r in enumerate(body):
-                if i == 0 and self._wrapped(r):
-                    self._join_wrapped(r)
-                    continue
-                self._wide_row(r, continued=True)
+                self._wide_row(r, continued=i == 0)
             return
         for r in body:
             self._wide_row(r)
@@ -318,22 +315,6 @@ class Recogniser:
                     col.org = self._organisation(col.header, self.lex.org_type(col.header) or "unit", self._n)
         return columns
 
-    def _wrapped(self, row: Line) -> bool:
-        filled = [c for c in row.cells if c]
-        return bool(filled) and all(re.match(r"^[a-zåäöé]", clean_label(c) or "X") for c in filled)
-
-    def _join_wrapped(self, row: Line) -> None:
-        """A row cut by a page break: its cells end the cells of the last row's items."""
-        assert self.table is not None
-        for i, raw in enumerate(row.cells):
-            if not raw or i not in self.table.carry or not self.table.carry[i]:
-                continue
-            item = self.table.carry[i][-1]
-            item.label = f"{item.label} {clean_label(raw)}".strip()
-            item.cite(row.n)
-            item.source_text = ""
-            item.note("label joined with the line after a page break")
-
     def _wide_row(self, row: Line, continued: bool = False) -> None:
         table = self.table
         assert table is not None
@@ -366,7 +347,17 @@ class Recogniser:
             col = cols[i]
             parent: Item | None = None
             items: list[Item] = []
-            for frag, bullet in fragments(raw):
+            frags = fragments(raw)
+            if continued and frags and self._wraps(frags[0], table.carry.get(i)):
+                wrapped = table.carry[i][-1]
+                wrapped.label = clean_label(f"{wrapped.label} {frags[0][0]}")
+                wrapped.cite(row.n)
+                wrapped.source_text = ""
+                wrapped.note("label joined with the text that goes on after a page or table break")
+                frags = frags[1:]
+                if not frags:
+                    continue
+            for frag, bullet in frags:
                 for part in double_space_split(frag):
                     item = self._new_item(col.role or "goal", col.level or self.lex.fallback_level, part, row.n,
                                           source_text=part, theme=theme, org=col.org or table.org)
@@ -428,6 +419,14 @@ class Recogniser:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
             elif col.role == "report" and lowest:
                 self._assessment(col.header, table.header_line, raw, row.n, lowest)
+
+    @staticmethod
+    def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
+        """Whether a cell's first paragraph ends the last item above it (cut by a page or table break)."""
+        text, bullet = frag
+        if bullet or not above or not re.match(r"^[a-zåäöé]", clean_label(text)):
+            return False
+        return not re.search(r"[.!?:;]$", above[-1].label) or above[-1].label.endswith("-")
 
     def _lowest(self, by_col: dict[int, list[Item]], goal_cols: list[int], cols: list[Column]) -> list[Item]:
         """The row's action items, else its lowest goals: what the responsible and report cells are about."""
