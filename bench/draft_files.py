@@ -23,7 +23,7 @@ def blocks(text: str) -> list[tuple[str, object]]:
     for line in read_lines(text):
         if line.kind in ("row", "sep"):
             if line.kind == "row":
-                rows.append([fragments(c) if c else [] for c in line.cells])
+                rows.append([(fragments(c) or [(c.strip(), False)]) if c.strip() else [] for c in line.cells])
             continue
         if rows:
             out.append(("table", _square(rows)))

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import Lexicon, normal
-from .model import Draft, Item, clean_label
+from .layout import CELL_BREAK
+from .model import Draft, Item, clean_label, similar_key
 from .parties import Parties
 from .targets import parse as parse_target
 
@@ -106,6 +107,7 @@ class Table:
     org: Item | None
     carry: dict[int, list[Item]] = field(default_factory=dict)
     carry_theme: Item | None = None
+    seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
 
 
 class Recogniser:
@@ -325,7 +327,11 @@ class Recogniser:
         if len(cells) > len(cols) and not any(cells[len(cols):]):
             cells = cells[: len(cols)]
         mismatch = len(cells) != len(cols)
+        if mismatch:
+            cells = self._place_by_content(cells, table)
         cells += [""] * (len(cols) - len(cells))
+        for i, raw in enumerate(cells):
+            table.seen.setdefault(i, set()).update(similar_key(f) for f, _ in fragments(raw))
         goal_cols = [i for i, c in enumerate(cols) if c.role in GOALISH]
         first_filled = next((i for i in goal_cols if cells[i].strip()), None)
         theme = table.theme
@@ -372,7 +378,7 @@ class Recogniser:
                         item.note("the cell holds several items run together; split at a double space")
                     if mismatch:
                         item.note(f"the row has {len(row.cells)} cells, the header {len(cols)}; "
-                                  "cells placed by position: check the columns")
+                                  "its paragraphs were placed in columns by their content: check the columns")
                     if continued and i == first_filled and table.header_line and not own:
                         pass
                     items.append(item)
@@ -419,6 +425,48 @@ class Recogniser:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
             elif col.role == "report" and lowest:
                 self._assessment(col.header, table.header_line, raw, row.n, lowest)
+
+    def _place_by_content(self, cells: list[str], table: Table) -> list[str]:
+        """A row whose cells do not line up with the header (extraction damage): its paragraphs are placed
+        by content. A paragraph that names parties goes to the responsible column, one seen before in a
+        column goes there; the others fill the item and report columns between them, in reading order."""
+        cols = table.columns
+        frags = [f for c in cells for f in fragments(c)]
+        lead = 0
+        while lead < len(cells) and not cells[lead].strip():
+            lead += 1
+        anchors: list[int | None] = []
+        responsible = next((i for i, c in enumerate(cols) if c.role == "responsible"), None)
+        for text, _ in frags:
+            k = similar_key(text)
+            seen = [i for i, keys in table.seen.items() if k in keys and cols[i].role in ("metric", "responsible")]
+            if seen:
+                anchors.append(seen[0])
+            elif responsible is not None and self._names_parties(text):
+                anchors.append(responsible)
+            else:
+                anchors.append(None)
+        free = [i for i, c in enumerate(cols) if c.role in GOALISH or c.role == "report"]
+        placed: list[list[str]] = [[] for _ in cols]
+        position = lead
+        for (text, bullet), anchor in zip(frags, anchors):
+            raw = f"- {text}" if bullet else text
+            if anchor is not None and anchor >= position:
+                placed[anchor].append(raw)
+                position = anchor
+                continue
+            options = [i for i in free if i >= position and not (anchor is None and placed[i] and i == position
+                                                                  and cols[i].role != "report")]
+            later = [i for i in options if i > position or not placed[i]]
+            target = later[0] if later else (options[-1] if options else len(cols) - 1)
+            placed[target].append(raw)
+            position = target
+        return [f" {CELL_BREAK} ".join(p) for p in placed]
+
+    def _names_parties(self, text: str) -> bool:
+        pieces = self.parties.split(text)
+        return bool(pieces) and len(text) < 200 and all(
+            self.lex.post_pattern.search(p) or self.lex.org_type(p) for p in pieces)
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
