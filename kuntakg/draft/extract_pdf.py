@@ -40,25 +40,73 @@ def _norm_row(row: list[str]) -> str:
     return " ".join(" ".join(row).lower().split())
 
 
-def _tables(page: Any, is_header: HeaderTest) -> list[tuple[float, list[list[str]]]]:
-    found = []
+Box = tuple[float, float, float, float]
+
+
+def _tables(page: Any, is_header: HeaderTest) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
+    """(top, rows) of each table on the page, and the tables' boxes."""
+    found: list[tuple[Box, list[list[str]]]] = []
     for table in page.find_tables():
         rows = [[_cell_text(c) for c in r] for r in table.extract()]
-        if len(rows) >= 1 and max((len(r) for r in rows), default=0) >= 2:
+        if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
-    if found:
-        return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]  # type: ignore[return-value]
-    settings = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
-    for table in page.find_tables(settings):
-        rows = [[_cell_text(c) for c in r] for r in table.extract()]
-        start = next((i for i, r in enumerate(rows[:3]) if is_header(r)), None)
-        if start is None or len(rows) - start < 2:
+    if not found:
+        unruled = _unruled(page, is_header)
+        if unruled is not None:
+            found.append(unruled)
+    return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]
+
+
+def _lines_of_words(page: Any) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for word in sorted(page.extract_words(keep_blank_chars=False), key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _groups(line: list[dict]) -> list[list[dict]]:
+    """Words of a line grouped into cells at gaps wider than two spaces."""
+    out: list[list[dict]] = []
+    for word in line:
+        size = word["bottom"] - word["top"]
+        if out and word["x0"] - out[-1][-1]["x1"] < size * 0.9:
+            out[-1].append(word)
+        else:
+            out.append([word])
+    return out
+
+
+def _unruled(page: Any, is_header: HeaderTest) -> tuple[Box, list[list[str]]] | None:
+    """A table without rules: a line whose word groups are a known header fixes the columns (their left
+    edges); the lines below it, as long as their words fall into those columns, are its rows."""
+    lines = _lines_of_words(page)
+    for i, line in enumerate(lines):
+        groups = _groups(line)
+        cells = [" ".join(w["text"] for w in g) for g in groups]
+        if len(groups) < 2 or not is_header(cells):
             continue
-        rows = _merge_wrapped(rows[start:])
-        top = table.rows[start].bbox[1] if start < len(table.rows) else table.bbox[1]
-        bbox = (table.bbox[0], top, table.bbox[2], table.bbox[3])
-        found.append((bbox, rows))
-    return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]  # type: ignore[return-value]
+        starts = [g[0]["x0"] for g in groups]
+        height = line[0]["bottom"] - line[0]["top"]
+        rows = [cells]
+        bottom = line[0]["bottom"]
+        for following in lines[i + 1:]:
+            if following[0]["top"] - bottom > height * 2.5:
+                break
+            row = [""] * len(starts)
+            for g in _groups(following):
+                col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
+                text = " ".join(w["text"] for w in g)
+                row[col] = f"{row[col]} {text}".strip()
+            rows.append(row)
+            bottom = following[0]["bottom"]
+        if len(rows) < 2:
+            return None
+        box = (0.0, line[0]["top"] - 1, float(page.width), bottom + 1)
+        return box, _merge_wrapped(rows)
+    return None
 
 
 def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
@@ -74,12 +122,12 @@ def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+def _inside(obj: dict, boxes: list[Box]) -> bool:
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
     return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
 
 
-def _text_blocks(page: Any, boxes: list, body_size: float) -> list[tuple[float, str, str]]:
+def _text_blocks(page: Any, boxes: list[Box], body_size: float) -> list[tuple[float, str, str]]:
     """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para."""
     outside = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
     blocks: list[tuple[float, str, str]] = []
@@ -126,7 +174,7 @@ def extract(path: Path, is_header: HeaderTest) -> str:
         out = Writer()
         pending: list[list[str]] | None = None  # a table that may go on over the page break
         for page in pages:
-            tables, boxes = _tables(page, is_header)  # type: ignore[misc]
+            tables, boxes = _tables(page, is_header)
             blocks: list[tuple[float, str, Any]] = [(t, "table", rows) for t, rows in tables]
             blocks += _text_blocks(page, boxes, body)
             blocks.sort(key=lambda b: b[0])

@@ -16,7 +16,8 @@ from .lexicon import Lexicon
 from .model import Draft, Item, clean_label
 
 _NAME_WORD = r"[A-ZÅÄÖÜÉ][a-zåäöüéè]+(?:-[A-ZÅÄÖÜÉ][a-zåäöüéè]+)?"
-_NAME = re.compile(rf"(?:^|\s)(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})$")
+_NAME = re.compile(rf"(?:^|\s)(?P<name>{_NAME_WORD}\s+{_NAME_WORD})$")
+_FULL_NAME = re.compile(rf"^(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})$")
 
 
 class Parties:
@@ -80,7 +81,9 @@ class Parties:
         """The parties of one responsible cell, registered in the draft."""
         out: list[Item] = []
         for piece in self.split(text):
-            name = _NAME.search(piece)
+            name = _FULL_NAME.search(piece) or _NAME.search(piece)
+            if name and name.start("name") == 0 and self.lexicon.org_type(piece):
+                name = None  # "Transport Board" is no person
             if name and self.lexicon.post_pattern.search(name["name"].split()[0]):
                 rest = name["name"].split(maxsplit=1)[1]
                 name = re.search(rf"(?P<name>{re.escape(rest)})$", piece) if len(rest.split()) >= 2 else None

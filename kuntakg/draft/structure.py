@@ -397,9 +397,10 @@ class Recogniser:
             left = [j for j in goal_cols if j < i and context.get(j)]
             if not left:
                 continue
+            parents = [p for p in context[left[-1]] if not p.fields.get("_sub")]
             for item in own[i]:
                 if not item.fields.get("_sub"):
-                    item.ref("contributes_to", *context[left[-1]])
+                    item.ref("contributes_to", *parents)
         for i in goal_cols:
             if i in own:
                 table.carry[i] = own[i]
