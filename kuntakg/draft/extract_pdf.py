@@ -163,7 +163,8 @@ def extract(path: Path, is_header: HeaderTest) -> str:
         pages = list(pdf.pages)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises its own types for encrypted/damaged files
         name = type(exc).__name__
-        if "Password" in name or "encrypt" in str(exc).lower():
+        causes = " ".join(type(a).__name__ for a in (*exc.args, exc.__context__) if isinstance(a, BaseException))
+        if "Password" in name + causes or "encrypt" in str(exc).lower():
             raise DraftError(f"{path}: the PDF is encrypted; save an unprotected copy first") from exc
         raise DraftError(f"{path}: not a readable PDF: {exc or name}") from exc
     try:

@@ -133,6 +133,14 @@ class Recogniser:
                 self._table_block(lines)
             else:
                 self._text_line(lines[0])
+        top = str(self.lex.data.get("fallback_top_level", "strategic"))
+        for goal in self.draft.of("goals"):
+            guessed = [n for n in goal.notes if n.startswith("DRAFT: goal level guessed")]
+            if guessed and not any(p.sheet == "goals" for p in goal.refs.get("contributes_to", [])):
+                goal.fields["level"] = top
+                goal.notes = [n for n in goal.notes if n not in guessed]
+                goal.note(f"goal level guessed as '{top}' (no level word in its header, and it serves no "
+                          "higher goal)")
         self.draft.years = sorted({int(y) for ln in self.lines for y in re.findall(r"\b(?:19|20)\d\d\b", ln.raw)})
         return self.draft
 
