@@ -36,6 +36,32 @@ def _cell_text(value: str | None) -> str:
     return f" {CELL_BREAK} ".join(clean(p) for p in parts if clean(p))
 
 
+def _cell_paragraphs(page: Any, box: Box) -> str:
+    """A ruled cell's text with its paragraphs: a line that stops well short of the cell's right edge,
+    followed by a line that starts with a capital, ends a paragraph; a bullet sign starts an item."""
+    x0, top, x1, bottom = box
+    try:
+        lines = page.crop((x0, top, x1, bottom), strict=False).extract_text_lines()
+    except ValueError:
+        return ""
+    parts: list[tuple[str, bool]] = []
+    short = True
+    for line in lines:
+        text = clean(line["text"])
+        if not text:
+            continue
+        if _BULLET.match(text):
+            parts.append((_BULLET.sub("", text), True))
+        elif parts and not (short and text[:1].isupper()):
+            prev, bullet = parts[-1]
+            joined = prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}"
+            parts[-1] = (joined, bullet)
+        else:
+            parts.append((text, False))
+        short = line["x1"] < x1 - (x1 - x0) * 0.25
+    return f" {CELL_BREAK} ".join(f"- {t}" if b else t for t, b in parts)
+
+
 def _norm_row(row: list[str]) -> str:
     return " ".join(" ".join(row).lower().split())
 
@@ -47,7 +73,7 @@ def _tables(page: Any, is_header: HeaderTest) -> tuple[list[tuple[float, list[li
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
     for table in page.find_tables():
-        rows = [[_cell_text(c) for c in r] for r in table.extract()]
+        rows = [[_cell_paragraphs(page, box) if box else "" for box in row.cells] for row in table.rows]
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
     if not found:
