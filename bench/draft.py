@@ -12,9 +12,11 @@ Scores, per document and over all five:
   or their difflib ratio is at least 0.85 (one-to-one, best pairs first);
 * cascade: hand `contributes_to` links between matched rows that the draft has too;
 * responsible: hand (row, party) pairs of matched rows whose party the draft names (label ratio >= 0.85);
-* targets: hand targets with a value whose matched indicator's draft target has the same value;
+* targets: hand targets with a value for which the draft has a target of the same value on the same
+  metric (the matched indicator, or a draft indicator of the same matched goal or action);
 * statuses: hand assessments matched to a draft assessment (same matched subject, similar text) whose
-  cue-word status equals the hand row's status in the built graph (override, else the rules);
+  cue-word status equals the hand row's status in the built graph (override, else the rules); also
+  over the hand rows without an override only (the draft cannot know a reviewer's override);
 * SHACL: import-format and SHACL errors of the draft in rows without a DRAFT: note.
 
 Run: `.venv/bin/python bench/draft.py [--only text|docx|pdf] [--markdown]`.
@@ -120,20 +122,28 @@ def score(hand: dict[str, list[dict]], got: dict[str, list[dict]], lang: str, ru
     got_targets = defaultdict(list)
     for t in got.get("targets", []):
         got_targets[t.get("indicator", "")].append(t)
+    hand_measures = {r["id"]: many(r.get("measures", "")) for r in hand.get("indicators", [])}
+    got_measuring = defaultdict(set)
+    for r in got.get("indicators", []):
+        for m in many(r.get("measures", "")):
+            got_measuring[m].add(r["id"])
     found = total = 0
     for t in hand.get("targets", []):
         if not t.get("value"):
             continue
         total += 1
-        ind = mapping.get(t.get("indicator", ""))
-        found += any(_num(g.get("value")) == _num(t["value"]) for g in got_targets.get(ind or "", []))
+        # the same metric: the matched indicator, or a draft indicator of the same (matched) goal or action
+        candidates = {mapping.get(t.get("indicator", ""), "")}
+        for m in hand_measures.get(t.get("indicator", ""), []):
+            candidates |= got_measuring.get(mapping.get(m, ""), set())
+        found += any(_num(g.get("value")) == _num(t["value"]) for c in candidates for g in got_targets.get(c, []))
     result["targets"] = (found, total)
     # assessment statuses
     got_by_about = defaultdict(list)
     for a in got.get("assessments", []):
         for about in many(a.get("about", "")):
             got_by_about[about].append(a)
-    found = total = matched = 0
+    found = total = matched = rule_found = rule_matched = 0
     for a in hand.get("assessments", []):
         total += 1
         truth = a.get("status") or classify(a.get("text", ""), lang, rules).status
@@ -144,8 +154,13 @@ def score(hand: dict[str, list[dict]], got: dict[str, list[dict]], lang: str, ru
         if best is None:
             continue
         matched += 1
-        found += classify(best.get("text", ""), lang, rules).status == truth
+        same = classify(best.get("text", ""), lang, rules).status == truth
+        found += same
+        if not a.get("status"):  # decided by the rules in the built graph, not overridden by hand
+            rule_matched += 1
+            rule_found += same
     result["statuses"] = (found, matched, total)
+    result["rule_statuses"] = (rule_found, rule_matched)
     return result
 
 
@@ -212,6 +227,10 @@ def main() -> None:
                 agg["statuses"][1] += m
                 agg["statuses"][2] += t
                 cells.append(f"{f}/{m} ({t})")
+                f, m = s["rule_statuses"]
+                agg["rule_statuses"][0] += f
+                agg["rule_statuses"][1] += m
+                cells.append(f"{f}/{m}")
                 cells.append(f"{len(review.unflagged)} ({len(review.errors)})")
                 cells.append(f"{seconds:.1f}")
                 lines.append(cells)
@@ -225,10 +244,13 @@ def main() -> None:
                 cells.append(f"{f}/{t} = {pct(f, t)}")
             f, m, t = agg["statuses"]
             cells.append(f"{f}/{m} = {pct(f, m)} ({t})")
+            f, m, _ = agg["rule_statuses"]
+            cells.append(f"{f}/{m} = {pct(f, m)}")
             cells += ["", ""]
             lines.append(cells)
     header = ["from", "document", *(f"{s} R / P" for s in SHEETS), "cascade", "responsible", "targets",
-              "statuses (of hand)", "errors unflagged (all)", "s"]
+              "statuses (of hand)",
+              "statuses not overridden", "errors unflagged (all)", "s"]
     if args.markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
