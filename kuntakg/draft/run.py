@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..iris import slugify
 from ..project import Project
+from ..status import classify, load_rules
 from . import extract_docx, extract_pdf, extract_text, extract_xlsx
 from .emit import Meta, tables, write
 from .errors import DraftError, NoStructure
@@ -138,6 +139,11 @@ def draft(path: Path, municipality: str, project: Project | None = None, doc_id:
     if not recognised or not items:
         raise NoStructure(f"{path}: no table or structure recognised; only the extracted text was written to "
                           f"{text_file} (transcribe it by hand, see docs/import-format.md)")
+    status_rules = load_rules(project.root / "data" / "status-rules")
+    for assessment in structure.of("assessments"):
+        found = classify(assessment.fields.get("text", ""), lang, status_rules)
+        if found.status is None:
+            assessment.note("no cue-word rule classifies the report text; set the status by hand")
     title, title_line = structure.title or (path.stem, None)
     years = [str(y) for y in structure.years]
     title_years = re.findall(r"\b(?:19|20)\d\d\b", title)
