@@ -209,7 +209,7 @@ def extract(path: Path, is_header: HeaderTest) -> str:
                 if kind == "table":
                     rows = value
                     if pending is not None and i == 0 and len(rows[0]) == len(pending[0]):
-                        if _norm_row(rows[0]) == _norm_row(pending[0]):
+                        if _norm_row(rows[0]) == _norm_row(pending[0]) and is_header(rows[0]):
                             rows = rows[1:]
                         pending.extend(rows)
                     else:
