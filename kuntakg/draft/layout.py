@@ -73,13 +73,10 @@ class Writer:
         if not rows:
             return
         width = max(len(r) for r in rows)
-        # columns empty in every row are dropped (layout artefacts of unruled tables)
-        keep = [i for i in range(width) if any(i < len(r) and r[i] for r in rows)]
         self._last = ""
         self._block("table")
         for r in rows:
-            padded = r + [""] * (width - len(r))
-            self.lines.append("\t".join(padded[i] for i in keep))
+            self.lines.append("\t".join(r + [""] * (width - len(r))))
         self._last = "table"
 
     def text(self) -> str:
