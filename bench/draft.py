@@ -259,7 +259,7 @@ def main() -> None:
     else:
         widths = [max(len(str(c[i])) for c in [header, *lines]) for i in range(len(header))]
         for cells in [header, *lines]:
-            print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+            print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)))
     core = {k: (sum(totals[k][s][0] for s in CORE), sum(totals[k][s][1] for s in CORE)) for k in totals}
     print("\nrecall of goals + actions + indicators: "
           + ", ".join(f"{k} {pct(*v)} ({v[0]}/{v[1]})" for k, v in core.items()))

@@ -154,7 +154,8 @@ def template(out: Path, xlsx: bool) -> None:
 @click.option("--doc-id", help="Document id (default: town and file name).")
 @click.option("--language", type=click.Choice(["fi", "sv", "en"]), help="Language of the plan (default: detected).")
 @click.option("--out", type=click.Path(path_type=Path), help="Draft folder (default data/drafts/<doc-id>/).")
-@click.option("--sources", type=click.Path(path_type=Path), help="Where the extracted text goes (default data/sources/).")
+@click.option("--sources", type=click.Path(path_type=Path),
+              help="Where the extracted text goes (default data/sources/).")
 @click.option("--xlsx", is_flag=True, help="Write one workbook instead of CSV files.")
 @click.option("--force", is_flag=True, help="Replace an existing draft folder.")
 def draft(file: Path, municipality: str, doc_id: str | None, language: str | None, out: Path | None,

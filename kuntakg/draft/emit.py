@@ -30,17 +30,13 @@ class Meta:
 
 def spans(file: str, lines: list[int]) -> str:
     """'file:a-b;file:c' for a set of line numbers."""
-    out: list[str] = []
-    ordered = sorted(set(lines))
-    start = prev = None
-    for n in ordered + [None]:  # type: ignore[list-item]
-        if start is not None and (n is None or n != prev + 1):  # type: ignore[operator]
-            out.append(f"{file}:{start}" if start == prev else f"{file}:{start}-{prev}")
-            start = None
-        if n is not None and start is None:
-            start = n
-        prev = n
-    return ";".join(out)
+    runs: list[list[int]] = []
+    for n in sorted(set(lines)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ";".join(f"{file}:{a}" if a == b else f"{file}:{a}-{b}" for a, b in runs)
 
 
 def _ids(items: list[Item]) -> str:

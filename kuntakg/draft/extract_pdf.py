@@ -142,7 +142,7 @@ def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
     for row in rows:
         if out and len(out) > 1 and not row[0] and any(row) and all(
                 not c or (c[:1].islower()) for c in row):
-            out[-1] = [f"{a} {b}".strip() for a, b in zip(out[-1], row)]
+            out[-1] = [f"{a} {b}".strip() for a, b in zip(out[-1], row, strict=False)]
         else:
             out.append(list(row))
     return out

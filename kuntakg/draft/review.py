@@ -6,10 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from ..errors import InputError, InvalidInput
 from ..ingest.tabular import read_tables
 from ..project import Project
-from ..status import classify, load_rules
+from ..status import Rule, classify, load_rules
 from .check import MARK
 from .lexicon import Lexicon
 
@@ -24,7 +26,7 @@ class Review:
     statuses: Counter[str] = field(default_factory=Counter)
 
 
-def _reference(project: Project):  # type: ignore[no-untyped-def]
+def _reference(project: Project) -> Graph:
     from ..reference import municipalities
     return municipalities(project.reference / "municipalities.csv", project.minter)
 
@@ -67,5 +69,5 @@ def review(project: Project, folder: Path, sources: Path, lang: str) -> Review:
     return result
 
 
-def rules(project: Project):  # type: ignore[no-untyped-def]
+def rules(project: Project) -> list[Rule]:
     return load_rules(project.root / "data" / "status-rules")

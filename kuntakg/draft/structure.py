@@ -19,8 +19,8 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, normal
 from .layout import CELL_BREAK
+from .lexicon import Lexicon, normal
 from .model import Draft, Item, clean_label, similar_key
 from .parties import Parties
 from .targets import parse as parse_target
@@ -179,13 +179,13 @@ class Recogniser:
             return
         role = self.lex.role(text) if len(text) < 120 else None
         if line.kind == "heading":
-            kind = self.lex.org_type(text)
-            if kind and not role:
+            org_kind = self.lex.org_type(text)
+            if org_kind and not role:
                 label = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?", "", text)
                 words = label.split()
                 if len(words) > 1 and self.lex.org_type(words[0]) and not self.lex.org_type(" ".join(words[1:])):
                     label = " ".join(words[1:])
-                self.org = self._organisation(label, kind, line.n)
+                self.org = self._organisation(label, org_kind, line.n)
         if line.kind in ("heading", "bold") and (role in GOALISH or role in ("metric", "promise")):
             level = self.lex.level(text) or ""
             self.list_role = (role, level, line.n)
@@ -253,7 +253,7 @@ class Recogniser:
         # a header row inside a block starts a new table (two tables printed without a gap)
         starts = [i for i, r in enumerate(rows) if i > 0 and self._header(r.cells) is not None]
         if starts and not self._is_kv(rows) and not self._is_roadmap(rows[0].cells):
-            for a, b in zip([0, *starts], [*starts, len(rows)]):
+            for a, b in zip([0, *starts], [*starts, len(rows)], strict=True):
                 self._one_table(rows[a:b])
             return
         self._one_table(rows)
@@ -458,7 +458,7 @@ class Recogniser:
         free = [i for i, c in enumerate(cols) if c.role in GOALISH or c.role == "report"]
         placed: list[list[str]] = [[] for _ in cols]
         position = lead
-        for (text, bullet), anchor in zip(frags, anchors):
+        for (text, bullet), anchor in zip(frags, anchors, strict=True):
             raw = f"- {text}" if bullet else text
             if anchor is not None and anchor >= position:
                 placed[anchor].append(raw)
@@ -602,10 +602,11 @@ class Recogniser:
                 (goals if role == "goal" else promises if role == "promise" else actions).append(item)
         year_all = next(iter(periods.values()), "")
         ordered = sorted(goals, key=lambda g: LEVEL_RANK.get(g.fields.get("level", ""), 9))
-        for higher, lower in zip(ordered, ordered[1:]):
+        for higher, lower in zip(ordered, ordered[1:], strict=False):
             if LEVEL_RANK.get(higher.fields.get("level", ""), 9) < LEVEL_RANK.get(lower.fields.get("level", ""), 9):
                 lower.ref("contributes_to", higher)
-        lowest_goals = [g for g in ordered if g.fields.get("level") == ordered[-1].fields.get("level")] if ordered else []
+        bottom = ordered[-1].fields.get("level") if ordered else None
+        lowest_goals = [g for g in ordered if g.fields.get("level") == bottom]
         for action in actions:
             action.ref("contributes_to", *lowest_goals)
         doers = actions + lowest_goals + promises
@@ -620,7 +621,8 @@ class Recogniser:
                 self._target_column(value, line.n, lowest_goals + actions)
             elif role == "responsible":
                 parties = self.parties.parse(value, line.n)
-                for item in (actions + lowest_goals + promises if len(ordered) < 2 else actions + ordered[1:] + promises):
+                doing = actions + (lowest_goals if len(ordered) < 2 else ordered[1:]) + promises
+                for item in doing:
                     item.ref("responsible", *parties)
             elif role == "schedule":
                 years = re.findall(r"\b(?:19|20)\d\d\b", value)

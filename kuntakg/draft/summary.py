@@ -34,5 +34,5 @@ def print_summary(result: Result, console: Console, limit: int = 200) -> None:
         console.print(f"  {error}", markup=False, highlight=False)
     console.print(f"\n[bold]coverage audit: {len(review.uncovered)} piece(s) of the source text no row covers[/] "
                   "(represent them, or list them in data/audit/<file>.csv with a reason):")
-    for line, piece in review.uncovered[:limit]:
-        console.print(f"  {result.text_file.name}:{line}: {piece[:140]!r}", markup=False, highlight=False)
+    for number, piece in review.uncovered[:limit]:
+        console.print(f"  {result.text_file.name}:{number}: {piece[:140]!r}", markup=False, highlight=False)

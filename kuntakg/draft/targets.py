@@ -53,11 +53,11 @@ def parse(text: str, lexicon: Lexicon) -> Target:
                 t.unit = _unit(low, lexicon)
                 t.numeric = True
                 return t
-    baseline = None
+    baseline: re.Match[str] | None = None
     for pattern in lexicon.cue_patterns("baseline_cues"):
-        m = pattern.search(low)
-        if m:
-            baseline = m
+        found = pattern.search(low)
+        if found:
+            baseline = m = found
             if "year" in m.groupdict() and m["year"]:
                 t.baseline_year = m["year"]
             else:
