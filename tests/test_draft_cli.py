@@ -209,3 +209,28 @@ def test_text_source_used_as_is(project):
     tables, _ = read_tables(project / "data/drafts/pori-redraft")
     assert len(tables["goals"]) >= 20
     assert all(r.get("source").startswith("003_5e7cafe1eadd7847.txt:") for r in tables["goals"])
+
+
+def test_xlsx_original(project, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Toimenpiteet"
+    ws.append(["Hyvinvoiva kunta"])
+    ws.merge_cells("A1:D1")
+    ws.append(["Tavoite", "Toimenpide", "Mittari", "Vastuu"])
+    ws.append(["Lasten hyvinvointi paranee", "Perhekeskus avataan", "Asiakasmäärä vähintään 200 henkilöä",
+               "Sivistyslautakunta"])
+    ws.append([None, "Kerhotoimintaa lisätään", "Kerhojen määrä", "Nuorisotoimi"])
+    ws.merge_cells("A3:A4")
+    book.save(tmp_path / "toimenpiteet.xlsx")
+    result = run(project, str(tmp_path / "toimenpiteet.xlsx"), "--municipality", "609", "--doc-id", "pori-xlsx")
+    assert result.exit_code == 0, result.output
+    tables, errors = read_tables(project / "data/drafts/pori-xlsx")
+    assert not errors
+    assert [r.get("label") for r in tables["themes"]] == ["Hyvinvoiva kunta"]
+    assert [r.get("contributes_to") for r in tables["actions"]] == [tables["goals"][0].get("id")] * 2
+    [target] = tables["targets"]
+    assert (target.get("value"), target.get("unit"), target.get("comparison")) == ("200", "persons", "at-least")
+    assert "SHACL gate / import format: 0 error(s)" in result.output

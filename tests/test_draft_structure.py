@@ -280,3 +280,20 @@ def test_target_wordings():
     assert (t.value, t.unit, t.comparison) == ("80", "percent", "at-least")
     t = parse("Toteutunut toiminta.", lexicon)
     assert not t.numeric
+
+
+def test_title_row_above_the_header_names_the_spearhead():
+    """A table whose first row is one merged title cell (a spreadsheet's or a Word table's caption)."""
+    text = "\n".join([
+        "## Sheet1",
+        "",
+        "Strategic priority 2: Wellbeing\t\t\t",
+        "Objective\tMeasures\tResponsible unit\tTimetable",
+        "Fewer children in care\tFamily work at home\tSocial services\t2024-2026",
+    ])
+    d = draft(text, "en")
+    assert labels(d, "themes") == ["Strategic priority 2: Wellbeing"]
+    action = one(d, "actions", "Family work at home")
+    assert refs(action, "theme") == ["Strategic priority 2: Wellbeing"]
+    assert (action.fields["period_start"], action.fields["period_end"]) == ("2024", "2026")
+    assert refs(action, "contributes_to") == ["Fewer children in care"]

@@ -132,7 +132,9 @@ def draft(path: Path, municipality: str, project: Project | None = None, doc_id:
     else:
         text_file = sources / f"{slugify(path.stem)[:40]}-{digest[:12]}.txt"
     lang = language or lexicon.detect_language(text)
-    structure, recognised = recognise(text, text_file.name, lang, Lexicon.load(lexicon_path(project), (lang,)))
+    # roles are matched in every language (a Finnish table may have a "Status" column); the detected or
+    # given language decides how responsible cells are split
+    structure, recognised = recognise(text, text_file.name, lang, lexicon)
     items = [i for i in structure.items if i.sheet in ("goals", "actions", "promises", "indicators", "milestones")]
     if text_file != path:
         _atomic_text(text_file, text)

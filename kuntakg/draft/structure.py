@@ -251,7 +251,8 @@ class Recogniser:
         if not rows:
             return
         # a header row inside a block starts a new table (two tables printed without a gap)
-        starts = [i for i, r in enumerate(rows) if i > 0 and self._header(r.cells) is not None]
+        starts = [i for i, r in enumerate(rows) if i > 0 and self._header(r.cells) is not None
+                  and any(len([c for c in above.cells if c.strip()]) > 1 for above in rows[:i])]
         if starts and not self._is_kv(rows) and not self._is_roadmap(rows[0].cells):
             for a, b in zip([0, *starts], [*starts, len(rows)], strict=True):
                 self._one_table(rows[a:b])
@@ -267,6 +268,16 @@ class Recogniser:
         if self._is_kv(rows):
             self._kv_block(rows)
             return
+        header = self._header(first.cells)
+        if header is None:
+            # a title row (one filled cell, e.g. merged over the table) above the header names the spearhead
+            for k in (1, 2):
+                if k < len(rows) and all(len([c for c in r.cells if c.strip()]) == 1 for r in rows[:k]) \
+                        and self._header(rows[k].cells) is not None:
+                    title = rows[k - 1]
+                    self.theme_candidate = (clean_label(next(c for c in title.cells if c.strip())), title.n)
+                    rows, first = rows[k:], rows[k]
+                    break
         self._n = first.n
         header = self._header(first.cells, register=True)
         if header is None and self.roadmap is not None and self.theme_candidate is None:
