@@ -297,3 +297,17 @@ def test_title_row_above_the_header_names_the_spearhead():
     assert refs(action, "theme") == ["Strategic priority 2: Wellbeing"]
     assert (action.fields["period_start"], action.fields["period_end"]) == ("2024", "2026")
     assert refs(action, "contributes_to") == ["Fewer children in care"]
+
+
+def test_english_status_rules():
+    """data/status-rules/en.csv classifies English report texts, as fi.csv and sv.csv do."""
+    from kuntakg.status import classify, load_rules
+
+    rules = load_rules(Project().root / "data" / "status-rules")
+    got = {text: classify(text, "en", rules) for text in (
+        "Completed", "In progress: 12 km built", "Not started due to budget cuts", "Postponed to 2025 (COVID-19)")}
+    assert {t: c.status for t, c in got.items()} == {
+        "Completed": "done", "In progress: 12 km built": "in-progress",
+        "Not started due to budget cuts": "not-started", "Postponed to 2025 (COVID-19)": "postponed"}
+    assert got["Not started due to budget cuts"].reasons == ("resources",)
+    assert got["Postponed to 2025 (COVID-19)"].reasons == ("covid-19",)

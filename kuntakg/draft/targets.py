@@ -42,17 +42,6 @@ def _words_to_numbers(text: str, lexicon: Lexicon) -> str:
 def parse(text: str, lexicon: Lexicon) -> Target:
     t = Target()
     low = " ".join(text.lower().split())
-    for m in (m for pattern in lexicon.cue_patterns("range_cues") for m in pattern.finditer(low)):
-        if m:
-            a, b = lexicon.number_word(m["a"]), lexicon.number_word(m["b"])
-            a = a if a is not None else (int(m["a"]) if m["a"].isdigit() else None)
-            b = b if b is not None else (int(m["b"]) if m["b"].isdigit() else None)
-            if a is not None and b is not None:
-                t.baseline_value, t.value = str(a), str(b)
-                t.comparison = "increase-to" if b > a else "decrease-to"
-                t.unit = _unit(low, lexicon)
-                t.numeric = True
-                return t
     baseline: re.Match[str] | None = None
     for pattern in lexicon.cue_patterns("baseline_cues"):
         found = pattern.search(low)
@@ -63,6 +52,17 @@ def parse(text: str, lexicon: Lexicon) -> Target:
             else:
                 t.notes.append("the baseline is 'the previous year'; set the baseline period")
             break
+    for m in (m for pattern in lexicon.cue_patterns("range_cues") for m in pattern.finditer(low)):
+        if m:
+            a, b = lexicon.number_word(m["a"]), lexicon.number_word(m["b"])
+            a = a if a is not None else (int(m["a"]) if m["a"].isdigit() else None)
+            b = b if b is not None else (int(m["b"]) if m["b"].isdigit() else None)
+            if a is not None and b is not None and not (_YEAR.match(str(a)) or _YEAR.match(str(b))):
+                t.baseline_value, t.value = str(a), str(b)
+                t.comparison = "increase-to" if b > a else "decrease-to"
+                t.unit = _unit(low, lexicon)
+                t.numeric = True
+                return t
     numbers = [m for m in _NUMBER.finditer(low)
                if not _YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())]
     if not numbers:
