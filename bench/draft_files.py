@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kuntakg.draft.structure import fragments, read_lines
+from kuntakg.draft.structure import double_space_split, fragments, read_lines
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -23,7 +23,7 @@ def blocks(text: str) -> list[tuple[str, object]]:
     for line in read_lines(text):
         if line.kind in ("row", "sep"):
             if line.kind == "row":
-                rows.append([(fragments(c) or [(c.strip(), False)]) if c.strip() else [] for c in line.cells])
+                rows.append([_paragraphs(c) for c in line.cells])
             continue
         if rows:
             out.append(("table", _square(rows)))
@@ -35,6 +35,15 @@ def blocks(text: str) -> list[tuple[str, object]]:
     if rows:
         out.append(("table", _square(rows)))
     return out
+
+
+def _paragraphs(cell: str) -> list[tuple[str, bool]]:
+    """A cell's paragraphs; two spaces before a capital in the extracted text were a line break in the
+    original, so they become a new paragraph here."""
+    if not cell.strip():
+        return []
+    found = [(part, bullet) for frag, bullet in fragments(cell) for part in double_space_split(frag)]
+    return found or [(cell.strip(), False)]
 
 
 def _square(rows: list[list[list[tuple[str, bool]]]]) -> list[list[list[tuple[str, bool]]]]:

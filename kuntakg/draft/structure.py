@@ -601,10 +601,11 @@ class Recogniser:
             if role not in GOALISH:
                 continue
             year = re.search(r"\b(?:19|20)\d\d\b", line.cells[0])
-            for part in double_space_split(value):
+            parts = [p for frag, _ in fragments(value) for p in double_space_split(frag)]
+            for part in parts:
                 item = self._new_item(role, level or self.lex.fallback_level, part, line.n, source_text=part,
                                       theme=theme)
-                if len(double_space_split(value)) > 1:
+                if len(parts) > len(fragments(value)):
                     item.note("the cell holds several items run together; split at a double space")
                 if role == "goal" and not level:
                     item.note(f"goal level guessed as '{item.fields['level']}' (key '{line.cells[0]}')")
