@@ -52,13 +52,13 @@ def _cell_paragraphs(page: Any, box: Box) -> str:
             continue
         if _BULLET.match(text):
             parts.append((_BULLET.sub("", text), True))
-        elif parts and not (short and text[:1].isupper()):
+        elif parts and not ((short or re.search(r"[.!?:]$", parts[-1][0])) and text[:1].isupper()):
             prev, bullet = parts[-1]
             joined = prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}"
             parts[-1] = (joined, bullet)
         else:
             parts.append((text, False))
-        short = line["x1"] < x1 - (x1 - x0) * 0.25
+        short = line["x1"] < x1 - (x1 - x0) * 0.2
     return f" {CELL_BREAK} ".join(f"- {t}" if b else t for t, b in parts)
 
 
@@ -169,7 +169,9 @@ def _text_blocks(page: Any, boxes: list[Box], body_size: float) -> list[tuple[fl
         if _BULLET.match(text):
             kind, text = "bullet", _BULLET.sub("", text)
         gap = line["top"] - last_bottom if last_bottom is not None else 99.0
-        joins = (blocks and kind == last_kind and kind in ("para", "bold", "heading") and gap < size * 0.8)
+        joins = bool(blocks and kind == last_kind and kind in ("para", "bold", "heading") and gap < size * 0.8)
+        if joins and kind == "heading" and not text[:1].islower():
+            joins = False  # a heading line that starts a new heading (a number or a capital) is not a wrap
         if blocks and last_kind == "bullet" and kind == "para" and gap < size * 0.8:
             joins, kind = True, "bullet"
         if joins:
