@@ -199,11 +199,14 @@ def extract(path: Path, is_header: HeaderTest) -> str:
         sizes = [c["size"] for p in pages for c in p.chars if c["text"].strip()]
         if not sizes:
             raise DraftError(f"{path}: the PDF has no text layer (scanned?); OCR is not supported")
-        body = statistics.median(sizes)
+        found = [_tables(page, is_header) for page in pages]
+        # the body text's size, from the text outside tables (table text is often smaller)
+        outside = [c["size"] for page, (_, boxes) in zip(pages, found, strict=True) for c in page.chars
+                   if c["text"].strip() and not _inside(c, boxes)]
+        body = statistics.median(outside if len(outside) >= 200 else sizes)
         out = Writer()
         pending: list[list[str]] | None = None  # a table that may go on over the page break
-        for page in pages:
-            tables, boxes = _tables(page, is_header)
+        for page, (tables, boxes) in zip(pages, found, strict=True):
             blocks: list[tuple[float, str, Any]] = [(t, "table", rows) for t, rows in tables]
             blocks += _text_blocks(page, boxes, body)
             blocks.sort(key=lambda b: b[0])
