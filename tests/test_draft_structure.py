@@ -311,3 +311,25 @@ def test_english_status_rules():
         "Not started due to budget cuts": "not-started", "Postponed to 2025 (COVID-19)": "postponed"}
     assert got["Not started due to budget cuts"].reasons == ("resources",)
     assert got["Postponed to 2025 (COVID-19)"].reasons == ("covid-19",)
+
+
+def test_two_header_rows_and_section_rows():
+    """A merged 'Tavoitteet' header over two level columns, and spearhead rows merged across the table."""
+    text = "\n".join([
+        "Tavoitteet\t\tToimenpiteet\tVastuutaho",
+        "Pitkän aikavälin\tVuosi 2025\t\t",
+        "Hyvinvoiva kunta\t\t\t",
+        "Terveet elintavat\tLiikuntaa lisätään\tUimahalli avataan\tLiikuntalautakunta",
+        "Turvallinen kunta\t\t\t",
+        "Vähemmän onnettomuuksia\tValaistus paranee\tKatuvalot uusitaan\tTekninen lautakunta",
+    ])
+    d = draft(text)
+    assert labels(d, "themes") == ["Hyvinvoiva kunta", "Turvallinen kunta"]
+    assert {g.label: g.fields["level"] for g in d.of("goals")} == {
+        "Terveet elintavat": "long-term", "Liikuntaa lisätään": "operational",
+        "Vähemmän onnettomuuksia": "long-term", "Valaistus paranee": "operational"}
+    assert refs(one(d, "goals", "Liikuntaa lisätään"), "contributes_to") == ["Terveet elintavat"]
+    action = one(d, "actions", "Katuvalot uusitaan")
+    assert refs(action, "contributes_to") == ["Valaistus paranee"]
+    assert refs(action, "theme") == ["Turvallinen kunta"]
+    assert refs(action, "responsible") == ["Tekninen lautakunta"]

@@ -286,10 +286,13 @@ class Recogniser:
         self.roadmap = None
         if header is not None:
             theme = self._theme(*self.theme_candidate) if self.theme_candidate else None
+            body = rows[1:]
+            while body and self._sub_header(body[0].cells):
+                header = self._merge_header(header, body[0].cells)
+                body = body[1:]
             self.table = Table(header, first.n, theme, self.org)
             self.theme_candidate = None
             self.recognised += 1
-            body = rows[1:]
         else:
             if self.table is None:
                 return  # a table with no header the lexicon knows, and none above to continue
@@ -303,7 +306,43 @@ class Recogniser:
                 self._wide_row(r, continued=i == 0)
             return
         for r in body:
+            if self._section_row(r.cells):
+                assert self.table is not None
+                text = next(c for c in r.cells if c.strip())
+                self.table.theme = self._theme(text, r.n)
+                self.table.theme.note("a row with one cell across the table read as a spearhead")
+                self.table.carry = {}
+                self.table.carry_theme = None
+                continue
             self._wide_row(r)
+
+    def _sub_header(self, cells: list[str]) -> bool:
+        """A second header row (the levels under a merged 'Tavoitteet' cell): short cells only, at least one
+        of them a role or a goal level, and no content-like cell."""
+        filled = [c for c in cells if c.strip()]
+        return bool(filled) and all(len(c) <= 60 for c in filled) and any(
+            self.lex.role(c) or self.lex.level(c) for c in filled) \
+            and not any(re.search(r"[.!?]$", c.strip()) for c in filled)
+
+    def _merge_header(self, columns: list[Column], cells: list[str]) -> list[Column]:
+        out = []
+        for i, col in enumerate(columns):
+            extra = cells[i].strip() if i < len(cells) else ""
+            if not extra:
+                out.append(col)
+                continue
+            group = col.header or next((c.header for c in reversed(columns[:i]) if c.header), "")
+            text = f"{group} {extra}".strip()
+            role = self.lex.role(extra) or self.lex.role(text) or col.role
+            level = (self.lex.level(extra) or self.lex.level(text) or "") if role == "goal" else ""
+            out.append(Column(role, text, level, col.org))
+        return out
+
+    def _section_row(self, cells: list[str]) -> bool:
+        """A row with one short cell and every other cell empty, in a table of three or more columns: a
+        spearhead or section title across the table (a merged row)."""
+        filled = [i for i, c in enumerate(cells) if c.strip()]
+        return len(cells) >= 3 and filled == [0] and len(cells[0]) <= 150
 
     def _is_roadmap(self, cells: list[str]) -> bool:
         filled = [c for c in cells if c.strip()]
