@@ -239,7 +239,24 @@ class Recogniser:
         if org or self.org:
             item.ref("organization", org or self.org)  # type: ignore[arg-type]
         key = f"{role}:{item.fields.get('level', '')}"
-        return self.draft.add(item, merge_key=key if merge else None)
+        added = self.draft.add(item, merge_key=key if merge else None)
+        if added is item:
+            self._stated_target(item, raw, line)
+        return added
+
+    def _stated_target(self, item: Item, raw: str, line: int) -> None:
+        """A goal or action that states a number ("asukasluku kasvaa 1 % vuodessa", "vähintään yhden
+        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target."""
+        parsed = parse_target(raw, self.lex)
+        explicit_unit = parsed.unit and not any("recorded as a count" in n for n in parsed.notes)
+        if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
+                                      or parsed.baseline_value):
+            return
+        indicator = Item("indicators", item.label, [line], source_text=item.source_text)
+        indicator.ref("measures", item)
+        indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own")
+        self.draft.add(indicator)
+        self._target_for(indicator, raw, line)
 
     def _theme(self, text: str, line: int) -> Item:
         theme = Item("themes", clean_label(text).strip(), [line])
@@ -287,7 +304,7 @@ class Recogniser:
         if header is not None:
             theme = self._theme(*self.theme_candidate) if self.theme_candidate else None
             body = rows[1:]
-            while body and self._sub_header(body[0].cells):
+            while body and any(not c.header for c in header) and self._sub_header(body[0].cells):
                 header = self._merge_header(header, body[0].cells)
                 body = body[1:]
             self.table = Table(header, first.n, theme, self.org)
@@ -317,10 +334,10 @@ class Recogniser:
             self._wide_row(r)
 
     def _sub_header(self, cells: list[str]) -> bool:
-        """A second header row (the levels under a merged 'Tavoitteet' cell): short cells only, at least one
-        of them a role or a goal level, and no content-like cell."""
+        """A second header row (the levels under a merged 'Tavoitteet' cell, so the first header row has an
+        empty cell): short cells only, at least one of them a role or a goal level, none like a sentence."""
         filled = [c for c in cells if c.strip()]
-        return bool(filled) and all(len(c) <= 60 for c in filled) and any(
+        return bool(filled) and all(len(c) <= 40 for c in filled) and any(
             self.lex.role(c) or self.lex.level(c) for c in filled) \
             and not any(re.search(r"[.!?]$", c.strip()) for c in filled)
 
