@@ -112,7 +112,7 @@ def test_english_plan_with_other_column_order():
         "Transport Board\tElectric buses\t\tBus emissions\tat most 50 t\t",
     ])
     d = draft(text, "en")
-    assert labels(d, "themes") == ["Priority: Clean transport"]
+    assert labels(d, "themes") == ["Clean transport"]  # "Priority: …" names the spearhead
     goal = one(d, "goals", "More people cycle")
     action = one(d, "actions", "Build 20 km of cycle lanes")
     # the cascade follows the header roles, not the column order: the action serves no goal to its left
@@ -333,3 +333,44 @@ def test_two_header_rows_and_section_rows():
     assert refs(action, "contributes_to") == ["Valaistus paranee"]
     assert refs(action, "theme") == ["Turvallinen kunta"]
     assert refs(action, "responsible") == ["Tekninen lautakunta"]
+
+
+def test_outline_layout_with_colon_keys():
+    """A plan written as an outline of paragraphs: "Tavoite 1: …", a list of actions, "Mittari: …"."""
+    text = "\n".join([
+        "# Hyvinvointisuunnitelma 2025",
+        "",
+        "Painopiste: Lapset ja nuoret",
+        "",
+        "**Tavoite 1: Lapset voivat hyvin**",
+        "",
+        "Toimenpiteet:",
+        "",
+        "- Perhekeskus avataan",
+        "- Kerhoja lisätään",
+        "",
+        "Mittari: Lastensuojeluilmoitusten määrä vähenee 10 % vuodesta 2023",
+        "",
+        "Vastuu: Sivistysjohtaja ja perhepalveluiden päällikkö",
+        "",
+        "Tilanne: Perhekeskus avattiin syksyllä.",
+        "",
+        "Hankkeen aikana toteutettiin kolme kokeilua: Vankkuri, ALKU ja Perheneuvo",
+    ])
+    d = draft(text)
+    goal = one(d, "goals", "Lapset voivat hyvin")
+    assert refs(goal, "theme") == ["Lapset ja nuoret"]
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions") if a.fields["kind"] == "action"}
+    assert actions == {"Perhekeskus avataan": ["Lapset voivat hyvin"], "Kerhoja lisätään": ["Lapset voivat hyvin"]}
+    [metric] = d.of("indicators")
+    assert set(refs(metric, "measures")) == {"Lapset voivat hyvin", "Perhekeskus avataan", "Kerhoja lisätään"}
+    [target] = d.of("targets")
+    assert (target.fields["value"], target.fields["comparison"], target.fields["baseline_start"]) == (
+        "10", "decrease-by", "2023")
+    assert refs(one(d, "actions", "Kerhoja lisätään"), "responsible") == ["Sivistysjohtaja",
+                                                                         "perhepalveluiden päällikkö"]
+    [assessment] = d.of("assessments")
+    assert assessment.fields["text"] == "Perhekeskus avattiin syksyllä."
+    assert refs(assessment, "report") == ["Tilanne"]
+    pilots = [a.label for a in d.of("actions") if a.fields["kind"] == "pilot"]
+    assert pilots == ["Vankkuri", "ALKU", "Perheneuvo"]

@@ -28,7 +28,7 @@ from .targets import parse as parse_target
 _TAG = re.compile(r"<[^>]+>")
 _SEP_CELL = re.compile(r"^[\s:\-–—=]*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_KV_KEY = re.compile(r"^(?P<key>[^:\t]{2,60}?):\s+(?P<value>\S.{0,120})$")
+_KV_KEY = re.compile(r"^(?P<key>[^:\t]{2,60}?):\s+(?P<value>\S.{0,600})$")
 GOALISH = ("goal", "action", "promise", "pilot")
 LEVEL_RANK = {"long-term": 0, "strategic": 1, "key": 2, "responsibility-area": 3, "operational": 4}
 
@@ -123,6 +123,9 @@ class Recogniser:
         self.reports: dict[str, Item] = {}
         self.roadmap: tuple[Item, list[tuple[int, str]]] | None = None
         self._n = 0  # line of the table being read
+        self.outline_theme: Item | None = None  # outline layout ("Tavoite 1: …" lines)
+        self.outline_goal: Item | None = None
+        self.outline_items: list[Item] = []
         self.recognised = 0  # tables, blocks and lists recognised
 
     # -- driver -------------------------------------------------------------------------------
@@ -177,7 +180,14 @@ class Recogniser:
             self.org = self._organisation(kv["value"], kind, line.n)
             self.theme_candidate = None
             return
+        if kv and self._outline(kv["key"], kv["value"], line):
+            return
+        if line.kind == "heading":
+            self.outline_goal, self.outline_items = None, []  # a new section ends the outline above
         role = self.lex.role(text) if len(text) < 120 else None
+        if line.kind == "para" and text.endswith(":") and role in (*GOALISH, "metric"):
+            self.list_role = (role, self.lex.level(text) or "", line.n)  # "Toimenpiteet:" before a list
+            return
         if line.kind == "heading":
             org_kind = self.lex.org_type(text)
             if org_kind and not role:
@@ -198,6 +208,76 @@ class Recogniser:
         else:
             self.theme_candidate = None
 
+    def _outline(self, key: str, value: str, line: Line) -> bool:
+        """An outline line "Tavoite 1: …", "Mittari: …", "Vastuu: …" (a heading, bold line or paragraph):
+        the key's role makes an item, or applies to the items of the outline above it."""
+        words = len(key.split())
+        role = self.lex.role(key)
+        if role is None or words > (8 if role == "pilot" else 5):
+            return False
+        n = line.n
+        if role == "spearhead":
+            self.outline_theme = self._theme(value, n)
+            self.theme_candidate = (value, n)  # and of a table that follows
+            return True
+        theme = self.outline_theme
+        if role in GOALISH:
+            level = self.lex.level(key) or ""
+            parts = [value]
+            if role == "pilot" and len(value) < 200:  # "kolme kokeilua: Vankkuri, ALKU ja Perheneuvo"
+                conj = "|".join(re.escape(w) for w in self.lex.words("conjunctions"))
+                parts = [p.strip(" .") for p in re.split(rf",\s*|\s+(?:{conj})\s+", value) if p.strip(" .")]
+            for part in parts:
+                start = line.raw.find(part)
+                raw = line.raw[start: start + len(part)] if start >= 0 else part
+                item = self._new_item(role, level or self.lex.fallback_level, part, n, source_text=raw, theme=theme)
+                if role == "goal":
+                    if not level:
+                        item.note(f"goal level guessed as '{item.fields['level']}' (key '{key}')")
+                    above = self.outline_goal
+                    if above is not None and LEVEL_RANK.get(above.fields.get("level", ""), 9) < \
+                            LEVEL_RANK.get(item.fields.get("level", ""), 9):
+                        item.ref("contributes_to", above)
+                    else:
+                        self.outline_goal = item
+                    self.outline_items = [item]
+                    if above is not None and item.refs.get("contributes_to"):
+                        self.outline_goal = item
+                else:
+                    if self.outline_goal is not None:
+                        item.ref("contributes_to", self.outline_goal)
+                    self.outline_items.append(item)
+                if role == "pilot":
+                    outcome = self.lex.first("pilot_outcomes", line.text)
+                    if outcome:
+                        item.fields["outcome"] = outcome
+                        item.note(f"pilot outcome '{outcome}' read from cue words")
+            self.recognised += 1
+            self.list_role = ("action", "", n) if role == "goal" else self.list_role
+            return True
+        items = self.outline_items
+        if not items:
+            return False
+        if role == "metric":
+            self._metrics(value, n, items, theme)
+        elif role == "target":
+            self._target_column(value, n, items)
+        elif role == "responsible":
+            parties = self.parties.parse(value, n)
+            for item in items:
+                item.ref("responsible", *parties)
+        elif role == "schedule":
+            years = re.findall(r"\b(?:19|20)\d\d\b", value)
+            for item in items:
+                if years:
+                    item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
+        elif role == "report":
+            about = [i for i in items if i.sheet != "goals"] or items
+            self._assessment(key, n, value, n, about)
+        else:
+            return False
+        return True
+
     def _org_key(self, key: str) -> bool:
         low = normal(key)
         return bool(self.lex.org_type(low)) and any(k in low for k in self.lex.layout("org_name_keys"))
@@ -214,8 +294,14 @@ class Recogniser:
         raw = re.sub(r"^[-•*]\s+", "", line.raw.strip())
         raw = re.sub(r"^\d+\)\s*", "", raw)
         if role == "metric":
+            if self.outline_items:
+                self._metrics(raw, line.n, self.outline_items, self.outline_theme)
             return
-        item = self._new_item(role, level or self.lex.fallback_level, raw, line.n, source_text=raw)
+        item = self._new_item(role, level or self.lex.fallback_level, raw, line.n, source_text=raw,
+                              theme=self.outline_theme)
+        if role in ("action", "pilot") and self.outline_goal is not None:
+            item.ref("contributes_to", self.outline_goal)
+            self.outline_items.append(item)
         if not level and role == "goal":
             item.note(f"goal level guessed as '{item.fields.get('level')}' (the list heading names none)")
         if role == "pilot":
