@@ -234,3 +234,20 @@ def test_xlsx_original(project, tmp_path):
     [target] = tables["targets"]
     assert (target.get("value"), target.get("unit"), target.get("comparison")) == ("200", "persons", "at-least")
     assert "SHACL gate / import format: 0 error(s)" in result.output
+
+
+def test_drafts_are_deterministic(project, tmp_path):
+    """The same original gives the same extracted text and the same draft, byte for byte."""
+    original = make_docx(tmp_path / "plan.docx")
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"run{n}" / "pori-plan-2024"
+        result = run(project, str(original), "--municipality", "609", "--out", str(out), "--force",
+                     "--sources", str(tmp_path / f"sources{n}"))
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    first = {p.name: p.read_bytes() for p in sorted(outs[0].iterdir())}
+    assert first == {p.name: p.read_bytes() for p in sorted(outs[1].iterdir())}
+    texts = [sorted((tmp_path / f"sources{n}").iterdir()) for n in (1, 2)]
+    assert [p.name for p in texts[0]] == [p.name for p in texts[1]]
+    assert texts[0][0].read_bytes() == texts[1][0].read_bytes()
