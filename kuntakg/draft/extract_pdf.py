@@ -116,23 +116,48 @@ def _unruled(page: Any, is_header: HeaderTest) -> tuple[Box, list[list[str]]] | 
             continue
         starts = [g[0]["x0"] for g in groups]
         height = line[0]["bottom"] - line[0]["top"]
-        rows = [cells]
+        body: list[list[dict]] = []
         bottom = line[0]["bottom"]
         for following in lines[i + 1:]:
             if following[0]["top"] - bottom > height * 2.5:
                 break
-            row = [""] * len(starts)
-            for g in _groups(following):
-                col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
-                text = " ".join(w["text"] for w in g)
-                row[col] = f"{row[col]} {text}".strip()
-            rows.append(row)
+            body.append(following)
             bottom = following[0]["bottom"]
+        rows = [cells] + _banded_rows(body, starts)
         if len(rows) < 2:
             return None
         box = (0.0, line[0]["top"] - 1, float(page.width), bottom + 1)
-        return box, _merge_wrapped(rows)
+        return box, rows
     return None
+
+
+def _banded_rows(lines: list[list[dict]], starts: list[float]) -> list[list[str]]:
+    """The rows of an unruled table: where the gaps between lines are of two sizes, the larger gaps
+    separate rows (a cell's wrapped lines, even vertically centred ones, stay in its row); where they
+    are all alike, each line is a row and wrapped lines are joined by _merge_wrapped."""
+    if not lines:
+        return []
+    gaps = [b[0]["top"] - a[0]["bottom"] for a, b in zip(lines, lines[1:], strict=False)]
+    small = min(gaps) if gaps else 0.0
+    banded = bool(gaps) and max(gaps) > small + 2.0
+    bands: list[list[list[dict]]] = [[lines[0]]]
+    for gap, line in zip(gaps, lines[1:], strict=True):
+        if banded and gap > small + 2.0:
+            bands.append([line])
+        else:
+            bands[-1].append(line)
+    if not banded:
+        bands = [[line] for line in lines]
+    rows = []
+    for band in bands:
+        row = [""] * len(starts)
+        for line in band:
+            for g in _groups(line):
+                col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
+                text = " ".join(w["text"] for w in g)
+                row[col] = f"{row[col]} {text}".strip()
+        rows.append(row)
+    return rows if banded else _merge_wrapped(rows)
 
 
 def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
