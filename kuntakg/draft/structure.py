@@ -540,8 +540,6 @@ class Recogniser:
                     if mismatch:
                         item.note(f"the row has {len(row.cells)} cells, the header {len(cols)}; "
                                   "its paragraphs were placed in columns by their content: check the columns")
-                    if continued and i == first_filled and table.header_line and not own:
-                        pass
                     items.append(item)
             own[i] = items
         # a blank cell left of the row's first filled item column continues the row above
@@ -652,12 +650,10 @@ class Recogniser:
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
-            key = "|".join(sorted(id(m) for m in map(self._canon, measured)).__str__())
+            # the same wording measuring the same items (a row repeated in another section) is one metric
+            key = "|".join(str(id(m)) for m in sorted(measured, key=id))
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
-
-    def _canon(self, item: Item) -> Item:
-        return item
 
     def _target_for(self, indicator: Item, text: str, line: int, explicit: bool = False) -> None:
         parsed = parse_target(text, self.lex)
