@@ -121,18 +121,24 @@ def _write_csvs(folder: Path, sheets: dict[str, list[dict[str, str]]]) -> list[P
 
 def _write_xlsx(folder: Path, doc_id: str, sheets: dict[str, list[dict[str, str]]]) -> list[Path]:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
 
+    todo = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         ws = book.create_sheet(name)
         columns = _columns(name)
         ws.append(columns)
-        for cell in ws[1]:
+        for cell, column in zip(ws[1], SHEETS_BY_NAME[name].all_columns, strict=True):
             cell.font = Font(bold=True)
+            cell.comment = Comment(column.doc, "Kunta-KG")  # the column help, as in `kuntakg template --xlsx`
         for r in rows:
             ws.append([r.get(c, "") for c in columns])
+            if "DRAFT:" in r.get("note", ""):  # the reviewer's to-do rows stand out
+                for cell in ws[ws.max_row]:
+                    cell.fill = todo
         ws.freeze_panes = "B2"
     path = folder / f"{doc_id}.xlsx"
     book.save(path)
