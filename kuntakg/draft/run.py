@@ -130,6 +130,8 @@ def draft(path: Path, municipality: str, project: Project | None = None, doc_id:
     if kind == "text" and path.parent == sources:
         text_file = path  # already one of the extracted texts: used as it is
     else:
+        if kind == "text":  # a copy in the layout's conventions: no byte-order mark, \n line ends
+            text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         text_file = sources / f"{slugify(path.stem)[:40]}-{digest[:12]}.txt"
     lang = language or lexicon.detect_language(text)
     # roles are matched in every language (a Finnish table may have a "Status" column); the detected or
