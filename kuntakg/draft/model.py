@@ -70,6 +70,12 @@ class Draft:
             key = (item.sheet, merge_key, similar_key(item.label))
             earlier = self._index.get(key)
             if earlier is not None:
+                for column in ("organization", "theme"):
+                    new = [r for r in item.refs.get(column, []) if r not in earlier.refs.get(column, [])]
+                    if new and earlier.refs.get(column):
+                        earlier.note(f"the same wording appears again under another {column} "
+                                     f"('{new[0].label}', line {item.lines[0]}); drafted as one item: split it "
+                                     "if they are different items")
                 earlier.cite(*item.lines)
                 for column, refs in item.refs.items():
                     earlier.ref(column, *refs)
