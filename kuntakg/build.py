@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .audit import FileAudit
 from .audit import run as run_audit
+from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
@@ -65,7 +66,7 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
     known = {f.name: document_ids(f, project.minter) for f in project.document_folders()}
     sources = SourceTexts(project.sources)
     docs = [read_document(f, project.minter, sources, project.status_rules, known) for f in folders]
-    errors = [e for d in docs for e in d.errors]
+    errors = [e for d in docs for e in d.errors] + refuse_drafts(folders)  # issue 13: unreviewed drafts
     if errors:
         raise InvalidInput(errors)
     return docs

@@ -183,6 +183,35 @@ def format_docs() -> None:
     click.echo(f"wrote the column reference of {doc}")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--municipality", required=True, help="Statistical code of the town (data/reference/municipalities.csv).")
+@click.option("--doc-id", help="Document id (default: town and file name).")
+@click.option("--language", type=click.Choice(["fi", "sv", "en"]), help="Language of the plan (default: detected).")
+@click.option("--out", type=click.Path(path_type=Path), help="Draft folder (default data/drafts/<doc-id>/).")
+@click.option("--sources", type=click.Path(path_type=Path),
+              help="Where the extracted text goes (default data/sources/).")
+@click.option("--xlsx", is_flag=True, help="Write one workbook instead of CSV files.")
+@click.option("--force", is_flag=True, help="Replace an existing draft folder.")
+def draft(file: Path, municipality: str, doc_id: str | None, language: str | None, out: Path | None,
+          sources: Path | None, xlsx: bool, force: bool) -> None:
+    """Draft a document in the import format from a town's own DOCX, PDF, XLSX or text file, and print
+    the reviewer's to-do list (DRAFT: notes, SHACL errors, uncovered source text)."""
+    from .draft.errors import DraftError, NoStructure
+    from .draft.run import draft as run_draft
+    from .draft.summary import print_summary
+
+    try:
+        result = run_draft(file, municipality, _project(None), doc_id, language, out, sources, xlsx, force)
+    except NoStructure as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except DraftError as exc:
+        click.echo(f"error: {exc}; nothing was written.", err=True)
+        sys.exit(2)
+    print_summary(result, Console(width=160))
+
+
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:
     from .build import validate_all
     from .ingest import document_ids, read_document

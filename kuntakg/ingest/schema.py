@@ -111,6 +111,8 @@ METADATA_FIELDS: dict[str, tuple[str, bool, bool]] = {
     "period_start": (PERIOD, False, False),
     "period_end": (PERIOD, False, False),
     "source_file": (TEXT, True, False),
+    "original_file": (TEXT, False, False),  # the town's own file a draft was made from (kuntakg draft)
+    "original_sha256": (TEXT, False, False),
     "source_url": (IRI, False, False),
     "licence": (IRI, True, False),
 }

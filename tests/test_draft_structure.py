@@ -1,0 +1,376 @@
+"""Issue 13: structure recognition by header lexicon and layout, on small texts in the extracted layout.
+Every layout of the five seed documents, Swedish headers, an English table laid out unlike anything in
+the repository, responsible cells and target wording."""
+from __future__ import annotations
+
+from kuntakg.draft.lexicon import Lexicon
+from kuntakg.draft.model import Draft, Item
+from kuntakg.draft.parties import Parties
+from kuntakg.draft.run import lexicon_path
+from kuntakg.draft.structure import recognise
+from kuntakg.draft.targets import parse
+from kuntakg.project import Project
+
+PATH = lexicon_path(Project())
+
+
+def draft(text: str, lang: str = "fi") -> Draft:
+    result, recognised = recognise(text, "plan.txt", lang, Lexicon.load(PATH, (lang,)))
+    assert recognised
+    return result
+
+
+def labels(d: Draft, sheet: str) -> list[str]:
+    return [i.label for i in d.of(sheet)]
+
+
+def one(d: Draft, sheet: str, label: str) -> Item:
+    found = [i for i in d.of(sheet) if i.label == label]
+    assert len(found) == 1, (label, labels(d, sheet))
+    return found[0]
+
+
+def refs(item: Item, column: str) -> list[str]:
+    return [i.label for i in item.refs.get(column, [])]
+
+
+WIDE = "\n".join([
+    "**Sujuva arki lapsiperheille.**",
+    "",
+    "KESKUKSEN AVAINTAVOITTEET\tSeuranta / Mittari\tVastuualueiden avaintavoitteet (lautakuntataso)"
+    "\tToimintasuunnitelma / Keino\tVastuuhenkilö\tTOTEUMA 1-6 2024",
+    "Helpotamme perheiden arkea.\tPalvelun toteutuminen.\tJoustavat palvelut.\tPidennetään aukioloa."
+    "\tPerusturvalautakunta sekä lasten ja nuorten palveluiden päällikkö.\tSiirretty syksyyn koronan vuoksi.",
+    "\tToteutunut toiminta.\tSujuva yhteydenotto.\tKehitetään sähköisiä palveluita.\tPalveluvastaava.\t",
+    "",
+    "Talous on tasapainossa.",
+    "",
+    "KESKUKSEN AVAINTAVOITTEET\tSeuranta / Mittari\tVastuualueiden avaintavoitteet (lautakuntataso)"
+    "\tToimintasuunnitelma / Keino\tVastuuhenkilö\tTOTEUMA 1-6 2024",
+    "Toimintamme on kustannustehokasta.\tTalousarvio.\tPysytään budjetissa.\tSeurataan taloutta."
+    "\tPerusturvajohtaja.\tToteutunut.",
+])
+
+
+def test_wide_table_cascade_continuation_and_reports():
+    d = draft(WIDE)
+    assert labels(d, "themes") == ["Sujuva arki lapsiperheille.", "Talous on tasapainossa."]
+    key = one(d, "goals", "Helpotamme perheiden arkea.")
+    assert key.fields["level"] == "key"
+    sujuva = one(d, "goals", "Sujuva yhteydenotto.")
+    assert sujuva.fields["level"] == "responsibility-area"
+    assert refs(sujuva, "contributes_to") == ["Helpotamme perheiden arkea."]  # blank cell continues above
+    action = one(d, "actions", "Kehitetään sähköisiä palveluita.")
+    assert refs(action, "contributes_to") == ["Sujuva yhteydenotto."]
+    assert refs(action, "theme") == ["Sujuva arki lapsiperheille."]
+    assert refs(one(d, "actions", "Seurataan taloutta."), "theme") == ["Talous on tasapainossa."]
+    first = one(d, "actions", "Pidennetään aukioloa.")
+    assert refs(first, "responsible") == ["Perusturvalautakunta", "lasten ja nuorten palveluiden päällikkö"]
+    assert not key.refs.get("responsible")  # the centre's goal is not the row's doer
+    metric = one(d, "indicators", "Palvelun toteutuminen.")
+    assert set(refs(metric, "measures")) == {"Helpotamme perheiden arkea.", "Joustavat palvelut.",
+                                              "Pidennetään aukioloa."}
+    [report] = d.of("reports")
+    assert (report.label, report.fields["period_start"], report.fields["period_end"]) == (
+        "TOTEUMA 1-6 2024", "2024-01-01", "2024-06-30")
+    texts = {a.fields["text"]: refs(a, "about") for a in d.of("assessments")}
+    assert texts["Siirretty syksyyn koronan vuoksi."] == ["Pidennetään aukioloa.", "Joustavat palvelut."]
+    assert texts[""] == ["Kehitetään sähköisiä palveluita.", "Sujuva yhteydenotto."]  # empty report cell
+
+
+def test_swedish_headers():
+    text = "\n".join([
+        "En smidig vardag för barnfamiljer.",
+        "",
+        "| CENTRALENS NYCKELMÅL (1 ÅR) | Uppföljning / Mätare | Nyckelmål på ansvarsområdesnivå (nämndnivå) "
+        "| Åtgärdsplan / Tillvägagångssätt | Ansvarig nämnd / person | Delårsrapport 1-6 2021 |",
+        "|--|--|--|--|--|--|",
+        "| Vi förebygger marginalisering. | Verksamhet som genomförs. | Föräldrarna får stöd. "
+        "| Vi ger riktat stöd. | Grundtrygghetscentralen, servicechefen för tjänster för barn och unga samt "
+        "ledande socialarbetaren | Verksamheten är inte ännu genomförd. |",
+    ])
+    d = draft(text, "sv")
+    assert one(d, "goals", "Vi förebygger marginalisering.").fields["level"] == "key"
+    assert one(d, "goals", "Föräldrarna får stöd.").fields["level"] == "responsibility-area"
+    action = one(d, "actions", "Vi ger riktat stöd.")
+    assert refs(action, "responsible") == ["Grundtrygghetscentralen", "servicechefen för tjänster för barn och unga",
+                                           "ledande socialarbetaren"]
+    assert one(d, "organizations", "Grundtrygghetscentralen").fields["type"] == "centre"
+    assert labels(d, "reports") == ["Delårsrapport 1-6 2021"]
+
+
+def test_english_plan_with_other_column_order():
+    """A layout not in the repository: owner first, the goal in the third column, a status column."""
+    text = "\n".join([
+        "# Climate programme 2030",
+        "",
+        "## Priority: Clean transport",
+        "",
+        "Owner\tAction\tObjective\tKPI\tTarget\tStatus",
+        "Head of Mobility Jane Smith\tBuild 20 km of cycle lanes\tMore people cycle\tCycling share\t"
+        "Increase by 10 % from 2020\tOn track, started in spring",
+        "Transport Board\tElectric buses\t\tBus emissions\tat most 50 t\t",
+    ])
+    d = draft(text, "en")
+    assert labels(d, "themes") == ["Clean transport"]  # "Priority: …" names the spearhead
+    goal = one(d, "goals", "More people cycle")
+    action = one(d, "actions", "Build 20 km of cycle lanes")
+    # the cascade follows the header roles, not the column order: the action serves no goal to its left
+    assert goal.fields["level"]
+    assert any(n.startswith("DRAFT: goal level guessed") for n in goal.notes)
+    [post] = action.refs["responsible"]
+    assert (post.sheet, post.label, refs(post, "holder")) == ("posts", "Head of Mobility", ["Jane Smith"])
+    board = one(d, "organizations", "Transport Board")
+    assert board.fields["type"] == "board"
+    [cycling] = [t for t in d.of("targets") if t.refs["indicator"][0].label == "Cycling share"]
+    assert (cycling.fields["value"], cycling.fields["unit"], cycling.fields["comparison"],
+            cycling.fields["baseline_start"]) == ("10", "percent", "increase-by", "2020")
+    [status] = [a for a in d.of("assessments") if a.fields["text"]]
+    assert status.fields["text"] == "On track, started in spring"
+    assert refs(status, "report") == ["Status"]
+
+
+def test_key_value_blocks_with_numeric_targets():
+    text = "\n".join([
+        "### Perusturvan toimiala",
+        "",
+        "Pitkän aikavälin tavoite\tAsiakkaan osallisuuden lisääminen",
+        "Toiminnallinen tavoite 2018\tAsiakkaiden valinnanvapauden lisääminen",
+        "Toimenpide\tPalvelusetelien käyttöönotto",
+        "Mittari\tMyönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017.",
+        "Vastuuhenkilö\tvs. vanhuspalveluiden johtaja Pirjo Mäkilä",
+        "",
+        "Pitkän aikavälin tavoite:\tAsiakkaan osallisuuden lisääminen",
+        "Toiminnallinen tavoite 2018:\tPalveluohjaus kuntoon",
+        "Toimenpide:\tPalveluohjaajien lisääminen",
+        "Mittari:\tPalveluohjaajien lisääminen kolmesta kuuteen työntekijään",
+        "Vastuuhenkilö:\tMari Levonen ja Pirjo Mäkilä",
+    ])
+    d = draft(text)
+    [lt] = [g for g in d.of("goals") if g.fields["level"] == "long-term"]  # one goal, cited twice
+    assert lt.lines == [3, 9]
+    op = one(d, "goals", "Asiakkaiden valinnanvapauden lisääminen")
+    assert (op.fields["level"], op.fields["period_start"]) == ("operational", "2018")
+    assert refs(op, "contributes_to") == ["Asiakkaan osallisuuden lisääminen"]
+    action = one(d, "actions", "Palvelusetelien käyttöönotto")
+    assert refs(action, "contributes_to") == ["Asiakkaiden valinnanvapauden lisääminen"]
+    [post] = action.refs["responsible"]
+    assert (post.label, refs(post, "holder")) == ("vs. vanhuspalveluiden johtaja", ["Pirjo Mäkilä"])
+    assert not lt.refs.get("responsible")
+    targets = {t.refs["indicator"][0].label: t.fields for t in d.of("targets")}
+    first = targets["Myönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017."]
+    assert (first["value"], first["unit"], first["comparison"], first["baseline_start"]) == (
+        "5", "percent", "increase-by", "2017")
+    second = targets["Palveluohjaajien lisääminen kolmesta kuuteen työntekijään"]
+    assert (second["baseline_value"], second["value"], second["unit"], second["comparison"]) == (
+        "3", "6", "persons", "increase-to")
+    assert [p.label for p in d.of("people")] == ["Pirjo Mäkilä", "Mari Levonen"]
+    assert one(d, "goals", "Palveluohjaus kuntoon").refs["responsible"][0].label == "Mari Levonen"
+
+
+def test_side_by_side_cascading_columns_with_bullets_and_page_break():
+    text = "\n".join([
+        "KÄRKI 1\tKAUPUNGIN TAVOITTEET\tKAUPUNGIN TOIMENPITEET\tHYVINVOINNIN TOIMENPITEET\t"
+        "LASTEN JA PERHEIDEN PALVELUALUE",
+        "Elinvoimainen kaupunki\t<ul> - asukasluku kasvaa - työpaikat lisääntyvät\t<ul> - sujuva kaavoitus"
+        "\t<p>Kehitämme tiedottamista</p> <ul> - laadimme viestintäsuunnitelman\t<p>Varmistamme tiedonkulun</p>",
+        "",
+        "\t\t\t<p>Rakennamme yhteisen vuosi-</p>\t",
+        "--\t--\t--\t--\t--",
+        "",
+        "\t\t\t<p>kellon</p> <p>Tuemme yhdistyksiä</p>\t",
+    ])
+    d = draft(text)
+    assert labels(d, "themes") == ["Elinvoimainen kaupunki"]
+    assert one(d, "themes", "Elinvoimainen kaupunki").fields["description"] == "KÄRKI 1"
+    assert {g.label: g.fields["level"] for g in d.of("goals")} == {
+        "asukasluku kasvaa": "strategic", "työpaikat lisääntyvät": "strategic"}
+    assert refs(one(d, "actions", "sujuva kaavoitus"), "contributes_to") == ["asukasluku kasvaa",
+                                                                             "työpaikat lisääntyvät"]
+    assert refs(one(d, "actions", "Kehitämme tiedottamista"), "contributes_to") == ["sujuva kaavoitus"]
+    assert refs(one(d, "actions", "laadimme viestintäsuunnitelman"), "contributes_to") == ["Kehitämme tiedottamista"]
+    assert refs(one(d, "actions", "Varmistamme tiedonkulun"), "contributes_to") == ["Kehitämme tiedottamista"]
+    assert one(d, "organizations", "LASTEN JA PERHEIDEN PALVELUALUE").fields["type"] == "service-area"
+    joined = one(d, "actions", "Rakennamme yhteisen vuosikellon")  # cut by the page break, joined
+    assert joined.lines == [4, 7]
+    assert refs(one(d, "actions", "Tuemme yhdistyksiä"), "contributes_to") == ["sujuva kaavoitus"]
+
+
+def test_roadmap_theme_by_year():
+    text = "\n".join([
+        "#### Yhteenveto",
+        "",
+        "2018\t2019\t2022\t2025",
+        "Asiakasosallisuus\tAsiakasraadit\tUusia muotoja\tJoustavat tavat",
+        "",
+        "Sähköiset palvelut\tAjanvaraus\tEtäyhteydet\tUudet palvelut",
+    ])
+    d = draft(text)
+    [roadmap] = d.of("roadmaps")
+    assert roadmap.label == "Yhteenveto"
+    assert labels(d, "themes") == ["Asiakasosallisuus", "Sähköiset palvelut"]
+    milestones = [(m.refs["theme"][0].label, m.fields["year"], m.label) for m in d.of("milestones")]
+    assert milestones[:4] == [("Asiakasosallisuus", "2018", "Asiakasosallisuus"),
+                              ("Asiakasosallisuus", "2019", "Asiakasraadit"),
+                              ("Asiakasosallisuus", "2022", "Uusia muotoja"),
+                              ("Asiakasosallisuus", "2025", "Joustavat tavat")]
+    assert len(milestones) == 8
+    assert any(n.startswith("DRAFT:") for n in d.of("themes")[0].notes)
+
+
+def test_lists_under_role_headings_and_pilots_with_fate():
+    text = "\n".join([
+        "## 2.1 Pitkän aikavälin tavoitteet",
+        "",
+        "*Ohjeteksti pohjasta.*",
+        "",
+        "- Sähköiset palvelut",
+        "- Asiakkaan osallisuus",
+        "",
+        "## Ketterät kokeilut",
+        "",
+        "- Vankkuri: vakiinnutettu osaksi perhetyötä",
+        "- ALKU-palvelu jatkuu vuonna 2019",
+        "- Nuorten ääni: päättyi hankkeen mukana",
+    ])
+    d = draft(text)
+    assert {g.label: g.fields["level"] for g in d.of("goals")} == {
+        "Sähköiset palvelut": "long-term", "Asiakkaan osallisuus": "long-term"}
+    pilots = {a.label: (a.fields["kind"], a.fields.get("outcome")) for a in d.of("actions")}
+    assert pilots == {"Vankkuri: vakiinnutettu osaksi perhetyötä": ("pilot", "made-permanent"),
+                      "ALKU-palvelu jatkuu vuonna 2019": ("pilot", "continued"),
+                      "Nuorten ääni: päättyi hankkeen mukana": ("pilot", "ended")}
+
+
+def test_organisation_context_line():
+    text = "\n".join([
+        "Ansvarsområdets namn: Tjänster för vuxna",
+        "",
+        "| Nyckelmål | Åtgärd | Ansvarig |",
+        "|--|--|--|",
+        "| Vi satsar på hälsa. | Vi grundar grupper. | servicechefen |",
+    ])
+    d = draft(text, "sv")
+    org = one(d, "organizations", "Tjänster för vuxna")
+    assert org.fields["type"] == "responsibility-area"
+    assert refs(one(d, "actions", "Vi grundar grupper."), "organization") == ["Tjänster för vuxna"]
+
+
+def test_responsible_cells_split_into_parties():
+    lexicon = Lexicon.load(PATH, ("fi",))
+    d = Draft("x.txt", "fi")
+    parties = Parties(d, lexicon)
+    got = [(p.sheet, p.label) for p in parties.parse(
+        "Perusturvalautakunta, senioripalvelupäällikkö, palveluvastaava sekä kotihoidon esimiehet.", 3)]
+    assert got == [("organizations", "Perusturvalautakunta"), ("posts", "senioripalvelupäällikkö"),
+                   ("posts", "palveluvastaava"), ("posts", "kotihoidon esimiehet")]
+    again = parties.parse("Perusturvaltaukunta ja palveluvastaava", 9)  # misspelt by the extraction
+    assert again[0] is d.of("organizations")[0]
+    assert d.of("organizations")[0].lines == [3, 9]
+    assert any("also printed as 'Perusturvaltaukunta'" in n for n in again[0].notes)
+
+
+def test_target_wordings():
+    lexicon = Lexicon.load(PATH)
+    t = parse("nousu 5 %:lla vuodesta 2017", lexicon)
+    assert (t.value, t.unit, t.comparison, t.baseline_year) == ("5", "percent", "increase-by", "2017")
+    t = parse("vähintään 9 k kpl", lexicon)  # ambiguous as extracted
+    assert not t.numeric and t.non_numeric == "vähintään 9 k kpl" and t.notes
+    t = parse("ökar till minst 80 procent", lexicon)
+    assert (t.value, t.unit, t.comparison) == ("80", "percent", "at-least")
+    t = parse("Toteutunut toiminta.", lexicon)
+    assert not t.numeric
+
+
+def test_title_row_above_the_header_names_the_spearhead():
+    """A table whose first row is one merged title cell (a spreadsheet's or a Word table's caption)."""
+    text = "\n".join([
+        "## Sheet1",
+        "",
+        "Strategic priority 2: Wellbeing\t\t\t",
+        "Objective\tMeasures\tResponsible unit\tTimetable",
+        "Fewer children in care\tFamily work at home\tSocial services\t2024-2026",
+    ])
+    d = draft(text, "en")
+    assert labels(d, "themes") == ["Strategic priority 2: Wellbeing"]
+    action = one(d, "actions", "Family work at home")
+    assert refs(action, "theme") == ["Strategic priority 2: Wellbeing"]
+    assert (action.fields["period_start"], action.fields["period_end"]) == ("2024", "2026")
+    assert refs(action, "contributes_to") == ["Fewer children in care"]
+
+
+def test_english_status_rules():
+    """data/status-rules/en.csv classifies English report texts, as fi.csv and sv.csv do."""
+    from kuntakg.status import classify, load_status_rules
+
+    rules = load_status_rules(Project().root / "data" / "status-rules")
+    got = {text: classify(text, "en", rules) for text in (
+        "Completed", "In progress: 12 km built", "Not started due to budget cuts", "Postponed to 2025 (COVID-19)")}
+    assert {t: c.status for t, c in got.items()} == {
+        "Completed": "done", "In progress: 12 km built": "in-progress",
+        "Not started due to budget cuts": "not-started", "Postponed to 2025 (COVID-19)": "postponed"}
+    assert got["Not started due to budget cuts"].reasons == ("resources",)
+    assert got["Postponed to 2025 (COVID-19)"].reasons == ("covid-19",)
+
+
+def test_two_header_rows_and_section_rows():
+    """A merged 'Tavoitteet' header over two level columns, and spearhead rows merged across the table."""
+    text = "\n".join([
+        "Tavoitteet\t\tToimenpiteet\tVastuutaho",
+        "Pitkän aikavälin\tVuosi 2025\t\t",
+        "Hyvinvoiva kunta\t\t\t",
+        "Terveet elintavat\tLiikuntaa lisätään\tUimahalli avataan\tLiikuntalautakunta",
+        "Turvallinen kunta\t\t\t",
+        "Vähemmän onnettomuuksia\tValaistus paranee\tKatuvalot uusitaan\tTekninen lautakunta",
+    ])
+    d = draft(text)
+    assert labels(d, "themes") == ["Hyvinvoiva kunta", "Turvallinen kunta"]
+    assert {g.label: g.fields["level"] for g in d.of("goals")} == {
+        "Terveet elintavat": "long-term", "Liikuntaa lisätään": "operational",
+        "Vähemmän onnettomuuksia": "long-term", "Valaistus paranee": "operational"}
+    assert refs(one(d, "goals", "Liikuntaa lisätään"), "contributes_to") == ["Terveet elintavat"]
+    action = one(d, "actions", "Katuvalot uusitaan")
+    assert refs(action, "contributes_to") == ["Valaistus paranee"]
+    assert refs(action, "theme") == ["Turvallinen kunta"]
+    assert refs(action, "responsible") == ["Tekninen lautakunta"]
+
+
+def test_outline_layout_with_colon_keys():
+    """A plan written as an outline of paragraphs: "Tavoite 1: …", a list of actions, "Mittari: …"."""
+    text = "\n".join([
+        "# Hyvinvointisuunnitelma 2025",
+        "",
+        "Painopiste: Lapset ja nuoret",
+        "",
+        "**Tavoite 1: Lapset voivat hyvin**",
+        "",
+        "Toimenpiteet:",
+        "",
+        "- Perhekeskus avataan",
+        "- Kerhoja lisätään",
+        "",
+        "Mittari: Lastensuojeluilmoitusten määrä vähenee 10 % vuodesta 2023",
+        "",
+        "Vastuu: Sivistysjohtaja ja perhepalveluiden päällikkö",
+        "",
+        "Tilanne: Perhekeskus avattiin syksyllä.",
+        "",
+        "Hankkeen aikana toteutettiin kolme kokeilua: Vankkuri, ALKU ja Perheneuvo",
+    ])
+    d = draft(text)
+    goal = one(d, "goals", "Lapset voivat hyvin")
+    assert refs(goal, "theme") == ["Lapset ja nuoret"]
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions") if a.fields["kind"] == "action"}
+    assert actions == {"Perhekeskus avataan": ["Lapset voivat hyvin"], "Kerhoja lisätään": ["Lapset voivat hyvin"]}
+    [metric] = d.of("indicators")
+    assert set(refs(metric, "measures")) == {"Lapset voivat hyvin", "Perhekeskus avataan", "Kerhoja lisätään"}
+    [target] = d.of("targets")
+    assert (target.fields["value"], target.fields["comparison"], target.fields["baseline_start"]) == (
+        "10", "decrease-by", "2023")
+    assert refs(one(d, "actions", "Kerhoja lisätään"), "responsible") == ["Sivistysjohtaja",
+                                                                         "perhepalveluiden päällikkö"]
+    [assessment] = d.of("assessments")
+    assert assessment.fields["text"] == "Perhekeskus avattiin syksyllä."
+    assert refs(assessment, "report") == ["Tilanne"]
+    pilots = [a.label for a in d.of("actions") if a.fields["kind"] == "pilot"]
+    assert pilots == ["Vankkuri", "ALKU", "Perheneuvo"]
