@@ -188,7 +188,8 @@ SHEETS: tuple[Sheet, ...] = (
                refs=("goals", "actions", "promises", "milestones")),
         Column("text", TEXT, "The report's text, cleaned of extraction damage; empty when the report "
                "says nothing about the item (classified not-reported)."),
-        Column("status", CODE, "Status set by hand; empty = classified by the cue-word rules.",
+        Column("status", CODE, "The reviewed status (the graph records 'rule' when the cue-word rules read the "
+               "same, 'override' when this reading overrules them); empty = classified by the rules alone.",
                scheme="status"),
         Column("reason", CODE, "Stated reason(s) for the status.", many=True, scheme="reason"),
         Column("date", DATE, "Date of the assessment; empty = the report's end date."),
