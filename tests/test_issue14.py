@@ -93,3 +93,66 @@ def test_finding1_published_status_does_not_over_claim(seed_live, doc, assessmen
     got, how = status_of(seed_live, doc, assessment)
     assert got == status
     assert how == "rule"  # the rules themselves read it so; no hand override needed
+
+
+def stored(live, name: str, **params: str) -> list[dict]:
+    """A stored query through the live server's API (/api/queries/<name>.json)."""
+    import json
+    import urllib.parse
+    import urllib.request
+    url = live.url.replace("/sparql", f"/api/queries/{name}.json")
+    if params:
+        url += "?" + urllib.parse.urlencode(params)
+    with urllib.request.urlopen(url, timeout=60) as reply:
+        body = json.load(reply)
+    assert body["ok"], body
+    return body["rows"]
+
+
+# --- finding 2: one report, one action, several statuses -------------------------------------------
+
+@pytest.mark.live
+def test_finding2_each_assessment_names_its_section(seed_live):
+    """001:39 (centre, kg-6 table) vs 001:61 (centre, kg-8 table): act-39 gets not-started and
+    in-progress from rep-1; 001:60/89, 136, 178, 221: act-60 gets four; each names whose report it is."""
+    rows = select(seed_live, f"""SELECT ?as ?status (GROUP_CONCAT(DISTINCT ?sec; separator=" ") AS ?sections)
+        (SAMPLE(?tg) AS ?table) WHERE {{
+        ?as kk:inReport <{ID}report/{L21}/rep-1> ; kk:about ?item ; kk:status/skos:notation ?status .
+        VALUES ?item {{ <{ID}action/{L21}/act-39> <{ID}action/{L21}/act-60> }}
+        OPTIONAL {{ ?as kk:reportSection ?s . BIND(STRAFTER(STR(?s), "/434/") AS ?sec) }}
+        OPTIONAL {{ ?as kk:reportTableGoal ?g . BIND(STRAFTER(STR(?g), "{L21}/") AS ?table) BIND(?table AS ?tg) }}
+        }} GROUP BY ?as ?status""")
+    got = {r["as"].rsplit("/", 1)[1]: (r["status"], " ".join(sorted(r["sections"].split())), r.get("table"))
+           for r in rows}
+    assert got == {
+        "as-39": ("not-started", "perusturvakeskus senioripalvelut", "kg-6"),       # 001:39, 207
+        "as-61": ("in-progress", "perusturvakeskus senioripalvelut", "kg-8"),       # 001:61, 222
+        "as-60": ("in-progress", "hallinto perusturvakeskus", "kg-8"),              # 001:60, 89
+        "as-136": ("done", "lasten-ja-nuorten-palvelut", "kg-8"),                   # 001:136
+        "as-178": ("done", "tyoikaisten-palvelut", "kg-8"),                         # 001:178
+        "as-221": ("done", "senioripalvelut", "kg-8"),                              # 001:221
+    }
+
+
+@pytest.mark.live
+def test_finding2_covid_postponements_shows_every_section_report(seed_live):
+    """001:16/152 and 001:104: both 2021 reports on act-16 name COVID-19; neither hides the other."""
+    rows = [r for r in stored(seed_live, "covid-postponements", town="434")
+            if r["item"] == f"{ID}action/{L21}/act-16"]
+    assert sorted(r["assessment"].rsplit("/", 1)[1] for r in rows) == ["as-104", "as-16"]
+    by_as = {r["assessment"].rsplit("/", 1)[1]: r for r in rows}
+    assert "missbrukarskötaren" in by_as["as-104"]["text"]
+    assert by_as["as-104"]["section"] == f"{ID}org/434/lasten-ja-nuorten-palvelut"
+    assert "covid19" in by_as["as-16"]["text"]
+
+
+def test_finding2_shape_refuses_an_unnamed_section(tmp_path):
+    """The new shape: two assessments of one item in one report must each name their section."""
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from kuntakg.project import Project
+    shapes = Project(root=ROOT).shapes
+    data = Graph().parse(ROOT / "tests" / "shapes" / "ReportSectionShape.ttl")
+    conforms, _, text = validate(data, shacl_graph=shapes, advanced=True)
+    assert not conforms and "section" in text

@@ -193,6 +193,11 @@ SHEETS: tuple[Sheet, ...] = (
                scheme="status"),
         Column("reason", CODE, "Stated reason(s) for the status.", many=True, scheme="reason"),
         Column("date", DATE, "Date of the assessment; empty = the report's end date."),
+        Column("section", REF, "Ids of the organisations whose section (table) of the report prints this text "
+               "(a report that repeats an item in the centre's and in each area's table: one row per section "
+               "text, each naming its section).", many=True, refs=("organizations",)),
+        Column("table_goal", REF, "Id of the goal heading the table the text is printed in, when the report "
+               "prints the item under several goals' tables.", refs=("goals",)),
     )),
     Sheet("roadmaps", "Roadmap tables.", (
         _label("roadmap"),
