@@ -156,3 +156,72 @@ def test_finding2_shape_refuses_an_unnamed_section(tmp_path):
     data = Graph().parse(ROOT / "tests" / "shapes" / "ReportSectionShape.ttl")
     conforms, _, text = validate(data, shacl_graph=shapes, advanced=True)
     assert not conforms and "section" in text
+
+
+# --- finding 3: Lohja's cascade, stated vs inferred links -------------------------------------------
+
+LINKS = "kk:contributesTo|kk:contributesToByContent|kk:contributesToByLayout"
+
+
+def links_of(live, item: str) -> set[tuple[str, str]]:
+    rows = select(live, f"""SELECT ?p ?parent WHERE {{ <{ID}action/{LOHJA}/{item}> ?p ?parent .
+        VALUES ?p {{ kk:contributesTo kk:contributesToByContent kk:contributesToByLayout }} }}""")
+    return {(r["p"].rsplit("#", 1)[1], r["parent"].rsplit("/", 1)[1]) for r in rows}
+
+
+@pytest.mark.live
+def test_finding3_lohja_pairs_read_by_content(seed_live):
+    # 002:38 'Panostamme henkilöstön työhyvinvointiin' serves 002:35 'henkilöstön hyvinvoinnista huolehditaan'
+    assert links_of(seed_live, "htp-2-15") == {("contributesToByContent", "ktp-2-6")}
+    # 002:27: lnp-1-1 (resident information) and lnp-1-2 (school-transport seats) each to its own counterpart
+    assert links_of(seed_live, "lnp-1-1") == {("contributesToByContent", "htp-1-1")}
+    assert links_of(seed_live, "lnp-1-2") == {("contributesToByContent", "htp-1-2")}
+    # an item no wording pairs keeps its layout links, published as such (002:27 ktp-1-1)
+    assert links_of(seed_live, "ktp-1-1") == {("contributesToByLayout", f"kt-1-{n}") for n in range(1, 8)}
+
+
+@pytest.mark.live
+def test_finding3_stated_links_never_cross_lohjas_columns(seed_live):
+    """The document states only bullet-under-heading links, inside one column (one organisation); every link
+    between columns is inferred, and no pair is both stated and inferred."""
+    rows = select(seed_live, f"""SELECT (COUNT(*) AS ?n) WHERE {{
+        ?a kk:inPlan <{ID}plan/{LOHJA}> ; kk:contributesTo ?b ; kk:forOrganization ?o1 .
+        ?b kk:forOrganization ?o2 . FILTER (?o1 != ?o2) }}""")
+    assert rows[0]["n"] == "0"
+    counts = select(seed_live, f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+        ?a kk:inPlan <{ID}plan/{LOHJA}> ; ?p ?b .
+        VALUES ?p {{ kk:contributesTo kk:contributesToByContent kk:contributesToByLayout }} }} GROUP BY ?p""")
+    got = {r["p"].rsplit("#", 1)[1]: int(r["n"]) for r in counts}
+    # 359 links before issue 14, all kk:contributesTo: 59 bullets under their heading (stated); 35 items read
+    # by content (one link each) instead of their 155 layout links; 145 layout links left where no wording
+    # pairs the items (the audit's "288 of 359 positional" counted layout links in a different way)
+    assert got == {"contributesTo": 59, "contributesToByContent": 35, "contributesToByLayout": 145}
+    both = seed_live.select(PREFIXES + f"""ASK {{ ?a kk:contributesTo ?b .
+        ?a {LINKS.replace("kk:contributesTo|", "")} ?b }}""")
+    assert both["boolean"] is False
+
+
+def test_finding3_theme_tags_inherit_only_along_stated_links():
+    import csv
+    stated: dict[tuple[str, str], set[str]] = {}
+    for sheet in (ROOT / "data" / "documents").glob("*/*.csv"):
+        if sheet.name not in ("goals.csv", "actions.csv", "promises.csv", "milestones.csv"):
+            continue
+        with sheet.open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                stated[(sheet.parent.name, r["id"])] = set(filter(None, (r.get("contributes_to") or "").split(";")))
+    with (ROOT / "data" / "reference" / "theme-tags.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["reason"].startswith("inherited from "):
+                parents = {p.strip() for p in r["reason"][len("inherited from "):].split(" (")[0].split(",")}
+                assert parents <= stated[(r["doc_id"], r["row_id"])], r
+
+
+def test_finding3_shape_refuses_a_layout_link_posing_as_stated():
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from kuntakg.project import Project
+    data = Graph().parse(ROOT / "tests" / "shapes" / "InferredLinkShape.ttl")
+    conforms, _, text = validate(data, shacl_graph=Project(root=ROOT).shapes, advanced=True)
+    assert not conforms and "cannot pose" in text

@@ -17,7 +17,8 @@ def element(m: Mapper, s, row: Row, cls) -> None:
         m.text(s, SKOS.altLabel, row, "alt_labels")
     if "description" in cols:
         m.text(s, DCTERMS.description, row, "description")
-    for column, prop in (("contributes_to", KK.contributesTo), ("theme", KK.strategicTheme),
+    for column, prop in (("contributes_to", KK.contributesTo), ("contributes_to_by_content", KK.contributesToByContent),
+                         ("contributes_to_by_layout", KK.contributesToByLayout), ("theme", KK.strategicTheme),
                          ("organization", KK.forOrganization), ("responsible", KK.responsible)):
         if column in cols:
             m.refs(s, prop, row, column)

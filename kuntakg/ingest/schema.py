@@ -81,7 +81,14 @@ def _element_columns(what: str) -> tuple[Column, ...]:
         _label(what),
         Column("alt_labels", TEXT, "Other wordings of the same item in the document.", many=True),
         Column("description", TEXT, "Longer text that belongs to the item."),
-        Column("contributes_to", REF, "Ids of the higher goals or actions this one serves (the cascade).",
+        Column("contributes_to", REF, "Ids of the higher goals or actions this one serves (the cascade), as the "
+               "document states it: in words, or by its own structure (a heading over its bullets).",
+               many=True, refs=("goals", "actions", "promises", "milestones")),
+        Column("contributes_to_by_content", REF, "Ids of higher items this one serves by the project's reading: "
+               "the document does not state the link, its layout places the items together and their wording "
+               "pairs them (say why in note).", many=True, refs=("goals", "actions", "promises", "milestones")),
+        Column("contributes_to_by_layout", REF, "Ids of higher items the layout alone places this one under "
+               "(e.g. every item of the previous column in the same page-table); not a stated link.",
                many=True, refs=("goals", "actions", "promises", "milestones")),
         Column("theme", REF, "Ids of the spearheads (themes sheet) it is grouped under.", many=True,
                refs=("themes",)),
