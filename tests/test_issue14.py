@@ -225,3 +225,41 @@ def test_finding3_shape_refuses_a_layout_link_posing_as_stated():
     data = Graph().parse(ROOT / "tests" / "shapes" / "InferredLinkShape.ttl")
     conforms, _, text = validate(data, shacl_graph=Project(root=ROOT).shapes, advanced=True)
     assert not conforms and "cannot pose" in text
+
+
+# --- finding 4: targets keep their meaning ----------------------------------------------------------
+
+def target(live, doc: str, tid: str) -> dict[str, str]:
+    rows = select(live, f"""SELECT ?value ?unit ?cmp ?per WHERE {{ <{ID}target/{doc}/{tid}> kk:targetValue ?value ;
+        kk:unit/skos:notation ?unit ; kk:comparison/skos:notation ?cmp .
+        OPTIONAL {{ <{ID}target/{doc}/{tid}> kk:ratePeriod/skos:notation ?per }} }}""")
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.live
+def test_finding4_rate_per_year_is_data(seed_live):
+    """002:27 'asukasluku kasvaa 1 % vuodessa': 1 % each year, not 1 % over 2018-2025."""
+    assert target(seed_live, LOHJA, "t-asukasluvun-kasvu") == {
+        "value": "1", "unit": "percent", "cmp": "increase-by", "per": "year"}
+    # 002:27 'vuosikate on 400 euroa per asukas' is a level, not a rate
+    assert "per" not in target(seed_live, LOHJA, "t-vuosikate-per-asukas")
+
+
+@pytest.mark.live
+def test_finding4_approximate_value_is_not_at_most(seed_live):
+    """000:20 'noin 30 päivän odotusajalla': about 30 days, not at most 30."""
+    assert target(seed_live, L20, "t-odotusaika") == {"value": "30", "unit": "days", "cmp": "approximately"}
+
+
+@pytest.mark.live
+def test_finding4_numbers_in_action_text_are_not_targets(seed_live):
+    """The rule of docs/import-format.md applied to all five documents: 000:6 'yhtenä päivänä viikossa',
+    000:17 'vähintään yhden arvioinnin', 001:12 'en gång per vecka', 001:45/123 'två utbildningsgrupper per
+    år', 002:38 'vähintään puolen päivän kehittämispäivä vuosittain' are actions' wording, not targets."""
+    for doc, item in ((L20, "act-vastaanottoaika"), (L20, "act-pilotointi"), (L21, "act-12"), (L21, "act-45"),
+                      (LOHJA, "htp-2-15-2")):
+        rows = select(seed_live, f"""SELECT ?t ?note WHERE {{ <{ID}action/{doc}/{item}> skos:editorialNote ?note .
+            OPTIONAL {{ <{ID}action/{doc}/{item}> kk:hasIndicator/kk:hasTarget ?t }} }}""")
+        assert rows and not any("t" in r for r in rows), (item, rows)
+        assert any("What becomes a target" in r["note"] for r in rows), item

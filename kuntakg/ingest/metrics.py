@@ -28,6 +28,7 @@ def map_targets(m: Mapper, s, row: Row) -> None:
     m.typed(s, KK.baselineValue, row, "baseline_value", XSD.decimal)
     m.codes(s, KK.unit, row, "unit")
     m.codes(s, KK.comparison, row, "comparison")
+    m.codes(s, KK.ratePeriod, row, "per")
     for prop, start, end in ((KK.baselinePeriod, "baseline_start", "baseline_end"),
                              (KK.targetPeriod, "target_start", "target_end")):
         period = m.period(row, start, end)
