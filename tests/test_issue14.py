@@ -263,3 +263,38 @@ def test_finding4_numbers_in_action_text_are_not_targets(seed_live):
             OPTIONAL {{ <{ID}action/{doc}/{item}> kk:hasIndicator/kk:hasTarget ?t }} }}""")
         assert rows and not any("t" in r for r in rows), (item, rows)
         assert any("What becomes a target" in r["note"] for r in rows), item
+
+
+# --- finding 5: counting pitfalls -------------------------------------------------------------------
+
+@pytest.mark.live
+def test_finding5_roadmap_steps_are_not_goals(seed_live):
+    """004:93-102: Porvoo's 45 roadmap cells are milestones, not goals; the plan has 10 goals."""
+    rows = select(seed_live, f"""SELECT (COUNT(DISTINCT ?g) AS ?goals) (COUNT(DISTINCT ?m) AS ?milestones) WHERE {{
+        {{ ?g a kk:Goal ; kk:inPlan <{ID}plan/{PORVOO}> }}
+        UNION {{ ?m a kk:Milestone ; kk:inPlan <{ID}plan/{PORVOO}> }} }}""")
+    assert rows[0] == {"goals": "10", "milestones": "45"}
+    assert not seed_live.select(PREFIXES + "ASK { ?m a kk:Milestone , kk:Goal }")["boolean"]
+
+
+@pytest.mark.live
+def test_finding5_activity_performed_metrics_are_marked(seed_live):
+    """'Toteutunut toiminta' (000) / 'Verksamhet som genomförs' (001): 18 + 17 metrics only record that the
+    activity took place; 001:45 'Verksamhet som genomförs och antal deltagare' also counts participants."""
+    rows = select(seed_live, """SELECT ?doc ?kind (COUNT(DISTINCT ?i) AS ?n) (COUNT(DISTINCT ?item) AS ?items) WHERE {
+        ?item kk:hasIndicator ?i ; kk:inPlan ?plan . ?i kk:indicatorKind/skos:notation ?kind .
+        BIND(STRAFTER(STR(?plan), "/plan/") AS ?doc) } GROUP BY ?doc ?kind""")
+    got = {(r["doc"], r["kind"]): (int(r["n"]), int(r["items"])) for r in rows}
+    assert got[(L20, "activity-performed")][0] == 18 and got[(L21, "activity-performed")][0] == 17
+    assert got[(L21, "result")][0] == 1
+    m45 = f"{ID}indicator/{L21}/m-45"
+    assert select(seed_live, f"SELECT ?k WHERE {{ <{m45}> kk:indicatorKind/skos:notation ?k }}") == [{"k": "result"}]
+
+
+@pytest.mark.live
+def test_finding5_unreported_action_is_not_reported(seed_live):
+    """000:31 act-perhehoito-selvitys: the report says nothing about it, so it is not-reported like the rest."""
+    rows = select(seed_live, f"""SELECT ?s WHERE {{ ?a kk:about <{ID}action/{L20}/act-perhehoito-selvitys> ;
+        kk:status/skos:notation ?s }}""")
+    assert rows == [{"s": "not-reported"}]
+    assert stored(seed_live, "unreported-actions", town="434") == []

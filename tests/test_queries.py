@@ -103,7 +103,8 @@ def check_covid_postponements(rows, docs):
 
 def check_unreported_actions(rows, docs):
     assert not [r for r in rows if r["town"] in FINISHED]       # no reports: left out by design
-    assert all(r["town"] == "434" for r in rows)
+    # issue 14: every Loviisa action has an assessment (000:31 act-perhehoito-selvitys now not-reported)
+    assert rows == []
 
 
 def check_continuity(rows, docs):
@@ -195,8 +196,9 @@ def check_climate_targets(rows, docs):
 
 
 def check_theme_town_matrix(rows, docs):
-    e = {r["town"]: (r["goals"], r["actions"]) for r in rows if r["theme"] == "electronic-services"}
-    assert {t: e[t] for t in FINISHED} == {"444": (0, 12), "609": (4, 6), "638": (5, 0)}
+    e = {r["town"]: (r["goals"], r["milestones"], r["actions"]) for r in rows if r["theme"] == "electronic-services"}
+    # issue 14: Porvoo's five 'Sähköiset palvelut' roadmap cells (004:96) are milestones, no longer goals
+    assert {t: e[t] for t in FINISHED} == {"444": (0, 0, 12), "609": (4, 0, 6), "638": (0, 5, 0)}
 
 
 def check_documents(rows, docs):

@@ -12,6 +12,7 @@ def map_indicators(m: Mapper, s, row: Row) -> None:
     m.e.add(s, RDF.type, KK.Indicator, row, "id")
     m.text(s, SKOS.prefLabel, row, "label")
     m.text(s, DCTERMS.description, row, "description")
+    m.codes(s, KK.indicatorKind, row, "kind")
     elements = m.resolve(row, "measures")
     if not elements and row.get("measures"):
         return

@@ -170,6 +170,9 @@ SHEETS: tuple[Sheet, ...] = (
         Column("measures", REF, "Ids of the goals, actions or promises it follows up.", required=True,
                many=True, refs=("goals", "actions", "promises", "milestones")),
         Column("description", TEXT, "Longer text (e.g. how or how often it is measured)."),
+        Column("kind", CODE, "What the metric measures: 'activity-performed' when it only records that the "
+               "activity was carried out ('Toteutunut toiminta', 'Verksamhet som genomförs'), 'result' for a "
+               "measured quantity or result; empty = not classified.", scheme="indicator-kind"),
     )),
     Sheet("targets", "Targets set for metrics: numbers parsed from the wording, or a non-numeric wording.", (
         Column("indicator", REF, "Id of the metric.", required=True, refs=("indicators",)),
