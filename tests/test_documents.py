@@ -172,7 +172,18 @@ def test_loviisa_goals_continue_from_2020_to_2021_with_their_status(seed_live):
                      ("kg-5", "kg-osallistuminen"), ("kg-6", "kg-palvelurakenteet"), ("kg-9", "kg-henkilosto"),
                      ("ra-15", "ra-murrosikaisten-vanhemmat"), ("ra-23", "ra-neuvola-yhteys"),
                      ("ra-37", "ra-kehittamistyo"), ("ra-59", "ra-talousarvio"),
-                     ("act-45", "act-lahisuhdevakivalta-koulutus")}
+                     ("act-45", "act-lahisuhdevakivalta-koulutus"),
+                     # issue 14 continuity review of every 2020 item (notes of the 2021 rows give the reading)
+                     ("ra-12", "ra-joustavat-palvelut"), ("act-12", "act-vastaanottoaika"),
+                     ("act-13", "act-perhevalmennus"), ("ra-22", "ra-lomakepohja"), ("act-22", "act-pilotointi"),
+                     ("act-23", "act-klinik-pro"), ("act-24", "act-sahkoiset-palvelut"),
+                     ("ra-25", "ra-teknologia-vanhuspalvelut"), ("act-26", "act-asukasraati-palautteet"),
+                     ("act-37", "act-lappe"), ("act-39", "act-perhehoito-selvitys"),
+                     ("ra-45", "ra-lahisuhdevakivalta"), ("ra-52", "ra-palveluseteli"),
+                     ("ra-53", "ra-palvelutarpeen-arviointi"), ("kg-8", "kg-kustannustehokkuus"),
+                     ("act-59", "act-talousseuranta"), ("ra-67", "ra-sosiaalityontekijat"),
+                     ("ra-68", "ra-ammattitaito"), ("act-68", "act-henkilokunnan-koulutus"),
+                     ("act-15", "act-vertaistukiryhma")}
     changes = {(local(r["new"]), r.get("s20"), r.get("s21")) for r in rows}
     # 2020 line 7 'Klinik Pro käytössä, käyttöä tulisi tehostaa' -> 2021 line 23 reports it done.
     assert ("ra-23", "in-progress", "done") in changes

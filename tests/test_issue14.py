@@ -298,3 +298,35 @@ def test_finding5_unreported_action_is_not_reported(seed_live):
         kk:status/skos:notation ?s }}""")
     assert rows == [{"s": "not-reported"}]
     assert stored(seed_live, "unreported-actions", town="434") == []
+
+
+# --- finding 6: links a reader expects --------------------------------------------------------------
+
+@pytest.mark.live
+def test_finding6_every_2020_item_reviewed_for_a_successor(seed_live):
+    rows = stored(seed_live, "continuity", town="434")
+    by_item: dict[str, list[dict]] = {}
+    for r in rows:
+        by_item.setdefault(r["earlier"].rsplit("/", 1)[1], []).append(r)
+    # every goal and action of the 2020 plan: either a 2021 successor or 'no successor found', never neither
+    for item, its in by_item.items():
+        has_later = any(r["later"] for r in its)
+        assert has_later != bool(its[0]["noSuccessorFound"]), (item, its)
+    # 000:31 'Selvitämme mahdollisuutta käyttää perhehoitoa' -> 001:39 'Vi utreder förutsättningarna för familjevård'
+    assert {r["later"].rsplit("/", 1)[1] for r in by_item["act-perhehoito-selvitys"]} == {"act-39"}
+    # the six COVID-postponed 2020 actions (000:6, 8, 30 twice, 31, 40) are each reviewed: two continue in 2021
+    postponed = {"act-vastaanottoaika": "act-12", "act-perhevalmennus": "act-13", "act-paivystys": None,
+                 "act-mielenterveystyo": None, "act-tapaamiset-perhehoitokoulutus": None, "act-palvelupolut": None}
+    for item, later in postponed.items():
+        got = {r["later"].rsplit("/", 1)[1] if r["later"] else None for r in by_item[item]}
+        assert got == {later}, item
+        assert bool(by_item[item][0]["noSuccessorFound"]) == (later is None)
+
+
+@pytest.mark.live
+def test_finding6_signer_linked_to_the_document(seed_live):
+    """002:23-24: Merja Kuusimurto, palvelualuejohtaja, signs Lohja's programme."""
+    rows = select(seed_live, f"""SELECT ?name ?post WHERE {{ <{ID}doc/{LOHJA}> kk:signedBy ?p .
+        ?p foaf:name ?name . OPTIONAL {{ ?post org:heldBy ?p }} }}""")
+    assert [r["name"] for r in rows] == ["Merja Kuusimurto"]
+    assert rows[0]["post"].endswith("/lasten-nuorten-ja-perheiden-palvelualuejohtaja")

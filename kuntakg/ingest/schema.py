@@ -101,6 +101,8 @@ def _element_columns(what: str) -> tuple[Column, ...]:
         _PERIOD_END,
         Column("continues", XREF, "Items of earlier documents this continues, as '<doc-id>/<row-id>'.",
                many=True),
+        Column("no_successor_in", TEXT, "Ids of later documents reviewed for a continuation of this item in which "
+               "none was found (say what was compared in note).", many=True),
     )
 
 
@@ -114,6 +116,8 @@ METADATA_FIELDS: dict[str, tuple[str, bool, bool]] = {
     "language": (LANG, True, False),
     "plan_type": (ENUM, True, False),
     "issuing_body": (REF, False, False),
+    "signed_by": (REF, False, False),
+    "approved_by": (REF, False, False),
     "issued": (DATE, False, False),
     "period_start": (PERIOD, False, False),
     "period_end": (PERIOD, False, False),
