@@ -112,11 +112,13 @@ def test_porvoo_roadmap_is_nine_themes_by_five_years(seed_live):
     assert {r["year"]: int(r["n"]) for r in rows} == {y: 9 for y in ("2018", "2019", "2022", "2025", "2030")}
 
 
-def test_porvoo_pilots_that_ended(seed_live):
-    """Line 72: 'PEKEn juttukaveri' and 'Nuorten ääni kuuluu' were not carried out."""
-    rows = select(seed_live, f"""SELECT ?p WHERE {{ ?p a kk:Pilot ; kk:inPlan <{ID}plan/{PORVOO}> ;
-        kk:pilotOutcome <https://w3id.org/kuntakg/code/pilot-outcome/ended> }}""")
-    assert sorted(local(r["p"]) for r in rows) == ["p-juttukaveri", "p-nuorten-aani"]
+def test_porvoo_pilots_not_carried_out(seed_live):
+    """Line 72: 'PEKEn juttukaveri' and 'Nuorten ääni kuuluu' 'jäi toteutumatta' (were not carried out); issue 14
+    gave them the outcome not-carried-out (earlier 'ended', which says they ran), so no pilot has ended."""
+    rows = select(seed_live, f"""SELECT ?p ?o WHERE {{ ?p a kk:Pilot ; kk:inPlan <{ID}plan/{PORVOO}> ;
+        kk:pilotOutcome/skos:notation ?o . FILTER (?o IN ("not-carried-out", "ended")) }}""")
+    assert sorted((local(r["p"]), r["o"]) for r in rows) == [("p-juttukaveri", "not-carried-out"),
+                                                               ("p-nuorten-aani", "not-carried-out")]
 
 
 def test_porvoo_regional_working_group_members(seed_live):

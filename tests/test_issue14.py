@@ -330,3 +330,48 @@ def test_finding6_signer_linked_to_the_document(seed_live):
         ?p foaf:name ?name . OPTIONAL {{ ?post org:heldBy ?p }} }}""")
     assert [r["name"] for r in rows] == ["Merja Kuusimurto"]
     assert rows[0]["post"].endswith("/lasten-nuorten-ja-perheiden-palvelualuejohtaja")
+
+
+# --- finding 7: verbatim labels, pilot outcomes -----------------------------------------------------
+
+SEVEN = ("a-parityo", "a-ensiapu-yhteistyo", "a-asiakasosallisuus-perhekeskus", "a-moniammatillinen-perhekeskus",
+         "a-palveluvalikko", "a-perhekeskus-prosessit", "a-koulutus")
+
+
+@pytest.mark.live
+def test_finding7_rephrased_porvoo_labels_keep_the_documents_words(seed_live):
+    """004:23-39: seven action labels are noun phrases of sentences; the sentence is an alternative label and
+    the note says the label was rephrased."""
+    for item in SEVEN:
+        rows = select(seed_live, f"""SELECT ?alt ?src ?note WHERE {{ <{ID}action/{PORVOO}/{item}> skos:altLabel ?alt ;
+            kk:sourceText ?src ; skos:editorialNote ?note }}""")
+        assert rows, item
+        assert any(r["alt"].strip() == r["src"].strip() for r in rows), item
+        assert any("rephrased" in r["note"] for r in rows), item
+
+
+def test_finding7_every_rephrased_label_has_a_note():
+    """The rule behind finding 7, for every document: a label that does not occur in its source text (spaces,
+    hyphens and case aside) is explained in the row's note."""
+    import csv
+    import re
+
+    def norm(t: str) -> str:
+        return re.sub(r"[\s\-–]+", " ", t.lower()).strip(" .")
+
+    bad = []
+    for sheet in (ROOT / "data" / "documents").glob("*/*.csv"):
+        with sheet.open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if r.get("label") and r.get("source_text") and norm(r["label"]) not in norm(r["source_text"]) \
+                        and not (r.get("note") or "").strip():
+                    bad.append(f"{sheet.parent.name}/{sheet.name} {r['id']}")
+    assert bad == []
+
+
+@pytest.mark.live
+def test_finding7_pilot_not_carried_out(seed_live):
+    """004:72 'jäi toteutumatta': outcome not-carried-out, labelled in three languages."""
+    rows = select(seed_live, f"""SELECT ?l WHERE {{ <{ID}action/{PORVOO}/p-juttukaveri> kk:pilotOutcome ?o .
+        ?o skos:notation "not-carried-out" ; skos:prefLabel ?l }}""")
+    assert sorted(r["l"] for r in rows) == ["genomfördes inte", "jäi toteutumatta", "not carried out"]
