@@ -196,7 +196,8 @@ def test_loviisa_goals_continue_from_2020_to_2021_with_their_status(seed_live):
 def test_loviisa_2021_rows_repeated_in_area_sections_are_one_resource(seed_live):
     """The economy rows (lines 59-60) recur in all four responsibility-area sections."""
     rows = select(seed_live, f"""SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-        ?g a kk:Goal ; kk:inPlan <{ID}plan/{LOV21}> ; kk:forOrganization ?o }} GROUP BY ?g HAVING (COUNT(DISTINCT ?o) = 5)""")
+        ?g a kk:Goal ; kk:inPlan <{ID}plan/{LOV21}> ; kk:forOrganization ?o }}
+        GROUP BY ?g HAVING (COUNT(DISTINCT ?o) = 5)""")
     assert sorted(local(r["g"]) for r in rows) == ["kg-8", "ra-59", "ra-60"]
 
 
