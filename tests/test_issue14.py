@@ -68,6 +68,8 @@ def test_finding1_rules_generalise_beyond_the_seed_sentences():
     assert classify("Blanketten är i användning med undantag av hemvården.", "sv", RULES).status == "in-progress"
     assert classify("Blanketten är färdigställd.", "sv", RULES).status == "done"
     assert classify("Hanke on valmiina.", "fi", RULES).status == "done"
+    assert classify("Blanketten är nu under arbete.", "sv", RULES).status == "in-progress"
+    assert classify("Kustannukset ylittävät talousarvion.", "fi", RULES).status == "in-progress"
 
 
 def test_finding1_bench_agreement_at_least_90_percent_per_language():
