@@ -247,7 +247,8 @@ PROPOSAL_COLUMNS = ("doc_id", "row_id", "theme", "reason", "decided_by")  # as i
 def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
     """Tag proposals for every goal/action row not yet in theme-tags.csv: cue words in the label and
     alternative labels, else in the description and source text; failing those, the themes of the rows
-    it contributes to (decided or proposed)."""
+    it contributes to (decided or proposed) by a stated link: the `contributes_to` column only, never the
+    links read from content or inferred from layout (`contributes_to_by_content`, `contributes_to_by_layout`)."""
     from .ingest.tabular import read_tables
 
     cues = load_cues(folder)

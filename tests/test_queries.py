@@ -44,14 +44,18 @@ def by(rows, *keys):
 # --- one hand-checked expectation per query ----------------------------------------------------
 
 def check_goals_per_level(rows, docs):
-    got = {(r["town"], r["level"]): (r["goals"], r["actions"]) for r in rows if r["town"] in FINISHED}
+    got = {(r["town"], r["level"]): (r["goals"], r["actions"], r["actionsInferred"])
+           for r in rows if r["town"] in FINISHED}
     assert got == {
-        ("609", "long-term"): (11, 0),      # 003: lt-1..3, sp-lt-1, ts-lt-1..2, vp-lt-1..5
-        ("609", "operational"): (14, 17),   # 003: 'Toiminnallinen tavoite 2018' x14; every 'Toimenpide' row
-        ("444", "strategic"): (18, 17),     # 002 line 27 ff.: KAUPUNGIN TAVOITTEET 7+5+6; KAUPUNGIN TOIMENPITEET 6+7+4
-        ("444", "long-term"): (1, 0),
-        ("638", "long-term"): (10, 20),
-        ("638", "milestone"): (45, 0),      # 004 lines 93-102: 9 themes x 5 years
+        ("609", "long-term"): (11, 0, 0),      # 003: lt-1..3, sp-lt-1, ts-lt-1..2, vp-lt-1..5
+        ("609", "operational"): (14, 17, 0),   # 003: 'Toiminnallinen tavoite 2018' x14; every 'Toimenpide' row
+        # 002 line 27 ff.: KAUPUNGIN TAVOITTEET 7+5+6; KAUPUNGIN TOIMENPITEET 6+7+4. Issue 14: the document states
+        # none of the city actions' links to the city goals (the page-table's layout only sets them side by
+        # side), so all 17 are inferred: 3 read from content (ktp-1-5, ktp-3-2, ktp-3-4), 14 by layout.
+        ("444", "strategic"): (18, 0, 17),
+        ("444", "long-term"): (1, 0, 0),
+        ("638", "long-term"): (10, 20, 0),
+        ("638", "milestone"): (45, 0, 0),      # 004 lines 93-102: 9 themes x 5 years
     }
 
 
@@ -64,6 +68,13 @@ def check_measurability(rows, docs):
     lohja = by(rows, "town")["444"]          # 002 line 27: '1 % vuodessa', '400 euroa per asukas'
     assert (lohja["goals"], lohja["numeric"], lohja["withOwner"], lohja["sharePercent"]) == (19, 2, 0, 10.5)
     assert by(rows, "town")["638"]["numeric"] == 0
+    # issue 14: goals whose only metric is 'Toteutunut toiminta' (000) / 'Verksamhet som genomförs' (001):
+    # 24 of 37 goals in 2020, 17 of 38 in 2021 (checked against indicators.csv, column kind)
+    loviisa = {r["document"].rsplit("/", 1)[1]: r for r in rows if r["town"] == "434"}
+    if LOVIISA <= docs:
+        assert {d: (r["goals"], r["activityOnly"]) for d, r in loviisa.items()} == {
+            "loviisa-perusturva-2020": (37, 24), "loviisa-perusturva-2021": (38, 17)}
+    assert pori["activityOnly"] == 0 and lohja["activityOnly"] == 0
 
 
 def check_target_types(rows, docs):
@@ -99,7 +110,8 @@ def check_covid_postponements(rows, docs):
 
 def check_unreported_actions(rows, docs):
     assert not [r for r in rows if r["town"] in FINISHED]       # no reports: left out by design
-    assert all(r["town"] == "434" for r in rows)
+    # issue 14: every Loviisa action has an assessment (000:31 act-perhehoito-selvitys now not-reported)
+    assert rows == []
 
 
 def check_continuity(rows, docs):
@@ -191,8 +203,9 @@ def check_climate_targets(rows, docs):
 
 
 def check_theme_town_matrix(rows, docs):
-    e = {r["town"]: (r["goals"], r["actions"]) for r in rows if r["theme"] == "electronic-services"}
-    assert {t: e[t] for t in FINISHED} == {"444": (0, 12), "609": (4, 6), "638": (5, 0)}
+    e = {r["town"]: (r["goals"], r["milestones"], r["actions"]) for r in rows if r["theme"] == "electronic-services"}
+    # issue 14: Porvoo's five 'Sähköiset palvelut' roadmap cells (004:96) are milestones, no longer goals
+    assert {t: e[t] for t in FINISHED} == {"444": (0, 0, 12), "609": (4, 0, 6), "638": (0, 5, 0)}
 
 
 def check_documents(rows, docs):
@@ -204,6 +217,7 @@ def check_documents(rows, docs):
 def check_goal_cascade(rows, docs):
     op1 = [r for r in rows if r["goal"].endswith("/pori-perusturva-2018/op-1")]
     assert {r["parent"] for r in op1} == {"https://w3id.org/kuntakg/id/goal/pori-perusturva-2018/lt-1"}  # 003:42-43
+    assert {r["basis"] for r in op1} == {"stated"}
 
 
 def check_actions_with_targets(rows, docs):
@@ -256,7 +270,8 @@ def test_bad_parameters_answer_400_naming_them(api, url, param):
 
 
 def test_twins_and_negotiation(api):
-    assert api.get("/api/queries/goals-per-level.csv").data.startswith(b"town,document,level,goals,actions\r\n")
+    csv_head = b"town,document,level,goals,actions,actionsInferred\r\n"
+    assert api.get("/api/queries/goals-per-level.csv").data.startswith(csv_head)
     html = api.get("/api/queries/goals-per-level", headers={"Accept": "text/html"})
     assert html.content_type.startswith("text/html") and b"<table" in html.data
     assert 'rel="alternate"' in html.headers["Link"] and html.headers["Vary"] == "Accept"

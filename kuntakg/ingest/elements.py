@@ -1,11 +1,15 @@
 """Plan elements: the themes, goals, actions, promises, roadmaps and milestones sheets."""
 from __future__ import annotations
 
+import re
+
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..namespaces import KK
 from .cells import Mapper
 from .schema import Row
+
+DOC_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def element(m: Mapper, s, row: Row, cls) -> None:
@@ -17,7 +21,8 @@ def element(m: Mapper, s, row: Row, cls) -> None:
         m.text(s, SKOS.altLabel, row, "alt_labels")
     if "description" in cols:
         m.text(s, DCTERMS.description, row, "description")
-    for column, prop in (("contributes_to", KK.contributesTo), ("theme", KK.strategicTheme),
+    for column, prop in (("contributes_to", KK.contributesTo), ("contributes_to_by_content", KK.contributesToByContent),
+                         ("contributes_to_by_layout", KK.contributesToByLayout), ("theme", KK.strategicTheme),
                          ("organization", KK.forOrganization), ("responsible", KK.responsible)):
         if column in cols:
             m.refs(s, prop, row, column)
@@ -27,6 +32,11 @@ def element(m: Mapper, s, row: Row, cls) -> None:
             m.e.add(s, DCTERMS.temporal, period, row, "period_start")
     for ref in row.get_many("continues") if "continues" in cols else []:
         continues(m, s, row, ref)
+    for doc_id in row.get_many("no_successor_in") if "no_successor_in" in cols else []:
+        if DOC_ID.fullmatch(doc_id):
+            m.e.add(s, KK.noSuccessorIn, m.minter.plan(doc_id), row, "no_successor_in")
+        else:
+            m.e.error(row, "no_successor_in", f"'{doc_id}' is not a document id (lowercase a-z, 0-9 and '-')")
 
 
 def continues(m: Mapper, s, row: Row, ref: str) -> None:

@@ -28,10 +28,14 @@ def map_assessments(m: Mapper, s, row: Row) -> None:
     m.refs(s, KK.inReport, row, "report")
     m.refs(s, KK.about, row, "about")
     m.text(s, KK.statusText, row, "text")
+    m.refs(s, KK.reportSection, row, "section")
+    m.refs(s, KK.reportTableGoal, row, "table_goal")
     found = classify(row.get("text"), m.lang, m.status_rules)
     if row.get("status"):
+        # the reviewed status; the rules decided it too when they read the same
         m.codes(s, KK.status, row, "status")
-        add(s, KK.statusDerivation, code("status-derivation", "override"), row, "status")
+        how = "rule" if found.status == row.get("status").strip() else "override"
+        add(s, KK.statusDerivation, code("status-derivation", how), row, "status")
     elif found.status:
         add(s, KK.status, code("status", found.status), row, "text")
         add(s, KK.statusDerivation, code("status-derivation", "rule"), row, "text")

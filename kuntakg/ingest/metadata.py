@@ -88,6 +88,12 @@ def map_document(m: Mapper) -> None:
         row = meta["issuing_body"][0]
         body = m.iri_of(row.get("value")) or m.minter.row("organizations", m.doc_id, m.town, row.get("value"))
         add(doc, DCTERMS.publisher, body, row, "value")
+    # who signed the document and which body approved it, where printed (ids of people/posts, organisations)
+    for name, prop, sheet in (("signed_by", KK.signedBy, "people"), ("approved_by", KK.approvedBy, "organizations")):
+        if meta.get(name):
+            row = meta[name][0]
+            who = m.iri_of(row.get("value")) or m.minter.row(sheet, m.doc_id, m.town, row.get("value"))
+            add(doc, prop, who, row, "value")
     source_url = web_address(m, meta["source_url"][0]) if meta.get("source_url") else None
     if source_url is not None:
         add(doc, DCTERMS.source, source_url, meta["source_url"][0], "value")

@@ -12,6 +12,7 @@ def map_indicators(m: Mapper, s, row: Row) -> None:
     m.e.add(s, RDF.type, KK.Indicator, row, "id")
     m.text(s, SKOS.prefLabel, row, "label")
     m.text(s, DCTERMS.description, row, "description")
+    m.codes(s, KK.indicatorKind, row, "kind")
     elements = m.resolve(row, "measures")
     if not elements and row.get("measures"):
         return
@@ -28,6 +29,7 @@ def map_targets(m: Mapper, s, row: Row) -> None:
     m.typed(s, KK.baselineValue, row, "baseline_value", XSD.decimal)
     m.codes(s, KK.unit, row, "unit")
     m.codes(s, KK.comparison, row, "comparison")
+    m.codes(s, KK.ratePeriod, row, "per")
     for prop, start, end in ((KK.baselinePeriod, "baseline_start", "baseline_end"),
                              (KK.targetPeriod, "target_start", "target_end")):
         period = m.period(row, start, end)

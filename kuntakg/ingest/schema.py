@@ -81,7 +81,14 @@ def _element_columns(what: str) -> tuple[Column, ...]:
         _label(what),
         Column("alt_labels", TEXT, "Other wordings of the same item in the document.", many=True),
         Column("description", TEXT, "Longer text that belongs to the item."),
-        Column("contributes_to", REF, "Ids of the higher goals or actions this one serves (the cascade).",
+        Column("contributes_to", REF, "Ids of the higher goals or actions this one serves (the cascade), as the "
+               "document states it: in words, or by its own structure (a heading over its bullets).",
+               many=True, refs=("goals", "actions", "promises", "milestones")),
+        Column("contributes_to_by_content", REF, "Ids of higher items this one serves by the project's reading: "
+               "the document does not state the link, its layout places the items together and their wording "
+               "pairs them (say why in note).", many=True, refs=("goals", "actions", "promises", "milestones")),
+        Column("contributes_to_by_layout", REF, "Ids of higher items the layout alone places this one under "
+               "(e.g. every item of the previous column in the same page-table); not a stated link.",
                many=True, refs=("goals", "actions", "promises", "milestones")),
         Column("theme", REF, "Ids of the spearheads (themes sheet) it is grouped under.", many=True,
                refs=("themes",)),
@@ -94,6 +101,8 @@ def _element_columns(what: str) -> tuple[Column, ...]:
         _PERIOD_END,
         Column("continues", XREF, "Items of earlier documents this continues, as '<doc-id>/<row-id>'.",
                many=True),
+        Column("no_successor_in", TEXT, "Ids of later documents reviewed for a continuation of this item in which "
+               "none was found (say what was compared in note).", many=True),
     )
 
 
@@ -107,6 +116,8 @@ METADATA_FIELDS: dict[str, tuple[str, bool, bool]] = {
     "language": (LANG, True, False),
     "plan_type": (ENUM, True, False),
     "issuing_body": (REF, False, False),
+    "signed_by": (REF, False, False),
+    "approved_by": (REF, False, False),
     "issued": (DATE, False, False),
     "period_start": (PERIOD, False, False),
     "period_end": (PERIOD, False, False),
@@ -165,12 +176,18 @@ SHEETS: tuple[Sheet, ...] = (
         Column("measures", REF, "Ids of the goals, actions or promises it follows up.", required=True,
                many=True, refs=("goals", "actions", "promises", "milestones")),
         Column("description", TEXT, "Longer text (e.g. how or how often it is measured)."),
+        Column("kind", CODE, "What the metric measures: 'activity-performed' when it only records that the "
+               "activity was carried out ('Toteutunut toiminta', 'Verksamhet som genomförs'), 'result' for a "
+               "measured quantity or result; empty = not classified.", scheme="indicator-kind"),
     )),
     Sheet("targets", "Targets set for metrics: numbers parsed from the wording, or a non-numeric wording.", (
         Column("indicator", REF, "Id of the metric.", required=True, refs=("indicators",)),
         Column("value", DECIMAL, "Target value as a number ('.' decimal point). Empty if not numeric."),
         Column("unit", CODE, "Unit of value and baseline.", scheme="unit"),
-        Column("comparison", CODE, "How value reads against the baseline.", scheme="comparison"),
+        Column("comparison", CODE, "How value reads against the baseline ('approximately' for 'noin', 'ungefär').",
+               scheme="comparison"),
+        Column("per", CODE, "The period the value is given per, for a rate ('1 % vuodessa': year).",
+               scheme="rate-period"),
         Column("baseline_value", DECIMAL, "Baseline value, if stated."),
         Column("baseline_start", PERIOD, "Baseline period start (YYYY or YYYY-MM-DD)."),
         Column("baseline_end", PERIOD, "Baseline period end."),
@@ -190,10 +207,16 @@ SHEETS: tuple[Sheet, ...] = (
                refs=("goals", "actions", "promises", "milestones")),
         Column("text", TEXT, "The report's text, cleaned of extraction damage; empty when the report "
                "says nothing about the item (classified not-reported)."),
-        Column("status", CODE, "Status set by hand; empty = classified by the cue-word rules.",
+        Column("status", CODE, "The reviewed status (the graph records 'rule' when the cue-word rules read the "
+               "same, 'override' when this reading overrules them); empty = classified by the rules alone.",
                scheme="status"),
         Column("reason", CODE, "Stated reason(s) for the status.", many=True, scheme="reason"),
         Column("date", DATE, "Date of the assessment; empty = the report's end date."),
+        Column("section", REF, "Ids of the organisations whose section (table) of the report prints this text "
+               "(a report that repeats an item in the centre's and in each area's table: one row per section "
+               "text, each naming its section).", many=True, refs=("organizations",)),
+        Column("table_goal", REF, "Id of the goal heading the table the text is printed in, when the report "
+               "prints the item under several goals' tables.", refs=("goals",)),
     )),
     Sheet("roadmaps", "Roadmap tables.", (
         _label("roadmap"),
