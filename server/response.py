@@ -128,6 +128,8 @@ def not_modified(etag: str | None, last_modified: datetime | None, variants: Ite
     a client may hold (the gzip one)."""
     if etag is None or request.method not in ("GET", "HEAD"):
         return None
+    if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
+        return None  # the common case: nothing to compare
     for tag in (etag, *variants):
         resp = Response(status=200)
         resp.headers["ETag"] = tag
