@@ -168,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         manifest = dist / "manifest.json"
         if not (dist / "kuntakg.nq").is_file() or not manifest.is_file():
             raise Failed(f"{dist} holds no build (kuntakg.nq, manifest.json): run kuntakg build first")
-        expected: dict[str, int] = json.loads(manifest.read_text(encoding="utf-8"))["graphs"]
+        try:
+            expected: dict[str, int] = json.loads(manifest.read_text(encoding="utf-8"))["graphs"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Failed(f"{manifest} is not a build's manifest ({exc})") from None
         state.mkdir(parents=True, exist_ok=True)
         loaded_mark = state / "loaded"
         fresh = not (state / "virtuoso.db").exists()
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_port(http_port, virtuoso, 60, "virtuoso-t (HTTP)")
         password_file = state / "dba-password"
         if fresh:
-            password = secrets.token_urlsafe(24)
+            password = "k" + secrets.token_hex(20)  # letters and digits only: isql takes it unquoted
             isql(sql_port, "dba", f"set password dba {password};", 60)
             password_file.write_text(password, encoding="ascii")
             password_file.chmod(0o600)

@@ -54,7 +54,9 @@ def test_virtuoso_recipe_serves_the_build_through_our_api(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()  # the event: "ready …" once the app accepts, or EOF on failure
-        assert line.startswith("ready "), proc.stderr.read() if proc.poll() is not None or not line else line
+        if not line.startswith("ready "):
+            proc.wait(60)
+            pytest.fail(f"no 'ready' line ({line!r}); stderr: {proc.stderr.read()}")
         # every graph of the build, quad for quad, through our /sparql
         query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         body = _get(f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query}))
@@ -80,7 +82,7 @@ def test_virtuoso_recipe_serves_the_build_through_our_api(tmp_path):
                               "--state", str(tmp_path / "state"), "--port", str(free_port())],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1
-    assert "failed" in refused.stderr
+    assert "not a build's manifest" in refused.stderr
 
 
 def test_recipe_refuses_a_folder_without_a_build(tmp_path):
