@@ -61,6 +61,7 @@ def _hash_file(h: "hashlib._Hash", path: Path, name: str) -> None:
 def hash_tree(folder: Path, skip: Iterable[Path] = ()) -> str:
     """sha256 over the relative names and contents of every file under `folder` (sorted)."""
     h = hashlib.sha256()
+    folder = folder.resolve()
     skipped = {p.resolve() for p in skip}
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):

@@ -107,6 +107,18 @@ def test_changing_one_document_redoes_only_it(project, tmp_path):
     assert cached == _cold(project, tmp_path)
 
 
+def test_a_relative_project_root(project, tmp_path, monkeypatch):
+    """The shared-input hash leaves data/documents out also when the root is given relative (it was
+    not: every edit of a document redid all of them)."""
+    monkeypatch.chdir(tmp_path)
+    relative = Project(root=Path("project"))
+    build(relative, reasoner="rules")
+    leaf = next(doc for doc, deps in _dependents(project).items() if not deps)
+    goals = relative.documents / leaf / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("Vahvistamme", "Vahvistamme yhä", 1), encoding="utf-8")
+    assert build(Project(root=Path("project")), reasoner="rules").cached == len(_docs(project)) - 1
+
+
 def test_a_changed_source_text_redoes_the_documents_citing_it(project, tmp_path):
     _cached(project)
     doc = _docs(project)[1]
