@@ -153,7 +153,8 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         else:
             docs, fresh = plan.read()
         reference = reference_graph(project.reference, project.minter)
-        linked = linked_graphs(project, docs, reference)  # issue 7: theme scheme and the project's links
+        # issue 7: theme scheme and the project's links
+        linked = linked_graphs(project, docs, reference, memo=plan.memo if plan is not None else None)
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)
     with _timed(timings, "validate", on_stage):
@@ -267,6 +268,14 @@ class _CachePlan:
                           if other is not doc and _refers_to(doc.graph, other.graph)}
             used = {n: file_sha(sources / n) for n in sorted(self.sources_used.get(name, ()))}
             self.cache.put(self.keys[name], Entry(doc, used, neighbours))
+
+    def memo(self, parts: tuple[str, ...], run: Callable[[], None]) -> None:
+        """Run a check over several documents unless it passed before on the same inputs."""
+        key = _digest(self.inputs, "check", *parts)
+        if self.cache.check_passed(key):
+            return
+        run()
+        self.cache.record_check(key)
 
     def finish(self, out: Path) -> None:
         self.cache.record_build(self.build_key, file_sha(out / "manifest.json"))
