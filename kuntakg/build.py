@@ -166,7 +166,8 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
                 validate_all(project, fresh, reference, others=[d for d in docs if id(d) not in redone], jobs=jobs)
             plan.store(fresh, docs)
     with _timed(timings, "reason", on_stage):
-        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner)
+        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner,
+                                      memo=plan.memo if plan is not None else None)
         inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
         graphs = _named_graphs(project, docs, reference, inferred)

@@ -273,3 +273,29 @@ def test_cli_no_cache_and_prune(project, tmp_path):
     pruned = subprocess.run([*kuntakg, "cache", "prune", "--all"], env=env, capture_output=True, text=True)
     assert pruned.returncode == 0 and f"removed {len(_docs(project))} entries" in pruned.stdout
     assert not _entries(project)
+
+
+def test_checks_over_the_corpus_go_through_the_memo(project):
+    """HermiT's check of the ontology alone (above the data limit) is asked of the cache's memo, which
+    skips it when it passed with the same shared inputs; a check that fails is not recorded."""
+    from rdflib import Graph
+
+    from kuntakg.build import _CachePlan
+    from kuntakg.reason import reason
+
+    asked: list[tuple[str, ...]] = []
+    result = reason(project.ontology, Graph(), "auto", hermit_limit=-1, memo=lambda parts, run: asked.append(parts))
+    assert asked == [("hermit-tbox",)] and result.engines == ("rules", "hermit-tbox")
+    plan = _CachePlan(project, "auto")
+    ran: list[int] = []
+    plan.memo(("x",), lambda: ran.append(1))
+    plan.memo(("x",), lambda: ran.append(2))
+    assert ran == [1]
+
+    def fails() -> None:
+        raise RuntimeError("check failed")
+
+    with pytest.raises(RuntimeError):
+        plan.memo(("y",), fails)
+    plan.memo(("y",), lambda: ran.append(3))
+    assert ran == [1, 3]
