@@ -40,7 +40,12 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-STAGES = ("read", "audit", "validate", "reason", "serialise")
+STAGES = ("cache", "read", "audit", "validate", "reason", "serialise")
+
+
+def loadavg() -> str:
+    """The 1/5/15-minute load averages (the machine is shared: every figure is reported with them)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def rss_mb() -> float:
@@ -53,7 +58,7 @@ def rss_mb() -> float:
 
 # --- the build, in a child process ----------------------------------------------------------------
 
-def child_build(root: Path, progress: Path) -> int:
+def child_build(root: Path, progress: Path, use_cache: bool = True) -> int:
     """Run the real build of `root` into root/dist; append JSON lines to `progress`."""
     from kuntakg import Project
     from kuntakg.build import build
@@ -67,7 +72,7 @@ def child_build(root: Path, progress: Path) -> int:
     try:
         report = build(Project(root=root), root / "dist",
                        on_stage=lambda s: log(event="stage", stage=s, t=time.perf_counter() - t0,
-                                              rss_mb=rss_mb()))
+                                              rss_mb=rss_mb()), use_cache=use_cache)
     except Exception as exc:  # report, do not hide
         log(event="error", error=f"{type(exc).__name__}: {str(exc)[:2000]}",
             errors=[str(e) for e in getattr(exc, "errors", [])[:20]], t=time.perf_counter() - t0)
@@ -75,17 +80,19 @@ def child_build(root: Path, progress: Path) -> int:
     ru_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ru_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     log(event="done", t=time.perf_counter() - t0, timings=report.timings, inferred=report.inferred,
-        reasoners=list(report.reasoners),
+        reasoners=list(report.reasoners), cached=report.cached,
         documents=len(report.documents), quads=report.manifest.get("quads"),
         peak_rss_mb=ru_self, peak_rss_children_mb=ru_children)
     return 0
 
 
-def run_build(root: Path, timeout: float) -> dict:
-    progress = root.parent / "build-progress.jsonl"
+def run_build(root: Path, timeout: float, name: str = "build", use_cache: bool = True) -> dict:
+    progress = root.parent / f"{name}-progress.jsonl"
     progress.unlink(missing_ok=True)
+    load = loadavg()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--_build", str(root), str(progress)],
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--_build", str(root), str(progress)]
+                            + ([] if use_cache else ["--no-cache"]),
                             cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=open(root.parent / "build.stderr", "w"))
     peak = 0.0
@@ -100,7 +107,8 @@ def run_build(root: Path, timeout: float) -> dict:
         time.sleep(1.0)
     wall = time.perf_counter() - t0
     events = [json.loads(x) for x in progress.read_text().splitlines()] if progress.exists() else []
-    out = {"wall_s": wall, "sampled_peak_tree_rss_mb": peak, "timed_out": timed_out, "returncode": proc.returncode}
+    out = {"wall_s": wall, "sampled_peak_tree_rss_mb": peak, "timed_out": timed_out, "returncode": proc.returncode,
+           "loadavg": load}
     done = next((e for e in events if e["event"] == "done"), None)
     if done:
         out.update(done)
@@ -417,7 +425,34 @@ def run_scale(scale: int, out: Path, args) -> dict:
     res["load"], store = load_times(dist / "kuntakg.trig")
     print("   load:", json.dumps(res["load"]), flush=True)
     res["serve"] = query_bench(store, dist / "kuntakg.trig", args.runs, args.budget, folder / "server.log")
+    if not res["generate"].get("reused"):
+        res["rebuilds"] = rebuilds(root, args.build_timeout)
     return res
+
+
+def rebuilds(root: Path, timeout: float) -> dict:
+    """Issue 15: with the cache the cold build filled, a rebuild with nothing changed, then one after a
+    label of one document changed (the last: no other document continues it); wall time of the
+    child process and the build's own stage times, peak memory, and whether dist/ is the same bytes
+    as before (no-op) / differs (one change)."""
+    import hashlib
+
+    def sums() -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "dist").iterdir())}
+
+    out = {}
+    before = sums()
+    out["noop"] = run_build(root, timeout, "rebuild-noop")
+    out["noop"]["dist_unchanged"] = sums() == before
+    last = sorted(p for p in (root / "data" / "documents").iterdir() if p.is_dir())[-1]
+    goals = last / "goals.csv"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(text.replace("Vahvistamme", "Vahvistamme yhä", 1), encoding="utf-8")
+    out["one"] = run_build(root, timeout, "rebuild-one")
+    out["one"]["dist_changed"] = sums() != before
+    print("   rebuilds:", json.dumps({k: {x: v.get(x) for x in ("wall_s", "timings", "cached", "loadavg")}
+                                      for k, v in out.items()}), flush=True)
+    return out
 
 
 def summary(results: list[dict]) -> None:
@@ -444,6 +479,16 @@ def summary(results: list[dict]) -> None:
     line("build + load s", lambda r: sum(r["build"]["timings"].values()) + r["load"]["load_s"])
     line("unfinished stage", lambda r: r["build"].get("unfinished_stage"))
     line("  ... in it for s", lambda r: r["build"].get("unfinished_stage_s"))
+    line("load average (build)", lambda r: r["build"].get("loadavg"))
+    line("no-op rebuild s", lambda r: r["rebuilds"]["noop"]["wall_s"])
+    line("  (in-process s)", lambda r: sum(r["rebuilds"]["noop"]["timings"].values()))
+    line("  dist unchanged", lambda r: str(r["rebuilds"]["noop"]["dist_unchanged"]))
+    line("  load average", lambda r: r["rebuilds"]["noop"]["loadavg"])
+    line("one-doc rebuild s", lambda r: r["rebuilds"]["one"]["wall_s"])
+    line("  (in-process s)", lambda r: sum(r["rebuilds"]["one"]["timings"].values()))
+    line("  documents cached", lambda r: r["rebuilds"]["one"]["cached"])
+    line("  peak RSS MB", lambda r: r["rebuilds"]["one"]["peak_rss_mb"])
+    line("  load average", lambda r: r["rebuilds"]["one"]["loadavg"])
     line("peak RSS python MB", lambda r: r["build"].get("peak_rss_mb"))
     line("peak RSS children MB", lambda r: r["build"].get("peak_rss_children_mb"))
     line("sampled tree PSS MB", lambda r: r["build"].get("sampled_peak_tree_rss_mb"))
@@ -463,7 +508,7 @@ def summary(results: list[dict]) -> None:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--_build":
-        return child_build(Path(argv[1]), Path(argv[2]))
+        return child_build(Path(argv[1]), Path(argv[2]), use_cache="--no-cache" not in argv[3:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scales", default="100000,1000000")
     ap.add_argument("--runs", type=int, default=15)

@@ -7,6 +7,8 @@ from creation to swap; the next build removes those of killed builds (no live bu
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -24,6 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .audit import FileAudit
 from .audit import run as run_audit
+from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
 from .ingest import document_ids, read_document
@@ -49,6 +52,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     inferred: int = 0
     reasoners: tuple[str, ...] = ()
+    cached: int = 0  # documents whose read and validate results came from the build cache
 
 
 @contextmanager
@@ -131,23 +135,43 @@ def _refers_to(graph: Graph, other: Graph) -> bool:
 
 
 def build(project: Project | None = None, out: Path | None = None, on_stage: Stage | None = None,
-          reasoner: str = "auto", jobs: int | None = None) -> BuildReport:
+          reasoner: str = "auto", jobs: int | None = None, use_cache: bool = True) -> BuildReport:
     """Build the project into `out` (default dist/). `reasoner`: see kuntakg.reason; `jobs`: processes
-    for the per-document stages (default: one per CPU)."""
+    for the per-document stages (default: one per CPU). `use_cache`: take each unchanged document's
+    read and validate results from the build cache (kuntakg.cache), and skip the whole build when
+    nothing changed and `out` is still what the last build with these inputs wrote; off, everything
+    is redone (and the cache is neither read nor written)."""
     project = project or Project()
     out = out or project.dist
     _recover(out)
     timings: dict[str, float] = {}
+    plan = _CachePlan(project, reasoner) if use_cache else None
+    if plan is not None:
+        with _timed(timings, "cache", on_stage):
+            done = plan.up_to_date(out)
+        if done is not None:
+            return BuildReport(out, plan.doc_ids, done, timings, cached=len(plan.doc_ids))
     with _timed(timings, "read", on_stage):
-        docs = read_all(project)
+        if plan is None:
+            docs, fresh = read_all(project), None
+        else:
+            docs, fresh = plan.read()
         reference = reference_graph(project.reference, project.minter)
-        linked = linked_graphs(project, docs, reference)  # issue 7: theme scheme and the project's links
+        # issue 7: theme scheme and the project's links
+        linked = linked_graphs(project, docs, reference, memo=plan.memo if plan is not None else None)
     with _timed(timings, "audit", on_stage):
         check_coverage(project, docs)
     with _timed(timings, "validate", on_stage):
-        validate_all(project, docs, reference, jobs=jobs)
+        if plan is None or fresh is None:
+            validate_all(project, docs, reference, jobs=jobs)
+        else:
+            if fresh:
+                redone = {id(d) for d in fresh}
+                validate_all(project, fresh, reference, others=[d for d in docs if id(d) not in redone], jobs=jobs)
+            plan.store(fresh, docs)
     with _timed(timings, "reason", on_stage):
-        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner)
+        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner,
+                                      memo=plan.memo if plan is not None else None)
         inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
         graphs = _named_graphs(project, docs, reference, inferred)
@@ -156,7 +180,117 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         with staging_folder(out) as staging:
             manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
             _swap(staging, out)
-    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
+    cached = 0
+    if plan is not None:
+        plan.finish(out)
+        cached = len(docs) - len(fresh or ())
+    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines, cached)
+
+
+class _RecordingSources(SourceTexts):
+    """SourceTexts that remember which files a document's reading looked at."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.used: set[str] = set()
+
+    def path(self, file: str) -> Path:
+        self.used.add(file)
+        return super().path(file)
+
+    def problem(self, file: str) -> str | None:
+        self.used.add(file)
+        return super().problem(file)
+
+
+class _CachePlan:
+    """Which documents the cache answers, which are read afresh, and the whole build's key."""
+
+    def __init__(self, project: Project, reasoner: str):
+        self.project = project
+        self.cache = Cache.of(project)
+        self.cache.remove_stale()
+        self.folders = project.document_folders()
+        self.doc_ids = [f.name for f in self.folders]
+        self.inputs = inputs_key(project)
+        self.folder_hash = {f.name: hash_tree(f) for f in self.folders}
+        self.sources_used: dict[str, set[str]] = {}
+        whole = hashlib.sha256(f"{self.inputs}\0{reasoner}\0".encode())
+        for name in self.doc_ids:
+            whole.update(f"{name}\0{self.folder_hash[name]}\0".encode())
+        whole.update(hash_tree(project.sources).encode())
+        self.build_key = whole.hexdigest()
+
+    def up_to_date(self, out: Path) -> dict | None:
+        """The manifest of `out` when the last build with the same inputs wrote it and it is intact."""
+        recorded = self.cache.build_done(self.build_key)
+        manifest_path = out / "manifest.json"
+        if recorded is None or file_sha(manifest_path) != recorded:
+            return None
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for name, info in manifest["files"].items():
+            if file_sha(out / name) != info["sha256"]:
+                return None
+        return manifest
+
+    def read(self) -> tuple[list[DocumentRDF], list[DocumentRDF]]:
+        """(every document in order, those read afresh); raise InvalidInput as read_all does."""
+        docs: list[DocumentRDF] = []
+        fresh: list[DocumentRDF] = []
+        fresh_folders: list[Path] = []
+        sources = self.project.sources
+        self.known = {f.name: document_ids(f, self.project.minter) for f in self.folders}
+        shared = shared_key(self.inputs, self.known)
+        self.keys = {name: _digest(shared, name, h) for name, h in self.folder_hash.items()}
+        for folder in self.folders:
+            entry = self.cache.get(self.keys[folder.name])
+            if entry is not None and self._still_valid(entry):
+                self.cache.hits += 1
+                docs.append(entry.doc)
+                continue
+            self.cache.misses += 1
+            texts = _RecordingSources(sources)
+            doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
+            self.sources_used[folder.name] = texts.used
+            docs.append(doc)
+            fresh.append(doc)
+            fresh_folders.append(folder)
+        # issue 13: unreviewed drafts (a cached document passed this check with the same folder hash)
+        errors = [e for d in fresh for e in d.errors] + refuse_drafts(fresh_folders)
+        if errors:
+            raise InvalidInput(errors)
+        return docs, fresh
+
+    def _still_valid(self, entry: Entry) -> bool:
+        sources = self.project.sources
+        return (all(file_sha(sources / name) == sha for name, sha in entry.sources.items())
+                and all(self.folder_hash.get(doc_id) == h for doc_id, h in entry.neighbours.items()))
+
+    def store(self, fresh: list[DocumentRDF], docs: list[DocumentRDF]) -> None:
+        """Cache the documents read afresh, now that they passed validation."""
+        sources = self.project.sources
+        for doc in fresh:
+            name = next(f.name for f, d in zip(self.folders, docs, strict=True) if d is doc)
+            neighbours = {other_name: self.folder_hash[other_name]
+                          for other_name, other in zip(self.doc_ids, docs, strict=True)
+                          if other is not doc and _refers_to(doc.graph, other.graph)}
+            used = {n: file_sha(sources / n) for n in sorted(self.sources_used.get(name, ()))}
+            self.cache.put(self.keys[name], Entry(doc, used, neighbours))
+
+    def memo(self, parts: tuple[str, ...], run: Callable[[], None]) -> None:
+        """Run a check over several documents unless it passed before on the same inputs."""
+        key = _digest(self.inputs, "check", *parts)
+        if self.cache.check_passed(key):
+            return
+        run()
+        self.cache.record_check(key)
+
+    def finish(self, out: Path) -> None:
+        self.cache.record_build(self.build_key, file_sha(out / "manifest.json"))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,

@@ -14,7 +14,7 @@ from rich.table import Table
 from .errors import MAX_ERRORS, AuditFailed, Inconsistent, InvalidInput, KuntaKGError
 from .project import Project
 
-STAGES = ("read", "audit", "validate", "reason", "serialise")
+STAGES = ("cache", "read", "audit", "validate", "reason", "serialise")
 err = Console(stderr=True)
 
 
@@ -42,8 +42,12 @@ def cli() -> None:
               help="rules: the ontology's OWL fragment as rules (fast); hermit: HermiT (complete, slow at scale); "
                    "auto: rules, cross-checked by HermiT while the data is small enough.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for SHACL validation (default: one per CPU).")
-def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None) -> None:
-    """Build the graph from data/documents into dist/ (only swapped in when everything passed)."""
+@click.option("--no-cache", is_flag=True, help="Redo every document (do not read or write the build cache).")
+def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None, no_cache: bool) -> None:
+    """Build the graph from data/documents into dist/ (only swapped in when everything passed).
+
+    Unchanged documents come from the build cache (.kuntakg-cache/, see `kuntakg cache`); a build with
+    nothing changed leaves dist/ as it is."""
     from .build import build as run_build
 
     with err.status("building") as status:
@@ -51,7 +55,7 @@ def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None) -
             status.update(f"[bold]{name}[/] ({STAGES.index(name) + 1}/{len(STAGES)})")
             err.log(f"stage {name}")
         try:
-            report = run_build(_project(base), out, on_stage, reasoner=reasoner, jobs=jobs)
+            report = run_build(_project(base), out, on_stage, reasoner=reasoner, jobs=jobs, use_cache=not no_cache)
         except InvalidInput as exc:
             status.stop()
             _fail_invalid(exc)
@@ -70,7 +74,8 @@ def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None) -
             status.stop()
             err.print(f"[bold red]error:[/] {exc}")
             sys.exit(2)
-    click.echo(f"Built {len(report.documents)} document(s) into {report.out}")
+    click.echo(f"Built {len(report.documents)} document(s) into {report.out}"
+               + (f" ({report.cached} from the cache)" if report.cached else ""))
     table = Table()
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -78,6 +83,10 @@ def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None) -
         table.add_row(name, f"{seconds:.2f}")
     table.add_row("total", f"{sum(report.timings.values()):.2f}")
     Console().print(table)
+    if not report.reasoners:  # nothing was redone
+        click.echo(f"{report.manifest['quads']} quads in {len(report.manifest['graphs'])} named graphs; "
+                   "no input changed since the build that wrote them (kuntakg build --no-cache redoes it)")
+        return
     click.echo(f"{report.manifest['quads']} quads in {len(report.manifest['graphs'])} named graphs; "
                f"{report.inferred} inferred types (reasoning: {' + '.join(report.reasoners)})")
 
@@ -170,6 +179,36 @@ def themes_propose() -> None:
     writer = csv.DictWriter(sys.stdout, PROPOSAL_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(propose(project.documents, project.reference))
+
+
+@cli.group()
+def cache() -> None:
+    """The build cache (.kuntakg-cache/ under the project root, or $KUNTAKG_CACHE)."""
+
+
+@cache.command("prune")
+@click.option("--max-size", "max_mb", type=click.IntRange(min=0), default=2048, show_default=True,
+              help="Keep at most this many MB of entries (least recently used go first).")
+@click.option("--max-age", "max_days", type=click.FloatRange(min=0), help="Also remove entries unused for DAYS.")
+@click.option("--all", "everything", is_flag=True, help="Empty the cache.")
+def cache_prune(max_mb: int, max_days: float | None, everything: bool) -> None:
+    """Remove what killed builds left, then old entries until the cache fits."""
+    from .cache import Cache
+
+    store = Cache.of(_project(None))
+    result = store.prune(0 if everything else max_mb * 1024**2, max_days)
+    click.echo(f"removed {result['removed']} entr{'y' if result['removed'] == 1 else 'ies'} and "
+               f"{result['stale']} unfinished write(s); {result['kept']} kept ({result['bytes'] / 1024**2:.1f} MB)")
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many entries it holds and their size."""
+    from .cache import Cache
+
+    store = Cache.of(_project(None))
+    count, size = store.size()
+    click.echo(f"{store.root}: {count} entr{'y' if count == 1 else 'ies'}, {size / 1024**2:.1f} MB")
 
 
 @cli.command("format-docs")

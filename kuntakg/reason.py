@@ -46,9 +46,11 @@ class Reasoning:
 
 
 def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
-           hermit_limit: int = HERMIT_LIMIT) -> Reasoning:
+           hermit_limit: int = HERMIT_LIMIT, memo=None) -> Reasoning:
     """Inferred rdf:type triples not already asserted in `data` (a graph, or a list of graphs, e.g.
-    one per document: the rules read them in place). Raises Inconsistent."""
+    one per document: the rules read them in place). Raises Inconsistent. `memo(parts, run)` (the
+    build cache, whose key holds the ontology) may skip HermiT's check of the ontology alone when it
+    passed before."""
     if engine not in ENGINES:
         raise KuntaKGError(f"unknown reasoner {engine!r}: use one of {', '.join(ENGINES)}")
     graphs = [data] if isinstance(data, Graph) else list(data)
@@ -58,7 +60,10 @@ def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
     if engine == "rules":
         return Reasoning(inferred, ("rules",))
     if sum(len(g) for g in graphs) > hermit_limit:
-        hermit(ontology, Graph())
+        if memo is None:
+            hermit(ontology, Graph())
+        else:
+            memo(("hermit-tbox",), lambda: hermit(ontology, Graph()))
         return Reasoning(inferred, ("rules", "hermit-tbox"))
     check = hermit(ontology, _merged(graphs))
     if set(check) != set(inferred):

@@ -211,11 +211,14 @@ def _indicator_links(g: Graph, folder: Path, minter: Minter, docs, agent: URIRef
     return errors
 
 
-def linked_graphs(project, docs, reference: Graph) -> dict[URIRef, Graph]:
+def linked_graphs(project, docs, reference: Graph, memo=None) -> dict[URIRef, Graph]:
     """The named graphs of issue 7 for the build: <graph/themes> (schemes) and <graph/theme-links>.
 
     Both are checked with shapes/reference.ttl together with the reference graph; a violation stops
-    the build with the row of the table at fault where known."""
+    the build with the row of the table at fault where known. `memo(parts, run)` (the build cache)
+    may skip the check when it passed before on the same links and types (the other inputs are in
+    its key)."""
+    from .cache import triples_digest
     from .validate import check
 
     folder, minter = project.reference, project.minter
@@ -225,12 +228,20 @@ def linked_graphs(project, docs, reference: Graph) -> dict[URIRef, Graph]:
     for doc in docs:
         for triple in doc.graph.triples((None, RDF.type, None)):
             types.add(triple)
-    shapes = Graph().parse(project.shapes_dir / "reference.ttl", format="turtle")
-    violations = check(reference + schemes + links + types, shapes, project.ontology)
-    errors = [InputError("data/reference", 0, 0, "", f"<{v.focus}>: {v.message()}")
-              for v in violations if str(v.severity).endswith("Violation")]
-    if errors:
-        raise InvalidInput(errors)
+
+
+    def run_check() -> None:
+        shapes = Graph().parse(project.shapes_dir / "reference.ttl", format="turtle")
+        violations = check(reference + schemes + links + types, shapes, project.ontology)
+        errors = [InputError("data/reference", 0, 0, "", f"<{v.focus}>: {v.message()}")
+                  for v in violations if str(v.severity).endswith("Violation")]
+        if errors:
+            raise InvalidInput(errors)
+
+    if memo is None:
+        run_check()
+    else:
+        memo((triples_digest(links), triples_digest(types)), run_check)
     return {minter.graph("themes"): schemes, minter.graph("theme-links"): links}
 
 
