@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from .audit import FileAudit
 from .audit import run as run_audit
 from .errors import AuditFailed, InvalidInput
+from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
@@ -33,6 +34,7 @@ from .project import Project
 from .publish import to_quads, write_dumps
 from .reason import Reasoning, reason
 from .reference import reference_graph
+from .release import stamp
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood
 from .version import __version__
@@ -152,8 +154,13 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         graphs = _named_graphs(project, docs, reference, inferred)
         graphs.update(linked)
         quads = to_quads(graphs)
+        # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
+        quads, release = stamp(quads, project.changelog, str(project.minter.void()) + "#dataset",
+                               str(project.minter.graph("build")))
         with staging_folder(out) as staging:
-            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
+            write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
+            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs},
+                                   dataset=release.as_dict())
             _swap(staging, out)
     return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
 
