@@ -209,3 +209,14 @@ def markdown(questions: list[Question] | None = None) -> str:
     for number, q in enumerate(questions or QUESTIONS, start=1):
         out.append(f"### {number}. {q.title['en']}\n\n{q.idiom['en']}\n\n```sparql\n{q.query}```\n")
     return "\n".join(out)
+
+
+BEGIN, END = "<!-- questions:begin (kuntakg guide-docs) -->", "<!-- questions:end -->"
+
+
+def update_docs(text: str) -> str:
+    """``text`` (docs/guide.md) with the part between the question markers regenerated."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"docs/guide.md needs the markers {BEGIN!r} and {END!r}")
+    return text[:start + len(BEGIN)] + "\n\n" + markdown() + "\n" + text[end:]
