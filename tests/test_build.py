@@ -226,8 +226,8 @@ def test_xlsx_gives_the_same_graph_as_csv(tmp_path):
     xlsx_nq = (xlsx_project.dist / "kuntakg.nq").read_bytes()
     # Only kk:importRow differs: it names the table the row came from (and so the dataset version, whose
     # content digest covers it: kuntakg/release.py).
-    strip = lambda data: sorted(l for l in data.splitlines()  # noqa: E731
-                                if b"#importRow>" not in l and b"<http://www.w3.org/ns/dcat#version>" not in l)
+    strip = lambda data: sorted(line for line in data.splitlines()  # noqa: E731
+                                if b"#importRow>" not in line and b"<http://www.w3.org/ns/dcat#version>" not in line)
     assert strip(csv_nq) == strip(xlsx_nq)
     assert b'"goals.csv#row=5"' in csv_nq and b'"document.xlsx[goals]#row=5"' not in csv_nq
 
