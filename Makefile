@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps node-deps
+.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps node-deps r-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(MAKE) system-deps
@@ -29,6 +29,13 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# Debian's R runs examples/kuntakg.R in tests/test_examples.py (base R and jsonlite, both from Debian)
+r-deps:
+	@{ command -v Rscript >/dev/null 2>&1 && Rscript -e 'quit(status = !requireNamespace("jsonlite", quietly = TRUE))'; } || { \
+	  echo "installing Debian's R and jsonlite for the R example (apt-get)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    r-base-core r-cran-jsonlite; }
 
 build: install
 	$(KUNTAKG) build
@@ -52,7 +59,7 @@ node-deps:
 	@if command -v npm >/dev/null 2>&1; then cd tests/node && npm ci --no-audit --no-fund --silent; \
 	  else echo "npm not found: tests/test_clients.py::test_node_fetch_sparql_endpoint will fail"; fi
 
-test: install browser-deps node-deps
+test: install browser-deps node-deps r-deps
 	$(PY) -m pytest
 
 # the fuzz, fault and load tests in their long form (KUNTAKG_SOAK=1 scales cases and durations; tests/soak.py)

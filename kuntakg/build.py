@@ -29,6 +29,7 @@ from .audit import run as run_audit
 from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
+from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
@@ -37,6 +38,7 @@ from .project import Project
 from .publish import to_quads, write_dumps
 from .reason import Reasoning, reason
 from .reference import reference_graph
+from .release import stamp
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood
 from .version import __version__
@@ -177,8 +179,13 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         graphs = _named_graphs(project, docs, reference, inferred)
         graphs.update(linked)
         quads = to_quads(graphs)
+        # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
+        quads, release = stamp(quads, project.changelog, str(project.minter.void()) + "#dataset",
+                               str(project.minter.graph("build")))
         with staging_folder(out) as staging:
-            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
+            write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
+            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs},
+                                   dataset=release.as_dict())
             _swap(staging, out)
     cached = 0
     if plan is not None:

@@ -249,6 +249,19 @@ def draft(file: Path, municipality: str, doc_id: str | None, language: str | Non
         click.echo(f"error: {exc}; nothing was written.", err=True)
         sys.exit(2)
     print_summary(result, Console(width=160))
+@cli.command("guide-docs")
+@click.option("--path", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the Markdown file (default: docs/guide.md of the project)")
+def guide_docs(path: Path | None) -> None:
+    """Regenerate the worked questions of docs/guide.md from kuntakg/guide_questions.py."""
+    from .guide_questions import update_docs
+
+    doc = path or _project(None).root / "docs" / "guide.md"
+    try:
+        doc.write_text(update_docs(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    except (OSError, ValueError) as e:
+        raise click.ClickException(f"{doc}: {e}") from None
+    click.echo(f"wrote the worked questions of {doc}")
 
 
 def _validate_folder(project: Project, folder: Path, lang: str) -> None:

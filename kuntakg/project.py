@@ -39,6 +39,11 @@ class Project:
         return self.root / "data" / "audit"
 
     @property
+    def changelog(self) -> Path:
+        """The data changelog, whose newest entry is the dataset's release (kuntakg/release.py)."""
+        return self.root / "data" / "CHANGELOG.md"
+
+    @property
     def shapes_dir(self) -> Path:
         return self.root / "shapes"
 

@@ -48,8 +48,10 @@ def _term(node, cache: dict):
     return term
 
 
-def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[URIRef]]) -> dict:
-    """Write all dumps into `out`; return a manifest of files, sizes, checksums and counts.
+def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[URIRef]],
+                dataset: dict[str, str] | None = None) -> dict:
+    """Write all dumps into `out`; return a manifest of files, sizes, checksums and counts (and, when
+    given, the dataset version under ``"dataset"``: see :mod:`kuntakg.release`).
 
     per_document: doc id -> the graphs its own Turtle file bundles (its graph, its translations and
     the shared graphs of its town), so that one file reads on its own."""
@@ -66,6 +68,8 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
     graphs = {name: len(triples) for name, triples in by_graph.items()}
     files = {p.name: {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
              for p in sorted(out.iterdir()) if p.is_file()}
-    manifest = {"quads": len(quads), "graphs": graphs, "files": files}
+    manifest: dict = {"quads": len(quads), "graphs": graphs, "files": files}
+    if dataset is not None:
+        manifest["dataset"] = dataset
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

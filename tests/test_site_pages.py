@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/id/municipality/609", "/id/doc/pori-perusturva-2018", "/search?q=omais", "/query", "/downloads/",
-         "/.well-known/void.html", "/about", "/id/goal/pori-perusturva-2018/vp-op-4"]
+         "/.well-known/void.html", "/about", "/id/goal/pori-perusturva-2018/vp-op-4", "/guide"]
 
 
 class Outline(HTMLParser):

@@ -219,8 +219,13 @@ def _build_void() -> Graph:
     g.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
     g.add((URIRef(pub + "/"), RDF.type, FOAF.Document))
+    version, released = dataset_version()
+    if version is not None:
+        g.add((ds, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3 (not in rdflib's DCAT 2 terms)
     modified = kg.backend().last_modified
-    if modified is not None:
+    if released is not None:  # the date of the data's release (data/CHANGELOG.md), not of the file
+        g.add((ds, DCTERMS.modified, Literal(released, datatype=XSD.date)))
+    elif modified is not None:
         g.add((ds, DCTERMS.modified, Literal(modified.date().isoformat(), datatype=XSD.date)))
 
     _coverage(g, ds)
@@ -269,6 +274,26 @@ def _build_void() -> Graph:
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(f["gz_sha256"], datatype=XSD.hexBinary)))
     return g
+
+
+def dataset_version() -> tuple[str | None, str | None]:
+    """(dcat:version, dcterms:modified) the build recorded in the graph (kuntakg/release.py), or Nones."""
+    node = "<%s#dataset>" % minter().void()
+    rows = kg.select("""SELECT ?version ?modified WHERE { GRAPH ?g { %s <http://www.w3.org/ns/dcat#version> ?version
+      OPTIONAL { %s dcterms:modified ?modified } } } ORDER BY ?version LIMIT 1""" % (node, node))
+    if not rows:
+        return None, None
+    return rows[0]["version"].value, rows[0]["modified"].value if "modified" in rows[0] else None
+
+
+def citation() -> dict[str, str | None]:
+    """How to cite the data being served: the recommended line, with the dataset version (CITATION.cff)."""
+    version, modified = dataset_version()
+    year = (modified or "")[:4]
+    text = "Kunta-KG project%s. Kunta-KG: Finnish municipal strategy documents as linked data%s [data set]. " \
+           "CC BY 4.0. %s/" % (" (%s)" % year if year else "", ", version %s" % version if version else "",
+                               public_url())
+    return {"text": text, "version": version, "modified": modified, "void": public_url() + "/.well-known/void"}
 
 
 def _coverage(g: Graph, ds: URIRef) -> None:

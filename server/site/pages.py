@@ -15,7 +15,7 @@ from kuntakg.namespaces import PREFIXES
 
 from ..registry import editor_text, stored_queries
 from ..response import PAGE_VARY, choose, finish, page, rdf, twin_urls
-from . import dataset, i18n, overview
+from . import dataset, guide, i18n, overview
 
 bp = Blueprint("pages", __name__)
 
@@ -118,11 +118,32 @@ def query_editor(fmt: str | None = None):
                 twin_urls("/query", offers))
 
 
+@bp.get("/guide")
+@bp.get("/guide.<fmt>")
+def guide_page(fmt: str | None = None):
+    """The vocabulary guide (``server/site/guide.py``; docs/guide.md)."""
+    offers = ["html", "json"]
+    fmt = choose(fmt, offers)
+    return page("guide.html", guide.data(i18n.lang()), fmt, twin_urls("/guide", offers))
+
+
+@bp.get("/guide/diagram-<lang>.svg")
+def guide_diagram(lang: str):
+    """The diagram the build drew from the ontology (``kuntakg/guide.py``), one per language."""
+    path = guide.diagram_file(lang)
+    if path is None:
+        abort(404)
+    resp = send_file(path, mimetype="image/svg+xml", conditional=True,
+                     etag=hashlib.sha256(path.read_bytes()).hexdigest()[:32])
+    resp.headers["Cache-Control"] = "public, max-age=3600"
+    return finish(resp, vary=PAGE_VARY)
+
+
 @bp.get("/about")
 @bp.get("/about.<fmt>")
 def about(fmt: str | None = None):
     offers = ["html", "json"]
     fmt = choose(fmt, offers)
     data = {"fallback": i18n.FALLBACK, "licence": "https://creativecommons.org/licenses/by/4.0/",
-            "code_licence": "MIT", "base": current_app.config["LD_BASE"]}
+            "code_licence": "MIT", "base": current_app.config["LD_BASE"], "citation": dataset.citation()}
     return page("about.html", data, fmt, twin_urls("/about", offers))
