@@ -374,3 +374,100 @@ def test_outline_layout_with_colon_keys():
     assert refs(assessment, "report") == ["Tilanne"]
     pilots = [a.label for a in d.of("actions") if a.fields["kind"] == "pilot"]
     assert pilots == ["Vankkuri", "ALKU", "Perheneuvo"]
+
+
+def drafted_notes(item: Item) -> list[str]:
+    return [n for n in item.notes if n.startswith("DRAFT: ")]
+
+
+def test_prose_under_an_action_heading_and_a_goal_cue_sentence():
+    """Prose (issue 13, second pass): a goal stated in a sentence ("tavoitteena on, että …"), actions
+    written as sentences under a heading that names them; each with a DRAFT note, actions linked to the
+    goal above; a heading that names no role at the section's depth closes the section."""
+    text = "\n".join([
+        "# Liikuntaohjelma 2024–2027",
+        "",
+        "## Hyvinvoiva Kuusimäki",
+        "",
+        "Kuusimäen tavoitteena on, että jokainen lapsi liikkuu tunnin päivässä. Ohjelma hyväksyttiin keväällä.",
+        "",
+        "### Toimenpiteet",
+        "",
+        "Koulujen välitunteja pidennetään. Seurojen kanssa laaditaan kalenteri, esim. Syyslomalle.",
+        "",
+        "- Uimahallin aukioloja laajennetaan",
+        "",
+        "## Talous",
+        "",
+        "Talous on tiukka tänä vuonna. Säästöjä haetaan kaikista menoista.",
+    ])
+    d = draft(text)
+    [goal] = d.of("goals")
+    assert goal.label == "Jokainen lapsi liikkuu tunnin päivässä"
+    assert goal.source_text == "jokainen lapsi liikkuu tunnin päivässä" and goal.lines == [5]
+    assert any("cue 'tavoitteena on, että'" in n for n in drafted_notes(goal))
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions")}
+    assert actions == {
+        "Koulujen välitunteja pidennetään.": [goal.label],
+        "Seurojen kanssa laaditaan kalenteri, esim. Syyslomalle.": [goal.label],  # no split after "esim."
+        "Uimahallin aukioloja laajennetaan": [goal.label],
+    }
+    for action in d.of("actions"):
+        assert any(n.startswith("DRAFT: linked to the nearest goal above it") for n in action.notes)
+    sentence = one(d, "actions", "Koulujen välitunteja pidennetään.")
+    assert any("read from prose under the heading 'Toimenpiteet' (line 7)" in n for n in sentence.notes)
+    # "Ohjelma hyväksyttiin keväällä." states no goal; "## Talous" closed the section
+    assert len(d.items) == 4
+
+
+def test_prose_sections_in_swedish():
+    text = "\n".join([
+        "## Våra mål",
+        "",
+        "Alla barn i kommunen ska ha en trygg skolväg. Vi strävar efter att ingen ungdom står utanför skolan.",
+        "",
+        "## Åtgärder",
+        "",
+        "Skolskjutsarna ses över under hösten. Fritidsgårdarna får längre öppettider t.ex. Under loven.",
+    ])
+    d = draft(text, "sv")
+    goals = labels(d, "goals")
+    assert goals == ["Alla barn i kommunen ska ha en trygg skolväg.", "Ingen ungdom står utanför skolan"]
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions")}
+    assert actions == {"Skolskjutsarna ses över under hösten.": ["Ingen ungdom står utanför skolan"],
+                       "Fritidsgårdarna får längre öppettider t.ex. Under loven.": ["Ingen ungdom står utanför skolan"]}
+    assert all(drafted_notes(i) for i in d.items if i.sheet in ("goals", "actions"))
+
+
+def test_prose_in_english_only_where_a_heading_names_the_section():
+    """A bold line "Key actions" opens a section; a long heading that merely mentions pilots does not; a
+    paragraph all in italics (template guidance) is skipped; a short paragraph right before a table still
+    titles the table."""
+    text = "\n".join([
+        "## How our pilots became everyday practice in the libraries",
+        "",
+        "Three trials ran in 2023. Two of them were kept after the review.",
+        "",
+        "Our aim is to halve the waiting list for home care by 2026.",
+        "",
+        "**Key actions**",
+        "",
+        "*Describe each action in one sentence.*",
+        "",
+        "We hire four more nurses. The night shift gets its own coordinator.",
+        "",
+        "Safer streets",
+        "",
+        "Goal\tAction",
+        "Fewer accidents\tNew crossings",
+    ])
+    d = draft(text, "en")
+    cue_goal = one(d, "goals", "Halve the waiting list for home care by 2026")
+    assert any("cue 'Our aim is to'" in n for n in cue_goal.notes)
+    prose = {a.label: refs(a, "contributes_to") for a in d.of("actions") if a.lines[0] == 11}
+    assert prose == {"We hire four more nurses.": [cue_goal.label],
+                     "The night shift gets its own coordinator.": [cue_goal.label]}
+    assert not [i for i in d.items if i.lines and i.lines[0] in (3, 9)]
+    table_goal = one(d, "goals", "Fewer accidents")
+    assert refs(table_goal, "theme") == ["Safer streets"]
+    assert refs(one(d, "actions", "New crossings"), "contributes_to") == ["Fewer accidents"]

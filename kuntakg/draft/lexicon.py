@@ -112,6 +112,49 @@ class Lexicon:
     def cue_patterns(self, section: str) -> list[re.Pattern[str]]:
         return [re.compile(e, re.IGNORECASE) for e in self.words(section)]
 
+    def prose_role(self, heading: str) -> str | None:
+        """The role of a section whose heading names it ("Tavoitteet", "Våra mål", "Key actions 2025"):
+        its first or last word (years, numbering and a colon ignored) is a section noun of
+        `prose_headings`. None for a heading that only mentions the word, or one longer than six words.
+        A heading naming goals and actions is an action section (a sentence with a goal cue is a goal)."""
+        words = re.findall(r"[^\W\d_][\w-]*", normal(heading))
+        if not words or len(words) > 6:
+            return None
+        found = [name for name, pattern in self._patterns("prose_headings")
+                 if pattern.fullmatch(words[0]) or pattern.fullmatch(words[-1])]
+        if len(found) > 1 and "action" in found:
+            return "action"  # "Mål och åtgärder": sentences with a goal cue are goals, the others actions
+        return found[0] if found else None
+
+    @cached_property
+    def _goal_cue(self) -> re.Pattern[str]:
+        tails = "|".join(self.words("goal_cue_tail"))
+        cues = "|".join(f"(?:{e})" for e in self.words("goal_cues"))
+        return re.compile(rf"(?:^|\b)(?:{cues})\s*,?\s*(?:(?:{tails})\s+)?", re.IGNORECASE)
+
+    def goal_cue(self, sentence: str) -> re.Match[str] | None:
+        """Where a sentence states a goal ("Tavoitteena on …", "Vi strävar efter att …", "We aim to …")."""
+        if not self.words("goal_cues"):
+            return None
+        m = self._goal_cue.search(sentence)
+        return m if m and m.end() < len(sentence.rstrip(" .!")) else None
+
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of a paragraph, each a verbatim substring: split after . ! ? before a capital
+        letter or digit, not after an abbreviation of `abbreviations` ("mm.", "t.ex.", "e.g.")."""
+        abbreviations = {a.lower() for a in self.words("abbreviations")}
+        out: list[str] = []
+        start = 0
+        for m in re.finditer(r"(?<=[.!?])\s+(?=[\"“”'(]?[A-ZÅÄÖ0-9])", text):
+            before = text[start:m.start()]
+            last = re.search(r"([\w.]+)\.$", before)
+            if last and (last.group(1).lower() in abbreviations or re.fullmatch(r"\d{1,2}", last.group(1))):
+                continue  # "mm. Porvoo", "23.10. 2018"
+            out.append(before.strip())
+            start = m.end()
+        out.append(text[start:].strip())
+        return [s for s in out if s]
+
     def detect_language(self, text: str) -> str:
         """fi, sv or en: the language whose role words occur most often in `text`."""
         scores = {}

@@ -127,6 +127,10 @@ class Recogniser:
         self.outline_goal: Item | None = None
         self.outline_items: list[Item] = []
         self.recognised = 0  # tables, blocks and lists recognised
+        # prose: (role, level, heading, heading line, heading depth) of a section a heading names
+        self.prose: tuple[str, str, str, int, int] | None = None
+        self.text_goal: tuple[Item, int] | None = None  # the last goal read from text, and its section depth
+        self.depth = 0  # depth of the last heading (a bold line: 7)
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -173,6 +177,7 @@ class Recogniser:
             return
         if line.kind in ("heading", "bold"):
             self.list_role = None
+            self._section(line)
         text = line.text
         kv = _KV_KEY.match(text)
         if kv and self._org_key(kv["key"]):
@@ -201,12 +206,92 @@ class Recogniser:
             self.list_role = (role, level, line.n)
             self.theme_candidate = None
             return
+        if line.kind == "para" and not self._before_table(line) and self._prose(line):
+            self.theme_candidate = None
+            return
         if line.kind in ("heading", "bold") or len(text) <= self.lex.layout("heading_max_chars"):
             if not re.search(r"[^\W\d_]{3}", text):
                 return
             self.theme_candidate = (text, line.n)
         else:
             self.theme_candidate = None
+
+    # -- prose -------------------------------------------------------------------------------------
+    def _section(self, line: Line) -> None:
+        """A heading or bold line: opens a prose section if it names goals, actions or pilots; a heading
+        that does not, at the depth of the open section or above, closes it (and forgets its goal)."""
+        depth = line.level if line.kind == "heading" else 7
+        self.depth = depth
+        role = self.lex.prose_role(line.text)
+        if role is not None:
+            self.prose = (role, self.lex.level(line.text) or "", line.text, line.n, depth)
+            return
+        if self.prose is not None and depth <= self.prose[4]:
+            self.prose = None
+        if self.text_goal is not None and depth <= self.text_goal[1]:
+            self.text_goal = None
+
+    def _before_table(self, line: Line) -> bool:
+        """Whether the next non-blank line is a table row (a short paragraph there titles the table)."""
+        for nxt in self.lines[line.n:]:
+            if nxt.kind != "blank":
+                return nxt.kind in ("row", "sep") and len(line.text) <= self.lex.layout("heading_max_chars")
+        return False
+
+    def _prose(self, line: Line) -> bool:
+        """A paragraph: in a section whose heading names goals, actions or pilots, each sentence is a
+        candidate item; anywhere, a sentence with a goal cue ("Tavoitteena on …") is a candidate goal.
+        Actions attach to the nearest goal above them. Every such item carries a DRAFT note."""
+        raw_line = line.raw.strip()
+        if re.fullmatch(r"([*_])[^*_].*\1", raw_line):
+            return False  # a paragraph all in italics: guidance of a template, not content
+        made = False
+        for sentence in self.lex.sentences(raw_line):
+            text = clean_label(sentence)
+            if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
+                continue
+            cue = self.lex.goal_cue(sentence)
+            if cue is not None:
+                role, raw = "goal", sentence[cue.end():].rstrip(" .")
+            elif self.prose is not None:
+                role, raw = self.prose[0], sentence
+            else:
+                continue
+            level = self.prose[1] if self.prose is not None and role == self.prose[0] else ""
+            item = self._new_item(role, level, raw, line.n, source_text=raw, theme=self.outline_theme)
+            if cue is not None:
+                item.label = item.label[:1].upper() + item.label[1:]
+                item.note(f"a goal read from a sentence of prose (cue '{cue.group(0).strip(' ,')}'); check it "
+                          "and shorten its label")
+            else:
+                assert self.prose is not None
+                item.note(f"read from prose under the heading '{self.prose[2]}' (line {self.prose[3]}): one "
+                          f"sentence, one {'pilot' if role == 'pilot' else item.sheet[:-1]}; check it, join "
+                          "sentences that belong together and shorten the label")
+            self._prose_item(item, role, level, text)
+            made = True
+        if made:
+            self.recognised += 1
+        return made
+
+    def _prose_item(self, item: Item, role: str, level: str, text: str) -> None:
+        """A goal, action or pilot read from prose or a list: goals become the goal that later actions
+        serve; actions and pilots serve the nearest goal above them (a DRAFT note says so)."""
+        if role == "goal":
+            if not level and not any(n.startswith("DRAFT: goal level guessed") for n in item.notes):
+                item.note(f"goal level guessed as '{item.fields['level']}' (the text names none)")
+            depth = self.prose[4] if self.prose is not None and self.prose[0] == "goal" else self.depth
+            self.text_goal = (item, depth)
+            return
+        if role == "pilot":
+            outcome = self.lex.first("pilot_outcomes", text)
+            if outcome:
+                item.fields["outcome"] = outcome
+                item.note(f"pilot outcome '{outcome}' read from cue words")
+        if self.outline_goal is None and self.text_goal is not None and not item.refs.get("contributes_to"):
+            goal = self.text_goal[0]
+            item.ref("contributes_to", goal)
+            item.note(f"linked to the nearest goal above it ('{goal.label}', line {goal.lines[0]}); check the link")
 
     def _outline(self, key: str, value: str, line: Line) -> bool:
         """An outline line "Tavoite 1: …", "Mittari: …", "Vastuu: …" (a heading, bold line or paragraph):
@@ -288,6 +373,8 @@ class Recogniser:
         return org
 
     def _bullet(self, line: Line) -> None:
+        if self.list_role is None and self.prose is not None:
+            self.list_role = (self.prose[0], self.prose[1], self.prose[3])  # a list in a prose section
         if self.list_role is None:
             return
         role, level, heading = self.list_role
@@ -304,11 +391,7 @@ class Recogniser:
             self.outline_items.append(item)
         if not level and role == "goal":
             item.note(f"goal level guessed as '{item.fields.get('level')}' (the list heading names none)")
-        if role == "pilot":
-            outcome = self.lex.first("pilot_outcomes", raw)
-            if outcome:
-                item.fields["outcome"] = outcome
-                item.note(f"pilot outcome '{outcome}' read from cue words")
+        self._prose_item(item, role, level, raw)
         self.recognised += 1
 
     # -- items ---------------------------------------------------------------------------------
