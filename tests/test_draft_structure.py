@@ -471,3 +471,21 @@ def test_prose_in_english_only_where_a_heading_names_the_section():
     table_goal = one(d, "goals", "Fewer accidents")
     assert refs(table_goal, "theme") == ["Safer streets"]
     assert refs(one(d, "actions", "New crossings"), "contributes_to") == ["Fewer accidents"]
+
+
+def test_prose_section_from_a_plain_short_line_and_numbered_sentences():
+    """A section word standing alone on a line (a heading whose style was lost) opens the section;
+    numbered paragraphs lose their numbers."""
+    text = "\n".join([
+        "Vuosisuunnitelma 2025",
+        "",
+        "Toimenpiteet",
+        "",
+        "1. Kirjaston aukioloaikoja pidennetään iltaisin.",
+        "",
+        "2. Lukupiirejä järjestetään kaikissa kouluissa.",
+    ])
+    d = draft(text)
+    assert labels(d, "actions") == ["Kirjaston aukioloaikoja pidennetään iltaisin.",
+                                     "Lukupiirejä järjestetään kaikissa kouluissa."]
+    assert one(d, "actions", "Lukupiirejä järjestetään kaikissa kouluissa.").lines == [7]

@@ -206,6 +206,10 @@ class Recogniser:
             self.list_role = (role, level, line.n)
             self.theme_candidate = None
             return
+        if line.kind == "para" and len(text.split()) <= 3 and not re.search(r"[.!?]$", text) \
+                and self.lex.prose_role(text) and not self._before_table(line):
+            self._section(Line(line.n, line.raw, "bold", text))  # "Toimenpiteet" alone: a heading lost its style
+            return
         if line.kind == "para" and not self._before_table(line) and self._prose(line):
             self.theme_candidate = None
             return
@@ -247,6 +251,7 @@ class Recogniser:
             return False  # a paragraph all in italics: guidance of a template, not content
         made = False
         for sentence in self.lex.sentences(raw_line):
+            sentence = re.sub(r"^(?:\(?\d{1,2}[.)]|[a-z]\))\s+", "", sentence)  # "1. …", "a) …"
             text = clean_label(sentence)
             if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
                 continue
