@@ -10,6 +10,10 @@ recognised by their header row (cells whose role the lexicon knows), not by thei
 * key-value blocks (`Mittari<TAB>...`, `Toimenpide:<TAB>...`): one record per block, keys by role;
 * roadmaps: a header row of years, one row per theme;
 * lists under a heading with a role ("Pitkän aikavälin tavoitteet", "Pilots"): one item per bullet;
+* prose: under a heading whose first or last word names goals, actions or pilots ("Tavoitteet", "Våra
+  mål", "Key actions") each sentence is a candidate item; anywhere, a sentence with a goal cue
+  ("tavoitteena on", "vi strävar efter att", "we aim to") is a candidate goal; actions serve the nearest
+  goal above them; all with DRAFT notes;
 * a heading, bold line or short paragraph right before a table is its spearhead (theme); a spearhead
   column, if any, names it per row; "Name of the area: X" lines set the organisation.
 """
