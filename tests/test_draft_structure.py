@@ -158,10 +158,13 @@ def test_key_value_blocks_with_numeric_targets():
     assert (post.label, refs(post, "holder")) == ("vs. vanhuspalveluiden johtaja", ["Pirjo Mäkilä"])
     assert not lt.refs.get("responsible")
     targets = {t.refs["indicator"][0].label: t.fields for t in d.of("targets")}
-    first = targets["Myönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017."]
+    # the metric is named by what it measures; its cell stays the quoted source of metric and target
+    assert one(d, "indicators", "Myönnettyjen palvelusetelien määrä").source_text == \
+        "Myönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017."
+    first = targets["Myönnettyjen palvelusetelien määrä"]
     assert (first["value"], first["unit"], first["comparison"], first["baseline_start"]) == (
         "5", "percent", "increase-by", "2017")
-    second = targets["Palveluohjaajien lisääminen kolmesta kuuteen työntekijään"]
+    second = targets["Palveluohjaajien määrä"]
     assert (second["baseline_value"], second["value"], second["unit"], second["comparison"]) == (
         "3", "6", "persons", "increase-to")
     assert [p.label for p in d.of("people")] == ["Pirjo Mäkilä", "Mari Levonen"]
@@ -489,3 +492,27 @@ def test_prose_section_from_a_plain_short_line_and_numbered_sentences():
     assert labels(d, "actions") == ["Kirjaston aukioloaikoja pidennetään iltaisin.",
                                      "Lukupiirejä järjestetään kaikissa kouluissa."]
     assert one(d, "actions", "Lukupiirejä järjestetään kaikissa kouluissa.").lines == [7]
+
+
+def test_metric_named_from_its_target_statement():
+    """A metric cell that states its target is named by the words before its change word (last word
+    in its base form), in fi, sv and en; a cell with no number keeps its wording."""
+    cases = [
+        ("fi", "Tavoite\tMittari", "Kirjasto on avoinna\tKirjastokäyntien määrän kasvu 8 % vuodesta 2022",
+         "Kirjastokäyntien määrä", "8"),
+        ("fi", "Tavoite\tMittari", "Jonot lyhenevät\tOdotusajan lyhentäminen 10 päivään", "Odotusaika", "10"),
+        ("fi", "Tavoite\tMittari", "Ohjaus paranee\tOhjaajien lisääminen kahdesta neljään", "Ohjaajien määrä", "4"),
+        ("sv", "Mål\tMätare", "Fler digitala tjänster\tAndelen digitala besök ökar med 12 %",
+         "Andelen digitala besök", "12"),
+        ("en", "Goal\tIndicator", "Easier booking\tShare of online bookings rises to 45 %",
+         "Share of online bookings", "45"),
+    ]
+    for lang, header, row, name, value in cases:
+        d = draft(f"{header}\n{row}\n", lang)
+        metric = one(d, "indicators", name)
+        assert metric.source_text == row.split("\t")[1]
+        assert any(n.startswith("DRAFT: metric named from its target statement") for n in metric.notes)
+        [target] = d.of("targets")
+        assert target.refs["indicator"] == [metric] and target.fields["value"] == value, (lang, target.fields)
+    d = draft("Tavoite\tMittari\nKirjasto on avoinna\tKirjastokäyntien määrä kasvaa\n")
+    assert labels(d, "indicators") == ["Kirjastokäyntien määrä kasvaa"]

@@ -155,6 +155,29 @@ class Lexicon:
         out.append(text[start:].strip())
         return [s for s in out if s]
 
+    def metric_name(self, text: str) -> str | None:
+        """The metric a target statement names: the words before its change word, the last in its base
+        form ("Perhetyön kotikäyntien määrän lisääntyminen 5 %:llä" -> "Perhetyön kotikäyntien määrä")."""
+        section = self.data.get("metric_from_target")
+        if not section:
+            return None
+        for lang in self.langs:
+            words = "|".join(re.escape(w) for w in section["change_words"].get(lang, []))
+            m = re.search(rf"^(?P<name>[^\d%]+?)\s+(?:{words})\b", text.strip(), re.IGNORECASE) if words else None
+            if not m or not re.search(r"[^\W\d_]{3}", m["name"]):
+                continue
+            name = m["name"].strip(" ,.:;-")
+            head, _, last = name.rpartition(" ")
+            forms = section.get("base_forms", {}).get(lang) or {}
+            plural = section.get("plural_head", {}).get(lang)
+            ending = next((e for e in sorted(forms, key=len, reverse=True) if last.lower().endswith(e)), None)
+            if ending is not None:
+                name = f"{head} {last[: len(last) - len(ending)] + forms[ending]}".strip()
+            elif plural and re.search(r"(?:ien|jen|iden|tten|den)$", last.lower()):
+                name = f"{name} {plural}"
+            return name[:1].upper() + name[1:]
+        return None
+
     def detect_language(self, text: str) -> str:
         """fi, sv or en: the language whose role words occur most often in `text`."""
         scores = {}

@@ -430,9 +430,11 @@ class Recogniser:
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        indicator = Item("indicators", item.label, [line], source_text=item.source_text)
+        name = self.lex.metric_name(item.label)
+        indicator = Item("indicators", name or item.label, [line], source_text=item.source_text)
         indicator.ref("measures", item)
-        indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own")
+        indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
+                       + (f", named '{name}' after what it counts" if name else ""))
         self.draft.add(indicator)
         self._target_for(indicator, raw, line)
 
@@ -738,7 +740,11 @@ class Recogniser:
 
     def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
         for frag, _ in fragments(raw):
-            indicator = Item("indicators", clean_label(frag), [line], source_text=frag)
+            # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
+            name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
+            indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
+            if name:
+                indicator.note(f"metric named from its target statement '{clean_label(frag)}'; check the name")
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
