@@ -516,3 +516,40 @@ def test_metric_named_from_its_target_statement():
         assert target.refs["indicator"] == [metric] and target.fields["value"] == value, (lang, target.fields)
     d = draft("Tavoite\tMittari\nKirjasto on avoinna\tKirjastokäyntien määrä kasvaa\n")
     assert labels(d, "indicators") == ["Kirjastokäyntien määrä kasvaa"]
+
+
+def test_headings_inside_a_prose_section_name_its_items():
+    """Under "Strategiset tavoitteet", each sub-heading is a goal and its paragraph its description; under
+    "Toimenpiteet" each sub-heading is an action serving the goal above; an outline heading "Mål 2: …"
+    stays an outline item."""
+    text = "\n".join([
+        "## Strategiset tavoitteet",
+        "",
+        "### 1. Turvallinen koulutie",
+        "",
+        "Jokainen oppilas kulkee kouluun turvallisesti. Liikenne rauhoitetaan koulujen lähellä.",
+        "",
+        "### Toimenpiteet",
+        "",
+        "#### Suojateiden valaistus",
+        "",
+        "Valaistus uusitaan kymmenellä suojatiellä.",
+    ])
+    d = draft(text)
+    goal = one(d, "goals", "Turvallinen koulutie")
+    assert goal.fields["description"] == ("Jokainen oppilas kulkee kouluun turvallisesti. Liikenne rauhoitetaan "
+                                          "koulujen lähellä.")
+    assert goal.fields["level"] == "strategic" and goal.lines == [3, 5]
+    assert any("read as a goal" in n for n in goal.notes)
+    action = one(d, "actions", "Suojateiden valaistus")
+    assert refs(action, "contributes_to") == ["Turvallinen koulutie"]
+    assert action.fields["description"] == "Valaistus uusitaan kymmenellä suojatiellä."
+    assert len(d.of("goals")) == 1 and len(d.of("actions")) == 1
+
+    sv = draft("\n".join([
+        "## Mål 2: Tryggare skolvägar",
+        "",
+        "Fler övergångsställen får belysning under året.",
+    ]), "sv")
+    assert labels(sv, "goals") == ["Tryggare skolvägar"]
+    assert not sv.of("actions")

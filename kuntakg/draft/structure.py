@@ -135,6 +135,7 @@ class Recogniser:
         self.prose: tuple[str, str, str, int, int] | None = None
         self.text_goal: tuple[Item, int] | None = None  # the last goal read from text, and its section depth
         self.depth = 0  # depth of the last heading (a bold line: 7)
+        self.prose_sub: Item | None = None  # an item named by a heading inside a prose section
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -230,7 +231,9 @@ class Recogniser:
         that does not, at the depth of the open section or above, closes it (and forgets its goal)."""
         depth = line.level if line.kind == "heading" else 7
         self.depth = depth
-        role = self.lex.prose_role(line.text)
+        self.prose_sub = None
+        outline = _KV_KEY.match(line.text) is not None and self.lex.role(line.text.split(":")[0]) is not None
+        role = None if outline else self.lex.prose_role(line.text)  # "Tavoite 1: …" is an outline item
         if role is not None:
             self.prose = (role, self.lex.level(line.text) or "", line.text, line.n, depth)
             return
@@ -238,6 +241,17 @@ class Recogniser:
             self.prose = None
         if self.text_goal is not None and depth <= self.text_goal[1]:
             self.text_goal = None
+        if self.prose is not None and not outline and re.search(r"[^\W\d_]{3}", line.text):
+            # a heading inside the section names one of its items; the paragraphs under it describe it
+            section_role, level, heading, heading_line, _ = self.prose
+            label = re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", line.text)
+            item = self._new_item(section_role, level, label, line.n, source_text=label, theme=self.outline_theme)
+            kind = "pilot" if section_role == "pilot" else item.sheet[:-1]
+            item.note(f"a heading under the heading '{heading}' (line {heading_line}) read as a {kind}; the "
+                      "paragraphs under it are its description")
+            self._prose_item(item, section_role, level, label)
+            self.prose_sub = item
+            self.recognised += 1
 
     def _before_table(self, line: Line) -> bool:
         """Whether the next non-blank line is a table row (a short paragraph there titles the table)."""
@@ -262,6 +276,12 @@ class Recogniser:
             cue = self.lex.goal_cue(sentence)
             if cue is not None:
                 role, raw = "goal", sentence[cue.end():].rstrip(" .")
+            elif self.prose_sub is not None:  # the description of the item its heading names
+                sub = self.prose_sub
+                sub.fields["description"] = f"{sub.fields.get('description', '')} {text}".strip()
+                sub.cite(line.n)
+                made = True
+                continue
             elif self.prose is not None:
                 role, raw = self.prose[0], sentence
             else:
