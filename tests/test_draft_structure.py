@@ -553,3 +553,27 @@ def test_headings_inside_a_prose_section_name_its_items():
     ]), "sv")
     assert labels(sv, "goals") == ["Tryggare skolvägar"]
     assert not sv.of("actions")
+
+
+def test_action_cue_sentences_below_a_goal():
+    """Outside any named section, a sentence with an action cue ("we will", "vi kommer att", "aiomme")
+    is a candidate action only below a goal read from text, which it serves; with no goal above, none."""
+    en = draft("\n".join([
+        "## Housing",
+        "",
+        "Our goal is to end rough sleeping by 2028. We will open two more shelters in the town centre.",
+        "",
+        "## Transport",
+        "",
+        "We will repaint the bus shelters.",
+    ]), "en")
+    goal = one(en, "goals", "End rough sleeping by 2028")
+    action = one(en, "actions", "Open two more shelters in the town centre")
+    assert refs(action, "contributes_to") == [goal.label]
+    assert any("an action read from a sentence of prose (cue 'We will')" in n for n in action.notes)
+    assert len(en.of("actions")) == 1  # "## Transport" closed the goal's section
+    sv = draft("Målet är att alla bibliotek är öppna på kvällen. Vi kommer att anställa två bibliotekarier.", "sv")
+    assert [(a.label, refs(a, "contributes_to")) for a in sv.of("actions")] == [
+        ("Anställa två bibliotekarier", ["Alla bibliotek är öppna på kvällen"])]
+    fi = draft("Tavoitteena on puhtaampi järvi. Aiomme rakentaa kolme kosteikkoa valuma-alueelle.")
+    assert [a.label for a in fi.of("actions")] == ["Rakentaa kolme kosteikkoa valuma-alueelle"]

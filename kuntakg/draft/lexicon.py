@@ -25,6 +25,7 @@ class Lexicon:
     data: dict[str, Any]
     langs: tuple[str, ...] = LANGS
     _cache: dict[str, list[tuple[str, re.Pattern[str]]]] = field(default_factory=dict)
+    _cue_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, langs: tuple[str, ...] = LANGS) -> Lexicon:
@@ -126,17 +127,20 @@ class Lexicon:
             return "action"  # "Mål och åtgärder": sentences with a goal cue are goals, the others actions
         return found[0] if found else None
 
-    @cached_property
-    def _goal_cue(self) -> re.Pattern[str]:
-        tails = "|".join(self.words("goal_cue_tail"))
-        cues = "|".join(f"(?:{e})" for e in self.words("goal_cues"))
-        return re.compile(rf"(?:^|\b)(?:{cues})\s*,?\s*(?:(?:{tails})\s+)?", re.IGNORECASE)
+    def _cue(self, section: str) -> re.Pattern[str] | None:
+        if section not in self._cue_cache:
+            exprs = self.words(section) if section in self.data else []
+            tails = "|".join(self.words("goal_cue_tail"))
+            cues = "|".join(f"(?:{e})" for e in exprs)
+            self._cue_cache[section] = re.compile(
+                rf"(?:^|\b)(?:{cues})\s*,?\s*(?:(?:{tails})\s+)?", re.IGNORECASE) if exprs else None
+        return self._cue_cache[section]
 
-    def goal_cue(self, sentence: str) -> re.Match[str] | None:
-        """Where a sentence states a goal ("Tavoitteena on …", "Vi strävar efter att …", "We aim to …")."""
-        if not self.words("goal_cues"):
-            return None
-        m = self._goal_cue.search(sentence)
+    def goal_cue(self, sentence: str, section: str = "goal_cues") -> re.Match[str] | None:
+        """Where a sentence states a goal ("Tavoitteena on …", "Vi strävar efter att …", "We aim to …"),
+        or with section="action_cues" an action ("Aiomme …", "Vi kommer att …", "We will …")."""
+        pattern = self._cue(section)
+        m = pattern.search(sentence) if pattern is not None else None
         return m if m and m.end() < len(sentence.rstrip(" .!")) else None
 
     def sentences(self, text: str) -> list[str]:

@@ -274,8 +274,11 @@ class Recogniser:
             if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
                 continue
             cue = self.lex.goal_cue(sentence)
+            act = self.lex.goal_cue(sentence, "action_cues") if cue is None and self.text_goal else None
             if cue is not None:
                 role, raw = "goal", sentence[cue.end():].rstrip(" .")
+            elif act is not None and (self.prose is None or self.prose[0] != "goal"):
+                role, raw, cue = "action", sentence[act.end():].rstrip(" ."), act
             elif self.prose_sub is not None:  # the description of the item its heading names
                 sub = self.prose_sub
                 sub.fields["description"] = f"{sub.fields.get('description', '')} {text}".strip()
@@ -290,8 +293,8 @@ class Recogniser:
             item = self._new_item(role, level, raw, line.n, source_text=raw, theme=self.outline_theme)
             if cue is not None:
                 item.label = item.label[:1].upper() + item.label[1:]
-                item.note(f"a goal read from a sentence of prose (cue '{cue.group(0).strip(' ,')}'); check it "
-                          "and shorten its label")
+                item.note(f"{'a goal' if role == 'goal' else 'an action'} read from a sentence of prose (cue "
+                          f"'{cue.group(0).strip(' ,')}'); check it and shorten its label")
             else:
                 assert self.prose is not None
                 item.note(f"read from prose under the heading '{self.prose[2]}' (line {self.prose[3]}): one "
