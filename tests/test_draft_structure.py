@@ -577,3 +577,17 @@ def test_action_cue_sentences_below_a_goal():
         ("Anställa två bibliotekarier", ["Alla bibliotek är öppna på kvällen"])]
     fi = draft("Tavoitteena on puhtaampi järvi. Aiomme rakentaa kolme kosteikkoa valuma-alueelle.")
     assert [a.label for a in fi.of("actions")] == ["Rakentaa kolme kosteikkoa valuma-alueelle"]
+
+
+def test_numbered_items_run_together_in_a_cell():
+    """A cell holding a numbered list run into one line is one item per number (in order); a number that
+    breaks the order stays inside its item."""
+    fi = draft("Tavoite\tToimenpiteet\nPuistot ovat siistejä\t1. Roska-astioita lisätään. 2. Talkoot "
+               "järjestetään 5. kerran. 3. Valaistus uusitaan\n")
+    assert labels(fi, "actions") == ["Roska-astioita lisätään.", "Talkoot järjestetään 5. kerran.",
+                                     "Valaistus uusitaan"]
+    assert all(refs(a, "contributes_to") == ["Puistot ovat siistejä"] for a in fi.of("actions"))
+    sv = draft("Mål\tÅtgärder\nRenare stränder\t1) Fler soptunnor 2) Städdagar varje vår\n", "sv")
+    assert labels(sv, "actions") == ["Fler soptunnor", "Städdagar varje vår"]
+    en = draft("Goal\tActions\nSafer parks\t1. New lights <br> 2. Wardens at night\n", "en")
+    assert labels(en, "actions") == ["New lights", "Wardens at night"]

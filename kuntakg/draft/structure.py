@@ -84,9 +84,27 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
             for sub in re.split(r"\s+-\s+(?=\S)", piece[1:].strip()):
                 if re.search(r"[^\W\d_]", sub):
                     out.append((sub.strip(), True))
+        elif _ENUM.match(piece):
+            out += [(part, True) for part in enumerated(piece) if re.search(r"[^\W\d_]", part)]
         else:
             out.append((piece, False))
     return out
+
+
+_ENUM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[^\W\d_])")
+
+
+def enumerated(piece: str) -> list[str]:
+    """A numbered list run together in one piece ("1. Avataan perhekeskus. 2. Lisätään kotikäyntejä."):
+    its items, at the numbers that follow the first one in order (n, n+1, …); other numbers stay."""
+    marks = list(_ENUM.finditer(piece))
+    keep, expect = [], int(marks[0].group(1))
+    for m in marks:
+        if int(m.group(1)) == expect:
+            keep.append(m)
+            expect += 1
+    ends = [m.start() for m in keep[1:]] + [len(piece)]
+    return [piece[m.end():end].strip() for m, end in zip(keep, ends, strict=True)]
 
 
 def double_space_split(raw: str) -> list[str]:
