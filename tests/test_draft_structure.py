@@ -419,8 +419,11 @@ def test_prose_under_an_action_heading_and_a_goal_cue_sentence():
         assert any(n.startswith("DRAFT: linked to the nearest goal above it") for n in action.notes)
     sentence = one(d, "actions", "Koulujen välitunteja pidennetään.")
     assert any("read from prose under the heading 'Toimenpiteet' (line 7)" in n for n in sentence.notes)
+    # the heading above is their spearhead (not the document's title)
+    assert [t.label for t in d.of("themes")] == ["Hyvinvoiva Kuusimäki"]
+    assert all(refs(i, "theme") == ["Hyvinvoiva Kuusimäki"] for i in d.of("goals") + d.of("actions"))
     # "Ohjelma hyväksyttiin keväällä." states no goal; "## Talous" closed the section
-    assert len(d.items) == 4
+    assert len(d.items) == 5
 
 
 def test_prose_sections_in_swedish():
@@ -591,3 +594,38 @@ def test_numbered_items_run_together_in_a_cell():
     assert labels(sv, "actions") == ["Fler soptunnor", "Städdagar varje vår"]
     en = draft("Goal\tActions\nSafer parks\t1. New lights <br> 2. Wardens at night\n", "en")
     assert labels(en, "actions") == ["New lights", "Wardens at night"]
+
+
+def test_spearhead_of_prose_items_is_the_enclosing_heading():
+    """Items read under a section take the heading that encloses the section as their spearhead: not an
+    earlier sibling, not a heading that names a role or an organisation, not the title."""
+    text = "\n".join([
+        "# Strategy for Westby",
+        "",
+        "## 1. Where we stand",
+        "",
+        "Westby has 12 000 residents.",
+        "",
+        "## 2. Goals and actions",
+        "",
+        "### 2.1 Goals",
+        "",
+        "- Every child can swim by the age of ten",
+        "",
+        "## 3. Green Westby",
+        "",
+        "### Actions",
+        "",
+        "We plant a tree for every newborn.",
+        "",
+        "## Parks department",
+        "",
+        "### Goals",
+        "",
+        "- Playgrounds within 500 m of every home",
+    ])
+    d = draft(text, "en")
+    assert refs(one(d, "goals", "Every child can swim by the age of ten"), "theme") == []
+    assert refs(one(d, "actions", "We plant a tree for every newborn."), "theme") == ["Green Westby"]
+    assert refs(one(d, "goals", "Playgrounds within 500 m of every home"), "theme") == []
+    assert [t.label for t in d.of("themes")] == ["Green Westby"]

@@ -154,6 +154,10 @@ class Recogniser:
         self.text_goal: tuple[Item, int] | None = None  # the last goal read from text, and its section depth
         self.depth = 0  # depth of the last heading (a bold line: 7)
         self.prose_sub: Item | None = None  # an item named by a heading inside a prose section
+        # headings enclosing the current line: (text, line, depth, names no role and is not the title)
+        self.heads: list[tuple[str, int, int, bool]] = []
+        self.topic: tuple[str, int, int, bool] | None = None  # the current heading, if it names no role
+        self.prose_topic: tuple[str, int, int, bool] | None = None  # the heading enclosing the prose section
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -252,8 +256,18 @@ class Recogniser:
         self.prose_sub = None
         outline = _KV_KEY.match(line.text) is not None and self.lex.role(line.text.split(":")[0]) is not None
         role = None if outline else self.lex.prose_role(line.text)  # "Tavoite 1: …" is an outline item
+        while self.heads and self.heads[-1][2] >= depth:
+            self.heads.pop()
+        parent = self.heads[-1] if self.heads else None  # the heading this one stands under
+        title = (self.draft.title or ("", 0))[1] == line.n
+        # a heading that names no role, no organisation and is not the title is the spearhead of the
+        # sections under it
+        topical = role is None and not outline and not title and not self.lex.org_type(line.text)
+        self.heads.append((line.text, line.n, depth, topical))
+        self.topic = self.heads[-1] if self.heads[-1][3] else None
         if role is not None:
             self.prose = (role, self.lex.level(line.text) or "", line.text, line.n, depth)
+            self.prose_topic = parent if parent is not None and parent[3] else None
             return
         if self.prose is not None and depth <= self.prose[4]:
             self.prose = None
@@ -263,13 +277,25 @@ class Recogniser:
             # a heading inside the section names one of its items; the paragraphs under it describe it
             section_role, level, heading, heading_line, _ = self.prose
             label = re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", line.text)
-            item = self._new_item(section_role, level, label, line.n, source_text=label, theme=self.outline_theme)
+            item = self._new_item(section_role, level, label, line.n, source_text=label, theme=self._prose_theme())
             kind = "pilot" if section_role == "pilot" else item.sheet[:-1]
             item.note(f"a heading under the heading '{heading}' (line {heading_line}) read as a {kind}; the "
                       "paragraphs under it are its description")
             self._prose_item(item, section_role, level, label)
             self.prose_sub = item
             self.recognised += 1
+
+    def _prose_theme(self) -> Item | None:
+        """The spearhead of an item read from prose: the outline's, else the heading above its section (or
+        above the paragraph, outside a section), not the document's title."""
+        if self.outline_theme is not None:
+            return self.outline_theme
+        topic = self.prose_topic if self.prose is not None else self.topic
+        if topic is None:
+            return None
+        theme = self._theme(re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", topic[0]) or topic[0], topic[1])
+        theme.note("a heading read as the spearhead of the items drafted from the text under it")
+        return theme
 
     def _before_table(self, line: Line) -> bool:
         """Whether the next non-blank line is a table row (a short paragraph there titles the table)."""
@@ -308,7 +334,7 @@ class Recogniser:
             else:
                 continue
             level = self.prose[1] if self.prose is not None and role == self.prose[0] else ""
-            item = self._new_item(role, level, raw, line.n, source_text=raw, theme=self.outline_theme)
+            item = self._new_item(role, level, raw, line.n, source_text=raw, theme=self._prose_theme())
             if cue is not None:
                 item.label = item.label[:1].upper() + item.label[1:]
                 item.note(f"{'a goal' if role == 'goal' else 'an action'} read from a sentence of prose (cue "
@@ -435,7 +461,7 @@ class Recogniser:
                 self._metrics(raw, line.n, self.outline_items, self.outline_theme)
             return
         item = self._new_item(role, level or self.lex.fallback_level, raw, line.n, source_text=raw,
-                              theme=self.outline_theme)
+                              theme=self._prose_theme())
         if role in ("action", "pilot") and self.outline_goal is not None:
             item.ref("contributes_to", self.outline_goal)
             self.outline_items.append(item)
