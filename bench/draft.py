@@ -266,6 +266,9 @@ def main() -> None:
     core = {k: (sum(totals[k][s][0] for s in CORE), sum(totals[k][s][1] for s in CORE)) for k in totals}
     print("\nrecall of goals + actions + indicators: "
           + ", ".join(f"{k} {pct(*v)} ({v[0]}/{v[1]})" for k, v in core.items()))
+    drafted = {k: (sum(totals[k][s][0] for s in CORE), sum(totals[k][s][2] for s in CORE)) for k in totals}
+    print("precision of goals + actions + indicators: "
+          + ", ".join(f"{k} {pct(*v)} ({v[0]}/{v[1]})" for k, v in drafted.items()))
     prose = "porvoo-lape-2018"  # its goals and actions are written in paragraphs, not tables
     tables = {k: (sum(v[0] for (kk, d), v in per_doc.items() if kk == k and d != prose),
                   sum(v[1] for (kk, d), v in per_doc.items() if kk == k and d != prose)) for k in kinds}

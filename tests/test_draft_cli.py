@@ -251,3 +251,69 @@ def test_drafts_are_deterministic(project, tmp_path):
     texts = [sorted((tmp_path / f"sources{n}").iterdir()) for n in (1, 2)]
     assert [p.name for p in texts[0]] == [p.name for p in texts[1]]
     assert texts[0][0].read_bytes() == texts[1][0].read_bytes()
+
+
+PROSE = [
+    ("heading", "Kirjasto-ohjelma 2025"),
+    ("heading2", "Tavoitteet"),
+    ("para", "Kirjasto on kaikkien kuntalaisten olohuone. Lainaajien määrä kasvaa joka vuosi."),
+    ("heading2", "Toimenpiteet"),
+    ("para", "Aukioloaikoja pidennetään iltaisin. Kirjastoauto palaa kyliin syksyllä."),
+    ("bullet", "Lukupiirit kouluihin"),
+]
+
+
+def make_prose_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    for kind, value in PROSE:
+        if kind == "heading":
+            d.add_heading(value, level=1)
+        elif kind == "heading2":
+            d.add_heading(value, level=2)
+        elif kind == "bullet":
+            d.add_paragraph(value, style="List Bullet")
+        else:
+            d.add_paragraph(value)
+    d.save(str(path))
+    return path
+
+
+def make_prose_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    for kind, value in PROSE:
+        size = {"heading": 18, "heading2": 14}.get(kind, 10)
+        pdf.set_font("DejaVu", "B" if kind.startswith("heading") else "", size)
+        pdf.multi_cell(0, size * 0.6, ("- " if kind == "bullet" else "") + value, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_prose_plan_to_reviewed_draft(project, tmp_path, kind):
+    """A plan written in paragraphs under headings that name goals and actions, from a real DOCX and
+    PDF: one candidate row per sentence or bullet, each with a DRAFT note, actions serving the goal above,
+    and the SHACL gate passes."""
+    make = make_prose_docx if kind == "docx" else make_prose_pdf
+    original = make(tmp_path / f"Kirjasto-ohjelma.{kind}")
+    result = run(project, str(original), "--municipality", "609", "--doc-id", f"pori-kirjasto-{kind}")
+    assert result.exit_code == 0, result.output
+    tables, errors = read_tables(project / f"data/drafts/pori-kirjasto-{kind}")
+    assert not errors
+    goals = [r.get("label") for r in tables["goals"]]
+    assert goals == ["Kirjasto on kaikkien kuntalaisten olohuone.", "Lainaajien määrä kasvaa joka vuosi."]
+    actions = {r.get("label"): r.get("contributes_to") for r in tables["actions"]}
+    last_goal = tables["goals"][-1].get("id")
+    assert actions == {"Aukioloaikoja pidennetään iltaisin.": last_goal,
+                       "Kirjastoauto palaa kyliin syksyllä.": last_goal, "Lukupiirit kouluihin": last_goal}
+    for sheet in ("goals", "actions"):
+        assert all("DRAFT: " in (r.get("note") or "") for r in tables[sheet]), sheet
+    assert "SHACL gate / import format: 0 error(s)" in result.output

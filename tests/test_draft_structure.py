@@ -158,10 +158,13 @@ def test_key_value_blocks_with_numeric_targets():
     assert (post.label, refs(post, "holder")) == ("vs. vanhuspalveluiden johtaja", ["Pirjo Mäkilä"])
     assert not lt.refs.get("responsible")
     targets = {t.refs["indicator"][0].label: t.fields for t in d.of("targets")}
-    first = targets["Myönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017."]
+    # the metric is named by what it measures; its cell stays the quoted source of metric and target
+    assert one(d, "indicators", "Myönnettyjen palvelusetelien määrä").source_text == \
+        "Myönnettyjen palvelusetelien määrän nousu 5 %:lla vuodesta 2017."
+    first = targets["Myönnettyjen palvelusetelien määrä"]
     assert (first["value"], first["unit"], first["comparison"], first["baseline_start"]) == (
         "5", "percent", "increase-by", "2017")
-    second = targets["Palveluohjaajien lisääminen kolmesta kuuteen työntekijään"]
+    second = targets["Palveluohjaajien määrä"]
     assert (second["baseline_value"], second["value"], second["unit"], second["comparison"]) == (
         "3", "6", "persons", "increase-to")
     assert [p.label for p in d.of("people")] == ["Pirjo Mäkilä", "Mari Levonen"]
@@ -374,3 +377,255 @@ def test_outline_layout_with_colon_keys():
     assert refs(assessment, "report") == ["Tilanne"]
     pilots = [a.label for a in d.of("actions") if a.fields["kind"] == "pilot"]
     assert pilots == ["Vankkuri", "ALKU", "Perheneuvo"]
+
+
+def drafted_notes(item: Item) -> list[str]:
+    return [n for n in item.notes if n.startswith("DRAFT: ")]
+
+
+def test_prose_under_an_action_heading_and_a_goal_cue_sentence():
+    """Prose (issue 13, second pass): a goal stated in a sentence ("tavoitteena on, että …"), actions
+    written as sentences under a heading that names them; each with a DRAFT note, actions linked to the
+    goal above; a heading that names no role at the section's depth closes the section."""
+    text = "\n".join([
+        "# Liikuntaohjelma 2024–2027",
+        "",
+        "## Hyvinvoiva Kuusimäki",
+        "",
+        "Kuusimäen tavoitteena on, että jokainen lapsi liikkuu tunnin päivässä. Ohjelma hyväksyttiin keväällä.",
+        "",
+        "### Toimenpiteet",
+        "",
+        "Koulujen välitunteja pidennetään. Seurojen kanssa laaditaan kalenteri, esim. Syyslomalle.",
+        "",
+        "- Uimahallin aukioloja laajennetaan",
+        "",
+        "## Talous",
+        "",
+        "Talous on tiukka tänä vuonna. Säästöjä haetaan kaikista menoista.",
+    ])
+    d = draft(text)
+    [goal] = d.of("goals")
+    assert goal.label == "Jokainen lapsi liikkuu tunnin päivässä"
+    assert goal.source_text == "jokainen lapsi liikkuu tunnin päivässä" and goal.lines == [5]
+    assert any("cue 'tavoitteena on, että'" in n for n in drafted_notes(goal))
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions")}
+    assert actions == {
+        "Koulujen välitunteja pidennetään.": [goal.label],
+        "Seurojen kanssa laaditaan kalenteri, esim. Syyslomalle.": [goal.label],  # no split after "esim."
+        "Uimahallin aukioloja laajennetaan": [goal.label],
+    }
+    for action in d.of("actions"):
+        assert any(n.startswith("DRAFT: linked to the nearest goal above it") for n in action.notes)
+    sentence = one(d, "actions", "Koulujen välitunteja pidennetään.")
+    assert any("read from prose under the heading 'Toimenpiteet' (line 7)" in n for n in sentence.notes)
+    # the heading above is their spearhead (not the document's title)
+    assert [t.label for t in d.of("themes")] == ["Hyvinvoiva Kuusimäki"]
+    assert all(refs(i, "theme") == ["Hyvinvoiva Kuusimäki"] for i in d.of("goals") + d.of("actions"))
+    # "Ohjelma hyväksyttiin keväällä." states no goal; "## Talous" closed the section
+    assert len(d.items) == 5
+
+
+def test_prose_sections_in_swedish():
+    text = "\n".join([
+        "## Våra mål",
+        "",
+        "Alla barn i kommunen ska ha en trygg skolväg. Vi strävar efter att ingen ungdom står utanför skolan.",
+        "",
+        "## Åtgärder",
+        "",
+        "Skolskjutsarna ses över under hösten. Fritidsgårdarna får längre öppettider t.ex. Under loven.",
+    ])
+    d = draft(text, "sv")
+    goals = labels(d, "goals")
+    assert goals == ["Alla barn i kommunen ska ha en trygg skolväg.", "Ingen ungdom står utanför skolan"]
+    actions = {a.label: refs(a, "contributes_to") for a in d.of("actions")}
+    assert actions == {"Skolskjutsarna ses över under hösten.": ["Ingen ungdom står utanför skolan"],
+                       "Fritidsgårdarna får längre öppettider t.ex. Under loven.": ["Ingen ungdom står utanför skolan"]}
+    assert all(drafted_notes(i) for i in d.items if i.sheet in ("goals", "actions"))
+
+
+def test_prose_in_english_only_where_a_heading_names_the_section():
+    """A bold line "Key actions" opens a section; a long heading that merely mentions pilots does not; a
+    paragraph all in italics (template guidance) is skipped; a short paragraph right before a table still
+    titles the table."""
+    text = "\n".join([
+        "## How our pilots became everyday practice in the libraries",
+        "",
+        "Three trials ran in 2023. Two of them were kept after the review.",
+        "",
+        "Our aim is to halve the waiting list for home care by 2026.",
+        "",
+        "**Key actions**",
+        "",
+        "*Describe each action in one sentence.*",
+        "",
+        "We hire four more nurses. The night shift gets its own coordinator.",
+        "",
+        "Safer streets",
+        "",
+        "Goal\tAction",
+        "Fewer accidents\tNew crossings",
+    ])
+    d = draft(text, "en")
+    cue_goal = one(d, "goals", "Halve the waiting list for home care by 2026")
+    assert any("cue 'Our aim is to'" in n for n in cue_goal.notes)
+    prose = {a.label: refs(a, "contributes_to") for a in d.of("actions") if a.lines[0] == 11}
+    assert prose == {"We hire four more nurses.": [cue_goal.label],
+                     "The night shift gets its own coordinator.": [cue_goal.label]}
+    assert not [i for i in d.items if i.lines and i.lines[0] in (3, 9)]
+    table_goal = one(d, "goals", "Fewer accidents")
+    assert refs(table_goal, "theme") == ["Safer streets"]
+    assert refs(one(d, "actions", "New crossings"), "contributes_to") == ["Fewer accidents"]
+
+
+def test_prose_section_from_a_plain_short_line_and_numbered_sentences():
+    """A section word standing alone on a line (a heading whose style was lost) opens the section;
+    numbered paragraphs lose their numbers."""
+    text = "\n".join([
+        "Vuosisuunnitelma 2025",
+        "",
+        "Toimenpiteet",
+        "",
+        "1. Kirjaston aukioloaikoja pidennetään iltaisin.",
+        "",
+        "2. Lukupiirejä järjestetään kaikissa kouluissa.",
+    ])
+    d = draft(text)
+    assert labels(d, "actions") == ["Kirjaston aukioloaikoja pidennetään iltaisin.",
+                                     "Lukupiirejä järjestetään kaikissa kouluissa."]
+    assert one(d, "actions", "Lukupiirejä järjestetään kaikissa kouluissa.").lines == [7]
+
+
+def test_metric_named_from_its_target_statement():
+    """A metric cell that states its target is named by the words before its change word (last word
+    in its base form), in fi, sv and en; a cell with no number keeps its wording."""
+    cases = [
+        ("fi", "Tavoite\tMittari", "Kirjasto on avoinna\tKirjastokäyntien määrän kasvu 8 % vuodesta 2022",
+         "Kirjastokäyntien määrä", "8"),
+        ("fi", "Tavoite\tMittari", "Jonot lyhenevät\tOdotusajan lyhentäminen 10 päivään", "Odotusaika", "10"),
+        ("fi", "Tavoite\tMittari", "Ohjaus paranee\tOhjaajien lisääminen kahdesta neljään", "Ohjaajien määrä", "4"),
+        ("sv", "Mål\tMätare", "Fler digitala tjänster\tAndelen digitala besök ökar med 12 %",
+         "Andelen digitala besök", "12"),
+        ("en", "Goal\tIndicator", "Easier booking\tShare of online bookings rises to 45 %",
+         "Share of online bookings", "45"),
+    ]
+    for lang, header, row, name, value in cases:
+        d = draft(f"{header}\n{row}\n", lang)
+        metric = one(d, "indicators", name)
+        assert metric.source_text == row.split("\t")[1]
+        assert any(n.startswith("DRAFT: metric named from its target statement") for n in metric.notes)
+        [target] = d.of("targets")
+        assert target.refs["indicator"] == [metric] and target.fields["value"] == value, (lang, target.fields)
+    d = draft("Tavoite\tMittari\nKirjasto on avoinna\tKirjastokäyntien määrä kasvaa\n")
+    assert labels(d, "indicators") == ["Kirjastokäyntien määrä kasvaa"]
+
+
+def test_headings_inside_a_prose_section_name_its_items():
+    """Under "Strategiset tavoitteet", each sub-heading is a goal and its paragraph its description; under
+    "Toimenpiteet" each sub-heading is an action serving the goal above; an outline heading "Mål 2: …"
+    stays an outline item."""
+    text = "\n".join([
+        "## Strategiset tavoitteet",
+        "",
+        "### 1. Turvallinen koulutie",
+        "",
+        "Jokainen oppilas kulkee kouluun turvallisesti. Liikenne rauhoitetaan koulujen lähellä.",
+        "",
+        "### Toimenpiteet",
+        "",
+        "#### Suojateiden valaistus",
+        "",
+        "Valaistus uusitaan kymmenellä suojatiellä.",
+    ])
+    d = draft(text)
+    goal = one(d, "goals", "Turvallinen koulutie")
+    assert goal.fields["description"] == ("Jokainen oppilas kulkee kouluun turvallisesti. Liikenne rauhoitetaan "
+                                          "koulujen lähellä.")
+    assert goal.fields["level"] == "strategic" and goal.lines == [3, 5]
+    assert any("read as a goal" in n for n in goal.notes)
+    action = one(d, "actions", "Suojateiden valaistus")
+    assert refs(action, "contributes_to") == ["Turvallinen koulutie"]
+    assert action.fields["description"] == "Valaistus uusitaan kymmenellä suojatiellä."
+    assert len(d.of("goals")) == 1 and len(d.of("actions")) == 1
+
+    sv = draft("\n".join([
+        "## Mål 2: Tryggare skolvägar",
+        "",
+        "Fler övergångsställen får belysning under året.",
+    ]), "sv")
+    assert labels(sv, "goals") == ["Tryggare skolvägar"]
+    assert not sv.of("actions")
+
+
+def test_action_cue_sentences_below_a_goal():
+    """Outside any named section, a sentence with an action cue ("we will", "vi kommer att", "aiomme")
+    is a candidate action only below a goal read from text, which it serves; with no goal above, none."""
+    en = draft("\n".join([
+        "## Housing",
+        "",
+        "Our goal is to end rough sleeping by 2028. We will open two more shelters in the town centre.",
+        "",
+        "## Transport",
+        "",
+        "We will repaint the bus shelters.",
+    ]), "en")
+    goal = one(en, "goals", "End rough sleeping by 2028")
+    action = one(en, "actions", "Open two more shelters in the town centre")
+    assert refs(action, "contributes_to") == [goal.label]
+    assert any("an action read from a sentence of prose (cue 'We will')" in n for n in action.notes)
+    assert len(en.of("actions")) == 1  # "## Transport" closed the goal's section
+    sv = draft("Målet är att alla bibliotek är öppna på kvällen. Vi kommer att anställa två bibliotekarier.", "sv")
+    assert [(a.label, refs(a, "contributes_to")) for a in sv.of("actions")] == [
+        ("Anställa två bibliotekarier", ["Alla bibliotek är öppna på kvällen"])]
+    fi = draft("Tavoitteena on puhtaampi järvi. Aiomme rakentaa kolme kosteikkoa valuma-alueelle.")
+    assert [a.label for a in fi.of("actions")] == ["Rakentaa kolme kosteikkoa valuma-alueelle"]
+
+
+def test_numbered_items_run_together_in_a_cell():
+    """A cell holding a numbered list run into one line is one item per number (in order); a number that
+    breaks the order stays inside its item."""
+    fi = draft("Tavoite\tToimenpiteet\nPuistot ovat siistejä\t1. Roska-astioita lisätään. 2. Talkoot "
+               "järjestetään 5. kerran. 3. Valaistus uusitaan\n")
+    assert labels(fi, "actions") == ["Roska-astioita lisätään.", "Talkoot järjestetään 5. kerran.",
+                                     "Valaistus uusitaan"]
+    assert all(refs(a, "contributes_to") == ["Puistot ovat siistejä"] for a in fi.of("actions"))
+    sv = draft("Mål\tÅtgärder\nRenare stränder\t1) Fler soptunnor 2) Städdagar varje vår\n", "sv")
+    assert labels(sv, "actions") == ["Fler soptunnor", "Städdagar varje vår"]
+    en = draft("Goal\tActions\nSafer parks\t1. New lights <br> 2. Wardens at night\n", "en")
+    assert labels(en, "actions") == ["New lights", "Wardens at night"]
+
+
+def test_spearhead_of_prose_items_is_the_enclosing_heading():
+    """Items read under a section take the heading that encloses the section as their spearhead: not an
+    earlier sibling, not a heading that names a role or an organisation, not the title."""
+    text = "\n".join([
+        "# Strategy for Westby",
+        "",
+        "## 1. Where we stand",
+        "",
+        "Westby has 12 000 residents.",
+        "",
+        "## 2. Goals and actions",
+        "",
+        "### 2.1 Goals",
+        "",
+        "- Every child can swim by the age of ten",
+        "",
+        "## 3. Green Westby",
+        "",
+        "### Actions",
+        "",
+        "We plant a tree for every newborn.",
+        "",
+        "## Parks department",
+        "",
+        "### Goals",
+        "",
+        "- Playgrounds within 500 m of every home",
+    ])
+    d = draft(text, "en")
+    assert refs(one(d, "goals", "Every child can swim by the age of ten"), "theme") == []
+    assert refs(one(d, "actions", "We plant a tree for every newborn."), "theme") == ["Green Westby"]
+    assert refs(one(d, "goals", "Playgrounds within 500 m of every home"), "theme") == []
+    assert [t.label for t in d.of("themes")] == ["Green Westby"]

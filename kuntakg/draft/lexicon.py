@@ -25,6 +25,7 @@ class Lexicon:
     data: dict[str, Any]
     langs: tuple[str, ...] = LANGS
     _cache: dict[str, list[tuple[str, re.Pattern[str]]]] = field(default_factory=dict)
+    _cue_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, langs: tuple[str, ...] = LANGS) -> Lexicon:
@@ -111,6 +112,75 @@ class Lexicon:
 
     def cue_patterns(self, section: str) -> list[re.Pattern[str]]:
         return [re.compile(e, re.IGNORECASE) for e in self.words(section)]
+
+    def prose_role(self, heading: str) -> str | None:
+        """The role of a section whose heading names it ("Tavoitteet", "Våra mål", "Key actions 2025"):
+        its first or last word (years, numbering and a colon ignored) is a section noun of
+        `prose_headings`. None for a heading that only mentions the word, or one longer than six words.
+        A heading naming goals and actions is an action section (a sentence with a goal cue is a goal)."""
+        words = re.findall(r"[^\W\d_][\w-]*", normal(heading))
+        if not words or len(words) > 6:
+            return None
+        found = [name for name, pattern in self._patterns("prose_headings")
+                 if pattern.fullmatch(words[0]) or pattern.fullmatch(words[-1])]
+        if len(found) > 1 and "action" in found:
+            return "action"  # "Mål och åtgärder": sentences with a goal cue are goals, the others actions
+        return found[0] if found else None
+
+    def _cue(self, section: str) -> re.Pattern[str] | None:
+        if section not in self._cue_cache:
+            exprs = self.words(section) if section in self.data else []
+            tails = "|".join(self.words("goal_cue_tail"))
+            cues = "|".join(f"(?:{e})" for e in exprs)
+            self._cue_cache[section] = re.compile(
+                rf"(?:^|\b)(?:{cues})\s*,?\s*(?:(?:{tails})\s+)?", re.IGNORECASE) if exprs else None
+        return self._cue_cache[section]
+
+    def goal_cue(self, sentence: str, section: str = "goal_cues") -> re.Match[str] | None:
+        """Where a sentence states a goal ("Tavoitteena on …", "Vi strävar efter att …", "We aim to …"),
+        or with section="action_cues" an action ("Aiomme …", "Vi kommer att …", "We will …")."""
+        pattern = self._cue(section)
+        m = pattern.search(sentence) if pattern is not None else None
+        return m if m and m.end() < len(sentence.rstrip(" .!")) else None
+
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of a paragraph, each a verbatim substring: split after . ! ? before a capital
+        letter or digit, not after an abbreviation of `abbreviations` ("mm.", "t.ex.", "e.g.")."""
+        abbreviations = {a.lower() for a in self.words("abbreviations")}
+        out: list[str] = []
+        start = 0
+        for m in re.finditer(r"(?<=[.!?])\s+(?=[\"“”'(]?[A-ZÅÄÖ0-9])", text):
+            before = text[start:m.start()]
+            last = re.search(r"([\w.]+)\.$", before)
+            if last and (last.group(1).lower() in abbreviations or re.fullmatch(r"\d{1,2}", last.group(1))):
+                continue  # "mm. Porvoo", "23.10. 2018"
+            out.append(before.strip())
+            start = m.end()
+        out.append(text[start:].strip())
+        return [s for s in out if s]
+
+    def metric_name(self, text: str) -> str | None:
+        """The metric a target statement names: the words before its change word, the last in its base
+        form ("Perhetyön kotikäyntien määrän lisääntyminen 5 %:llä" -> "Perhetyön kotikäyntien määrä")."""
+        section = self.data.get("metric_from_target")
+        if not section:
+            return None
+        for lang in self.langs:
+            words = "|".join(re.escape(w) for w in section["change_words"].get(lang, []))
+            m = re.search(rf"^(?P<name>[^\d%]+?)\s+(?:{words})\b", text.strip(), re.IGNORECASE) if words else None
+            if not m or not re.search(r"[^\W\d_]{3}", m["name"]):
+                continue
+            name = m["name"].strip(" ,.:;-")
+            head, _, last = name.rpartition(" ")
+            forms = section.get("base_forms", {}).get(lang) or {}
+            plural = section.get("plural_head", {}).get(lang)
+            ending = next((e for e in sorted(forms, key=len, reverse=True) if last.lower().endswith(e)), None)
+            if ending is not None:
+                name = f"{head} {last[: len(last) - len(ending)] + forms[ending]}".strip()
+            elif plural and re.search(r"(?:ien|jen|iden|tten|den)$", last.lower()):
+                name = f"{name} {plural}"
+            return name[:1].upper() + name[1:]
+        return None
 
     def detect_language(self, text: str) -> str:
         """fi, sv or en: the language whose role words occur most often in `text`."""

@@ -10,6 +10,10 @@ recognised by their header row (cells whose role the lexicon knows), not by thei
 * key-value blocks (`Mittari<TAB>...`, `Toimenpide:<TAB>...`): one record per block, keys by role;
 * roadmaps: a header row of years, one row per theme;
 * lists under a heading with a role ("Pitkän aikavälin tavoitteet", "Pilots"): one item per bullet;
+* prose: under a heading whose first or last word names goals, actions or pilots ("Tavoitteet", "Våra
+  mål", "Key actions") each sentence is a candidate item; anywhere, a sentence with a goal cue
+  ("tavoitteena on", "vi strävar efter att", "we aim to") is a candidate goal; actions serve the nearest
+  goal above them; all with DRAFT notes;
 * a heading, bold line or short paragraph right before a table is its spearhead (theme); a spearhead
   column, if any, names it per row; "Name of the area: X" lines set the organisation.
 """
@@ -80,9 +84,27 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
             for sub in re.split(r"\s+-\s+(?=\S)", piece[1:].strip()):
                 if re.search(r"[^\W\d_]", sub):
                     out.append((sub.strip(), True))
+        elif _ENUM.match(piece):
+            out += [(part, True) for part in enumerated(piece) if re.search(r"[^\W\d_]", part)]
         else:
             out.append((piece, False))
     return out
+
+
+_ENUM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[^\W\d_])")
+
+
+def enumerated(piece: str) -> list[str]:
+    """A numbered list run together in one piece ("1. Avataan perhekeskus. 2. Lisätään kotikäyntejä."):
+    its items, at the numbers that follow the first one in order (n, n+1, …); other numbers stay."""
+    marks = list(_ENUM.finditer(piece))
+    keep, expect = [], int(marks[0].group(1))
+    for m in marks:
+        if int(m.group(1)) == expect:
+            keep.append(m)
+            expect += 1
+    ends = [m.start() for m in keep[1:]] + [len(piece)]
+    return [piece[m.end():end].strip() for m, end in zip(keep, ends, strict=True)]
 
 
 def double_space_split(raw: str) -> list[str]:
@@ -127,6 +149,15 @@ class Recogniser:
         self.outline_goal: Item | None = None
         self.outline_items: list[Item] = []
         self.recognised = 0  # tables, blocks and lists recognised
+        # prose: (role, level, heading, heading line, heading depth) of a section a heading names
+        self.prose: tuple[str, str, str, int, int] | None = None
+        self.text_goal: tuple[Item, int] | None = None  # the last goal read from text, and its section depth
+        self.depth = 0  # depth of the last heading (a bold line: 7)
+        self.prose_sub: Item | None = None  # an item named by a heading inside a prose section
+        # headings enclosing the current line: (text, line, depth, names no role and is not the title)
+        self.heads: list[tuple[str, int, int, bool]] = []
+        self.topic: tuple[str, int, int, bool] | None = None  # the current heading, if it names no role
+        self.prose_topic: tuple[str, int, int, bool] | None = None  # the heading enclosing the prose section
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -173,6 +204,7 @@ class Recogniser:
             return
         if line.kind in ("heading", "bold"):
             self.list_role = None
+            self._section(line)
         text = line.text
         kv = _KV_KEY.match(text)
         if kv and self._org_key(kv["key"]):
@@ -201,12 +233,141 @@ class Recogniser:
             self.list_role = (role, level, line.n)
             self.theme_candidate = None
             return
+        if line.kind == "para" and len(text.split()) <= 3 and not re.search(r"[.!?]$", text) \
+                and self.lex.prose_role(text) and not self._before_table(line):
+            self._section(Line(line.n, line.raw, "bold", text))  # "Toimenpiteet" alone: a heading lost its style
+            return
+        if line.kind == "para" and not self._before_table(line) and self._prose(line):
+            self.theme_candidate = None
+            return
         if line.kind in ("heading", "bold") or len(text) <= self.lex.layout("heading_max_chars"):
             if not re.search(r"[^\W\d_]{3}", text):
                 return
             self.theme_candidate = (text, line.n)
         else:
             self.theme_candidate = None
+
+    # -- prose -------------------------------------------------------------------------------------
+    def _section(self, line: Line) -> None:
+        """A heading or bold line: opens a prose section if it names goals, actions or pilots; a heading
+        that does not, at the depth of the open section or above, closes it (and forgets its goal)."""
+        depth = line.level if line.kind == "heading" else 7
+        self.depth = depth
+        self.prose_sub = None
+        outline = _KV_KEY.match(line.text) is not None and self.lex.role(line.text.split(":")[0]) is not None
+        role = None if outline else self.lex.prose_role(line.text)  # "Tavoite 1: …" is an outline item
+        while self.heads and self.heads[-1][2] >= depth:
+            self.heads.pop()
+        parent = self.heads[-1] if self.heads else None  # the heading this one stands under
+        title = (self.draft.title or ("", 0))[1] == line.n
+        # a heading that names no role, no organisation and is not the title is the spearhead of the
+        # sections under it
+        topical = role is None and not outline and not title and not self.lex.org_type(line.text)
+        self.heads.append((line.text, line.n, depth, topical))
+        self.topic = self.heads[-1] if self.heads[-1][3] else None
+        if role is not None:
+            self.prose = (role, self.lex.level(line.text) or "", line.text, line.n, depth)
+            self.prose_topic = parent if parent is not None and parent[3] else None
+            return
+        if self.prose is not None and depth <= self.prose[4]:
+            self.prose = None
+        if self.text_goal is not None and depth <= self.text_goal[1]:
+            self.text_goal = None
+        if self.prose is not None and not outline and re.search(r"[^\W\d_]{3}", line.text):
+            # a heading inside the section names one of its items; the paragraphs under it describe it
+            section_role, level, heading, heading_line, _ = self.prose
+            label = re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", line.text)
+            item = self._new_item(section_role, level, label, line.n, source_text=label, theme=self._prose_theme())
+            kind = "pilot" if section_role == "pilot" else item.sheet[:-1]
+            item.note(f"a heading under the heading '{heading}' (line {heading_line}) read as a {kind}; the "
+                      "paragraphs under it are its description")
+            self._prose_item(item, section_role, level, label)
+            self.prose_sub = item
+            self.recognised += 1
+
+    def _prose_theme(self) -> Item | None:
+        """The spearhead of an item read from prose: the outline's, else the heading above its section (or
+        above the paragraph, outside a section), not the document's title."""
+        if self.outline_theme is not None:
+            return self.outline_theme
+        topic = self.prose_topic if self.prose is not None else self.topic
+        if topic is None:
+            return None
+        theme = self._theme(re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", topic[0]) or topic[0], topic[1])
+        theme.note("a heading read as the spearhead of the items drafted from the text under it")
+        return theme
+
+    def _before_table(self, line: Line) -> bool:
+        """Whether the next non-blank line is a table row (a short paragraph there titles the table)."""
+        for nxt in self.lines[line.n:]:
+            if nxt.kind != "blank":
+                return nxt.kind in ("row", "sep") and len(line.text) <= self.lex.layout("heading_max_chars")
+        return False
+
+    def _prose(self, line: Line) -> bool:
+        """A paragraph: in a section whose heading names goals, actions or pilots, each sentence is a
+        candidate item; anywhere, a sentence with a goal cue ("Tavoitteena on …") is a candidate goal.
+        Actions attach to the nearest goal above them. Every such item carries a DRAFT note."""
+        raw_line = line.raw.strip()
+        if re.fullmatch(r"([*_])[^*_].*\1", raw_line):
+            return False  # a paragraph all in italics: guidance of a template, not content
+        made = False
+        for sentence in self.lex.sentences(raw_line):
+            sentence = re.sub(r"^(?:\(?\d{1,2}[.)]|[a-z]\))\s+", "", sentence)  # "1. …", "a) …"
+            text = clean_label(sentence)
+            if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
+                continue
+            cue = self.lex.goal_cue(sentence)
+            act = self.lex.goal_cue(sentence, "action_cues") if cue is None and self.text_goal else None
+            if cue is not None:
+                role, raw = "goal", sentence[cue.end():].rstrip(" .")
+            elif act is not None and (self.prose is None or self.prose[0] != "goal"):
+                role, raw, cue = "action", sentence[act.end():].rstrip(" ."), act
+            elif self.prose_sub is not None:  # the description of the item its heading names
+                sub = self.prose_sub
+                sub.fields["description"] = f"{sub.fields.get('description', '')} {text}".strip()
+                sub.cite(line.n)
+                made = True
+                continue
+            elif self.prose is not None:
+                role, raw = self.prose[0], sentence
+            else:
+                continue
+            level = self.prose[1] if self.prose is not None and role == self.prose[0] else ""
+            item = self._new_item(role, level, raw, line.n, source_text=raw, theme=self._prose_theme())
+            if cue is not None:
+                item.label = item.label[:1].upper() + item.label[1:]
+                item.note(f"{'a goal' if role == 'goal' else 'an action'} read from a sentence of prose (cue "
+                          f"'{cue.group(0).strip(' ,')}'); check it and shorten its label")
+            else:
+                assert self.prose is not None
+                item.note(f"read from prose under the heading '{self.prose[2]}' (line {self.prose[3]}): one "
+                          f"sentence, one {'pilot' if role == 'pilot' else item.sheet[:-1]}; check it, join "
+                          "sentences that belong together and shorten the label")
+            self._prose_item(item, role, level, text)
+            made = True
+        if made:
+            self.recognised += 1
+        return made
+
+    def _prose_item(self, item: Item, role: str, level: str, text: str) -> None:
+        """A goal, action or pilot read from prose or a list: goals become the goal that later actions
+        serve; actions and pilots serve the nearest goal above them (a DRAFT note says so)."""
+        if role == "goal":
+            if not level and not any(n.startswith("DRAFT: goal level guessed") for n in item.notes):
+                item.note(f"goal level guessed as '{item.fields['level']}' (the text names none)")
+            depth = self.prose[4] if self.prose is not None and self.prose[0] == "goal" else self.depth
+            self.text_goal = (item, depth)
+            return
+        if role == "pilot":
+            outcome = self.lex.first("pilot_outcomes", text)
+            if outcome:
+                item.fields["outcome"] = outcome
+                item.note(f"pilot outcome '{outcome}' read from cue words")
+        if self.outline_goal is None and self.text_goal is not None and not item.refs.get("contributes_to"):
+            goal = self.text_goal[0]
+            item.ref("contributes_to", goal)
+            item.note(f"linked to the nearest goal above it ('{goal.label}', line {goal.lines[0]}); check the link")
 
     def _outline(self, key: str, value: str, line: Line) -> bool:
         """An outline line "Tavoite 1: …", "Mittari: …", "Vastuu: …" (a heading, bold line or paragraph):
@@ -288,6 +449,8 @@ class Recogniser:
         return org
 
     def _bullet(self, line: Line) -> None:
+        if self.list_role is None and self.prose is not None:
+            self.list_role = (self.prose[0], self.prose[1], self.prose[3])  # a list in a prose section
         if self.list_role is None:
             return
         role, level, heading = self.list_role
@@ -298,17 +461,13 @@ class Recogniser:
                 self._metrics(raw, line.n, self.outline_items, self.outline_theme)
             return
         item = self._new_item(role, level or self.lex.fallback_level, raw, line.n, source_text=raw,
-                              theme=self.outline_theme)
+                              theme=self._prose_theme())
         if role in ("action", "pilot") and self.outline_goal is not None:
             item.ref("contributes_to", self.outline_goal)
             self.outline_items.append(item)
         if not level and role == "goal":
             item.note(f"goal level guessed as '{item.fields.get('level')}' (the list heading names none)")
-        if role == "pilot":
-            outcome = self.lex.first("pilot_outcomes", raw)
-            if outcome:
-                item.fields["outcome"] = outcome
-                item.note(f"pilot outcome '{outcome}' read from cue words")
+        self._prose_item(item, role, level, raw)
         self.recognised += 1
 
     # -- items ---------------------------------------------------------------------------------
@@ -338,9 +497,11 @@ class Recogniser:
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        indicator = Item("indicators", item.label, [line], source_text=item.source_text)
+        name = self.lex.metric_name(item.label)
+        indicator = Item("indicators", name or item.label, [line], source_text=item.source_text)
         indicator.ref("measures", item)
-        indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own")
+        indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
+                       + (f", named '{name}' after what it counts" if name else ""))
         self.draft.add(indicator)
         self._target_for(indicator, raw, line)
 
@@ -646,7 +807,11 @@ class Recogniser:
 
     def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
         for frag, _ in fragments(raw):
-            indicator = Item("indicators", clean_label(frag), [line], source_text=frag)
+            # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
+            name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
+            indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
+            if name:
+                indicator.note(f"metric named from its target statement '{clean_label(frag)}'; check the name")
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
