@@ -282,7 +282,9 @@ def _kill_build_in(project, stage: str, *options: str) -> None:
     the folder exists. No sleep decides where the kill lands."""
     env = {**os.environ, "KUNTAKG_ROOT": str(project.root), "COLUMNS": "200"}
     before = set(_staging_folders(project))
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "kuntakg"), "build", *options], cwd=project.root,
+    # --no-cache: with the build cache an unchanged project's build is a no-op that reaches no stage
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "kuntakg"), "build", "--no-cache", *options],
+                            cwd=project.root,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
