@@ -90,7 +90,7 @@ def literals_by_line(docs: list[DocumentRDF]) -> dict[str, dict[int, list[str]]]
                 continue
             texts = [norm(str(o)) for o in graph.objects(subject) if isinstance(o, Literal)]
             name = str(graph.value(file_node, DCTERMS.identifier))
-            for line in range(int(first), int(last) + 1):
+            for line in range(int(str(first)), int(str(last)) + 1):
                 out[name][line].extend(texts)
     return out
 

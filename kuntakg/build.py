@@ -1,7 +1,8 @@
 """The build: documents -> RDF (one named graph each) -> SHACL gate -> HermiT -> dumps, swapped in whole.
 
 Everything is written to a temporary folder beside dist/ and swapped in only when every stage passed,
-so a failed build leaves the previous dist/ as it was.
+so a failed build leaves the previous dist/ as it was. The temporary folder is flock-ed by its build
+from creation to swap; the next build removes those of killed builds (no live build holds them).
 """
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
@@ -74,7 +76,7 @@ def read_all(project: Project, folders: list[Path] | None = None) -> list[Docume
 
 
 def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
-                 others: list[DocumentRDF] = (), jobs: int | None = None) -> None:
+                 others: Sequence[DocumentRDF] = (), jobs: int | None = None) -> None:
     """SHACL per document, with what it points at in the reference and in other documents; raise
     InvalidInput on any violation. Documents are independent, so they are checked in `jobs`
     processes (default: one per CPU), forked so that the graphs are shared, not copied."""
@@ -97,7 +99,7 @@ class _ValidationWork:
     reference: Graph
     docs: list[DocumentRDF]
     everyone: list[DocumentRDF]
-    current = None  # the work a forked validation process was started with
+    current: ClassVar[_ValidationWork | None] = None  # the work a forked validation process was started with
 
     def errors_of(self, index: int) -> list:
         doc = self.docs[index]
@@ -113,6 +115,7 @@ class _ValidationWork:
 
     @staticmethod
     def run(index: int) -> list:
+        assert _ValidationWork.current is not None, "install() runs first in every worker"
         return _ValidationWork.current.errors_of(index)
 
 
@@ -290,7 +293,8 @@ def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,
                   inferred: Graph) -> dict[URIRef, Iterable[tuple]]:
     m = project.minter
     ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-    graphs = {m.graph("ontology"): ontology, m.graph("reference"): reference, m.graph("inferred"): inferred}
+    graphs: dict[URIRef, Any] = {m.graph("ontology"): ontology, m.graph("reference"): reference,
+                                 m.graph("inferred"): inferred}
     build_graph = Graph()
     activity = m.graph("build")
     build_graph.add((activity, RDF.type, PROV.Activity))
@@ -325,7 +329,7 @@ def _bundle(minter, doc: DocumentRDF) -> list[URIRef]:
             minter.graph(f"town/{doc.town}"), minter.graph(f"translations/town/{doc.town}"), minter.graph("common")]
 
 
-def _place(graphs: dict[URIRef, list], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
+def _place(graphs: dict[URIRef, Any], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
     """Put a document's triples into its own graph, except those about shared resources.
 
     Plain lists, not rdflib graphs: the dump's dataset removes duplicates, and rdflib's add was the
@@ -393,10 +397,13 @@ def remove_stale_staging(out: Path) -> list[Path]:
         for folder in sorted(out.parent.glob(f".{out.name}-*")):
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            with _locked(folder, blocking=False) as free:
-                if free:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    removed.append(folder)
+            try:
+                with _locked(folder, blocking=False) as free:
+                    if free:
+                        shutil.rmtree(folder, ignore_errors=True)
+                        removed.append(folder)
+            except FileNotFoundError:  # a live build swapped it in (renamed it) since the listing
+                continue
     return removed
 
 

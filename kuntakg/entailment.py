@@ -22,13 +22,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node as Term
 
 from .errors import Inconsistent, KuntaKGError
 
-Node = URIRef | BNode
+Node = Term  # an rdflib node: classes, properties and individuals alike
 
 # OWL 2 datatype map: the value spaces under xsd:decimal (a literal of these is an xsd:decimal value).
 _DECIMALS = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger,
@@ -60,22 +61,22 @@ Expr = tuple
 
 @dataclass
 class Rules:
-    supers: dict[URIRef, set[URIRef]]                   # reflexive-transitive named superclasses
-    domains: dict[URIRef, set[URIRef]] = field(default_factory=dict)
-    ranges: dict[URIRef, set[URIRef]] = field(default_factory=dict)
-    inverses: dict[URIRef, set[URIRef]] = field(default_factory=dict)
-    defined: list[tuple[URIRef, Expr]] = field(default_factory=list)
-    disjoint: list[tuple[URIRef, URIRef]] = field(default_factory=list)
-    classes: set[URIRef] = field(default_factory=set)  # the named classes types are reported for
+    supers: dict[Node, set[Node]]                   # reflexive-transitive named superclasses
+    domains: dict[Node, set[Node]] = field(default_factory=dict)
+    ranges: dict[Node, set[Node]] = field(default_factory=dict)
+    inverses: dict[Node, set[Node]] = field(default_factory=dict)
+    defined: list[tuple[Node, Expr]] = field(default_factory=list)
+    disjoint: list[tuple[Node, Node]] = field(default_factory=list)
+    classes: set[Node] = field(default_factory=set)  # the named classes types are reported for
 
-    def up(self, cls: URIRef) -> set[URIRef]:
+    def up(self, cls: Node) -> set[Node]:
         return self.supers.get(cls, {cls})
 
 
 def compile_rules(ontology: Graph) -> Rules:
     """The rules of the ontology's type entailments; KuntaKGError for an axiom outside the fragment."""
     _refuse_outside(ontology)
-    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    parents: dict[Node, set[Node]] = defaultdict(set)
     defined = []
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
@@ -92,7 +93,7 @@ def compile_rules(ontology: Graph) -> Rules:
             parents[cls].update(c for c in _conjuncts(expr))  # C ≡ A ⊓ … gives C ⊑ A
             for member in _disjuncts(expr):                    # C ≡ A ⊔ B gives A ⊑ C, B ⊑ C
                 parents[member].add(cls)
-    classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    classes: set[Node] = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
     classes |= {c for cs in parents.values() for c in cs} | set(parents)
     rules = Rules(supers=closure(parents, classes), classes=classes - {OWL.Thing})
     for prop, cls in ontology.subject_objects(RDFS.domain):
@@ -111,11 +112,11 @@ def compile_rules(ontology: Graph) -> Rules:
 def _refuse_outside(ontology: Graph) -> None:
     for s, p, o in ontology:
         if p in _OUTSIDE or (p == RDF.type and o in _OUTSIDE):
-            raise KuntaKGError(f"the rules reasoner does not cover {ontology.qname(o if p == RDF.type else p)} "
+            raise KuntaKGError(f"the rules reasoner does not cover {ontology.qname(str(o if p == RDF.type else p))} "
                                f"(on {s}); reason with HermiT instead (kuntakg build --reasoner hermit)")
 
 
-def closure(parents: dict[URIRef, set[URIRef]], classes: set[URIRef]) -> dict[URIRef, set[URIRef]]:
+def closure(parents: dict[Node, set[Node]], classes: set[Node]) -> dict[Node, set[Node]]:
     """Each class's superclasses, itself included (reflexive-transitive)."""
     closure = {}
     for cls in classes:
@@ -145,10 +146,10 @@ def _expression(g: Graph, node) -> Expr:
             return ("data", prop, filler)
         return ("some", prop, _expression(g, filler))
     raise KuntaKGError(f"the rules reasoner does not cover the class expression {node} "
-                       f"({', '.join(sorted(g.qname(p) for p in g.predicates(node)))})")
+                       f"({', '.join(sorted(g.qname(str(p)) for p in g.predicates(node)))})")
 
 
-def _conjuncts(expr: Expr) -> Iterator[URIRef]:
+def _conjuncts(expr: Expr) -> Iterator[Node]:
     if expr[0] == "class":
         yield expr[1]
     elif expr[0] == "and":
@@ -156,14 +157,14 @@ def _conjuncts(expr: Expr) -> Iterator[URIRef]:
             yield from _conjuncts(e)
 
 
-def _disjuncts(expr: Expr) -> Iterator[URIRef]:
+def _disjuncts(expr: Expr) -> Iterator[Node]:
     if expr[0] == "or":
         for e in expr[1]:
             if e[0] == "class":
                 yield e[1]
 
 
-def _properties(expr: Expr) -> Iterator[URIRef]:
+def _properties(expr: Expr) -> Iterator[Node]:
     if expr[0] in ("and", "or"):
         for e in expr[1]:
             yield from _properties(e)
@@ -181,11 +182,11 @@ class _Typing:
 
     def __init__(self, rules: Rules):
         self.rules = rules
-        self.types: dict[Node, set[URIRef]] = defaultdict(set)
-        self.members: dict[URIRef, set[Node]] = defaultdict(set)
-        self.asserted: dict[Node, set[URIRef]] = defaultdict(set)
+        self.types: dict[Node, set[Node]] = defaultdict(set)
+        self.members: dict[Node, set[Node]] = defaultdict(set)
+        self.asserted: dict[Node, set[Node]] = defaultdict(set)
         self.looked_at = {p for _, expr in rules.defined for p in _properties(expr)}
-        self.values: dict[URIRef, dict[Node, list]] = {p: defaultdict(list) for p in self.looked_at}
+        self.values: dict[Node, dict[Node, list]] = {p: defaultdict(list) for p in self.looked_at}
 
     def scan(self, graph: Graph, schema: set) -> None:
         rules = self.rules
@@ -209,7 +210,7 @@ class _Typing:
                 if inv in self.looked_at:
                     self.values[inv][o].append(s)
 
-    def add(self, node, cls: URIRef) -> bool:
+    def add(self, node: Node, cls: Node) -> bool:
         if isinstance(node, Literal) or cls in self.types[node]:
             return False
         for c in self.rules.up(cls):
@@ -218,7 +219,7 @@ class _Typing:
                 self.members[c].add(node)
         return True
 
-    def objects(self, node, prop: URIRef) -> list:
+    def objects(self, node: Node, prop: Node) -> list:
         return self.values[prop].get(node, [])
 
     def holds(self, node, expr: Expr) -> bool:
@@ -245,7 +246,7 @@ class _Typing:
         return list(self.types)
 
 
-def inferred_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[URIRef]]:
+def inferred_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> dict[Node, set[Node]]:
     """Every individual's entailed named types that no graph asserts. Raises Inconsistent."""
     typing = _typing(rules, ontology, data)
     return {node: types - typing.asserted.get(node, set()) for node, types in typing.types.items()}
@@ -272,6 +273,6 @@ def _check_disjoint(rules: Rules, typing: _Typing) -> None:
     for a, b in rules.disjoint:
         both = typing.members.get(a, set()) & typing.members.get(b, set())
         if both:
-            node = sorted(both)[0]
+            node = min(both, key=str)
             raise Inconsistent(f"the ontology and the data are inconsistent: <{node}> is both a {a} and a {b}, "
                                f"which the ontology declares disjoint ({len(both)} such individuals)")

@@ -57,7 +57,8 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
         ox.serialize(quads, out / name, fmt, prefixes=PREFIXES if fmt is not ox.RdfFormat.N_QUADS else None)
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in quads:  # bucket once: scanning every quad per document file grows as documents x quads
-        by_graph.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else str(q.graph_name)
+        by_graph.setdefault(name, []).append(ox.Triple(q.subject, q.predicate, q.object))
     for doc_id, graph_names in per_document.items():
         triples = sorted({t for g in graph_names for t in by_graph.get(str(g), ())},
                          key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -85,6 +85,7 @@ class Parameter:
             return ox.Literal(raw, language=self.language)
         if self.kind == "xsd":
             _check_xsd(self, raw)
+            assert self.datatype is not None  # every xsd parameter has one
             return ox.Literal(raw, datatype=ox.NamedNode(self.datatype))
         return ox.Literal(raw)
 
@@ -108,6 +109,7 @@ class Parameter:
 
 
 def _check_xsd(param: Parameter, raw: str) -> None:
+    assert param.datatype is not None  # every xsd parameter has one
     local = param.datatype.removeprefix(XSD)
     try:
         if local == "date":

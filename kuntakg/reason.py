@@ -20,11 +20,12 @@ from __future__ import annotations
 import io
 import shutil
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .entailment import closure, compile_rules, inferred_types
 from .errors import Inconsistent, KuntaKGError
@@ -98,16 +99,16 @@ def hermit(ontology: Graph, data: Graph) -> Graph:
     for triple in (*ontology, *data):
         if not (isinstance(triple[2], Literal) and triple[2].datatype in _OUTSIDE_OWL2):
             source.add(triple)
-    source = source.serialize(format="nt", encoding="utf-8")
+    ntriples = source.serialize(format="nt", encoding="utf-8")
     world.get_ontology("https://w3id.org/kuntakg/reasoning-input").load(
-        fileobj=io.BytesIO(source), format="ntriples")
+        fileobj=io.BytesIO(ntriples), format="ntriples")
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as exc:
         raise Inconsistent("HermiT: the ontology and the data are inconsistent") from exc
     found = world.as_rdflib_graph().get_context(world.get_ontology(_INFERENCES))
     classes = set(ontology.subjects(RDF.type, OWL.Class))
-    direct = defaultdict(set)
+    direct: defaultdict[Node, set[Node]] = defaultdict(set)
     for s, o in found.subject_objects(RDF.type):
         if isinstance(s, URIRef) and o in classes:
             direct[s].add(o)
@@ -122,8 +123,8 @@ def hermit(ontology: Graph, data: Graph) -> Graph:
     return inferred
 
 
-def _superclasses(pairs) -> dict[URIRef, set[URIRef]]:
-    parents = defaultdict(set)
+def _superclasses(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
+    parents: defaultdict[Node, set[Node]] = defaultdict(set)
     for sub, sup in pairs:
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             parents[sub].add(sup)

@@ -263,9 +263,10 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
 
     cues = load_cues(folder)
     decided = defaultdict(set)
-    for _, row in read_table(folder / "theme-tags.csv"):
-        decided[(row["doc_id"], row["row_id"])].add(row["theme"])
-    out, pending = [], []
+    for _, tag in read_table(folder / "theme-tags.csv"):
+        decided[(tag["doc_id"], tag["row_id"])].add(tag["theme"])
+    out: list[dict[str, str]] = []
+    pending: list[tuple[tuple[str, str], list[str]]] = []
     for doc_folder in sorted(p for p in documents.iterdir() if p.is_dir()):
         tables, _ = read_tables(doc_folder)
         doc_id = doc_folder.name
@@ -274,7 +275,7 @@ def propose(documents: Path, folder: Path) -> list[dict[str, str]]:
                 key = (doc_id, row.get("id"))
                 if key in decided:
                     continue
-                hits = defaultdict(list)
+                hits: defaultdict[str, list[str]] = defaultdict(list)
                 for columns in (("label", "alt_labels"), ("description", "source_text")):
                     text = " ".join(row.get(c) or "" for c in columns)
                     for theme, pattern, _ in cues:

@@ -13,6 +13,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.query import Processor
+from rdflib.term import Node
 
 from .errors import InputError
 from .ingest.result import DocumentRDF
@@ -82,7 +83,7 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
     A document's nodes are validated with the reference data they point at (a municipality, its
     wellbeing services county), not the whole reference: the shapes look at most two links away,
     and validating every municipality again with each document was half of the SHACL time."""
-    out, seen = Graph(), set()
+    out, seen = Graph(), set[Node]()
     frontier = {o for o in graph.objects() if not isinstance(o, Literal)}
     for _ in range(hops):
         reached = set()
@@ -96,7 +97,7 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
 
 
 def _violation(report: Graph, result, languages: dict[str, str | None]) -> Violation:
-    messages = {}
+    messages: dict[str, str] = {}
     for m in report.objects(result, SH.resultMessage):
         if isinstance(m, Literal):
             messages.setdefault(m.language or languages.get(str(m)) or "en", str(m))

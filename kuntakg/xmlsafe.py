@@ -8,7 +8,7 @@ to the root element's start tag, with the same expat parser the readers use.
 from __future__ import annotations
 
 import xml.parsers.expat
-from typing import BinaryIO
+from typing import IO
 
 CHUNK = 1 << 16
 
@@ -21,7 +21,7 @@ class _RootReached(Exception):
     pass
 
 
-def refuse_dtd(stream: BinaryIO, name: str) -> None:
+def refuse_dtd(stream: IO[bytes], name: str) -> None:
     """Raise ForbiddenDTD if the XML in `stream` has a document type declaration. XML that is not
     well-formed passes: the real parser reports it."""
     parser = xml.parsers.expat.ParserCreate()

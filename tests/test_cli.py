@@ -14,10 +14,36 @@ from kuntakg.cli import cli
 KUNTAKG = Path(sys.executable).parent / "kuntakg"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["audit"], ["template"], ["serve"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["audit"], ["template"], ["serve"], ["themes"],
+                                     ["themes", "propose"], ["format-docs"]])
 def test_every_command_has_help(command):
     result = subprocess.run([str(KUNTAKG), *command, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Usage:" in result.stdout, result.stderr
+
+
+def test_themes_propose_writes_csv_proposals(tmp_path, monkeypatch):
+    project = copy_project(tmp_path)
+    monkeypatch.setenv("KUNTAKG_ROOT", str(project.root))
+    tags = project.reference / "theme-tags.csv"
+    tags.write_text(tags.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # nothing decided
+    result = CliRunner().invoke(cli, ["themes", "propose"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "doc_id,row_id,theme,reason,decided_by"
+    assert len(lines) > 10 and all(line.startswith(f"{PORI},") for line in lines[1:])
+
+
+def test_format_docs_rewrites_only_the_generated_section(tmp_path, monkeypatch):
+    project = copy_project(tmp_path)
+    monkeypatch.setenv("KUNTAKG_ROOT", str(project.root))
+    doc = project.root / "docs" / "import-format.md"
+    doc.parent.mkdir()
+    current = (Path(__file__).resolve().parent.parent / "docs" / "import-format.md").read_text(encoding="utf-8")
+    head = current.partition("## Column reference\n")[0]
+    doc.write_text(head + "## Column reference\nstale\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["format-docs"])
+    assert result.exit_code == 0, result.output
+    assert doc.read_text(encoding="utf-8") == current
 
 
 def test_validate_a_good_folder(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import importlib
 import json
 import os
 import shutil
@@ -353,6 +354,25 @@ def test_a_live_builds_staging_folder_is_never_removed(built_project):
         assert _staging_folders(project) == [held]
     assert not _staging_folders(project)
     assert _snapshot(project.dist) == before
+
+
+def test_stale_staging_cleanup_skips_a_folder_swapped_in_meanwhile(tmp_path, monkeypatch):
+    """A live build may rename its staging folder to dist/ between another build's listing and its
+    look at the folder: that folder is skipped, the stale ones are still removed."""
+    build_module = importlib.import_module("kuntakg.build")  # (the package attribute is the function)
+
+    for name in (".dist-killed", ".dist-live"):
+        (tmp_path / name).mkdir()
+    real_open = os.open
+
+    def open_after_the_swap(path, flags, *args, **kwargs):
+        if Path(path) == tmp_path / ".dist-live":  # the live build's swap lands right now
+            Path(path).rename(tmp_path / "dist")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(build_module.os, "open", open_after_the_swap)
+    assert build_module.remove_stale_staging(tmp_path / "dist") == [tmp_path / ".dist-killed"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
 def test_stored_query_over_the_time_limit_is_stopped(trig, tmp_path, truth):

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kg_fixtures import PORI, copy_project
 from openpyxl import Workbook
 
-from kg_fixtures import PORI, copy_project
 from kuntakg import InvalidInput, read_all
 from kuntakg.cli import cli
 from kuntakg.ingest.tabular import read_tables
@@ -131,7 +131,7 @@ def test_a_fifo_named_like_a_table_is_not_opened(project):
 
 # --- 9. bombs ---------------------------------------------------------------------------------------
 
-def _workbook(folder: Path, rows: dict[str, list[list[str]]] | None = None) -> Path:
+def _workbook(folder: Path) -> Path:
     """The document's CSV files as one workbook (the CSV files are removed)."""
     book = Workbook()
     book.remove(book.active)

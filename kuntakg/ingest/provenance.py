@@ -28,7 +28,7 @@ def provenance(m: Mapper, subject: URIRef, row: Row) -> None:
     quoted = row.get("source_text")
     if quoted and texts and normalise(quoted) not in normalise("\n".join(texts)):
         m.e.error(row, "source_text", "the quoted source text does not occur in the cited lines "
-                     f"({row.get('source')})")
+                  f"({row.get('source')})")
     source_text = quoted or "\n".join(texts)
     if source_text:
         m.e.add(subject, KK.sourceText, Literal(source_text, lang=m.lang), row, "source_text")

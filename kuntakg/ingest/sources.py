@@ -44,6 +44,7 @@ class SourceTexts:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._problems: dict[str, str | None] = {}  # by name: each file is looked at once per build
 
     def path(self, file: str) -> Path:
         return self.folder / file
@@ -51,8 +52,10 @@ class SourceTexts:
     def problem(self, file: str) -> str | None:
         """Why a source file name cannot be read, or None. Only plain files directly in the folder: a
         name with a folder part ('../x', '/etc/x') or a symbolic link would read outside the project."""
-        problem = plain_file_problem(self.folder, file)
-        return f"source file {problem}" if problem else None
+        if file not in self._problems:
+            problem = plain_file_problem(self.folder, file)
+            self._problems[file] = f"source file {problem}" if problem else None
+        return self._problems[file]
 
     def check(self, span: Span) -> str | None:
         """Why a span cannot be used, or None."""

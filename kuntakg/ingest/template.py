@@ -47,7 +47,7 @@ def markdown_reference(schemes: Graph) -> str:
     parts.append(f"\n`plan_type` is one of {', '.join(f'`{t}`' for t in PLAN_TYPES)}.\n")
     parts.append("### Code lists\n")
     parts.append("| code list | code | fi | sv | en |\n|---|---|---|---|---|")
-    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         name = str(scheme).rsplit("/", 1)[-1]
         concepts = sorted(schemes.objects(scheme, SKOS.hasTopConcept),
                           key=lambda c: str(schemes.value(c, SKOS.notation)))

@@ -14,11 +14,11 @@ def map_translation(m: Mapper, row: Row) -> None:
     col = row.columns.get("subject", 0)
     if subject is None:
         m.e.out.errors.append(InputError(row.file, row.number, col, "subject",
-                                            f"no row with id '{row.get('subject')}' to translate"))
+                                         f"no row with id '{row.get('subject')}' to translate"))
         return
     if row.get("lang") == m.lang:
         m.e.error(row, "lang", f"'{row.get('lang')}' is the document's own language: a translation "
-                     "must be into another language")
+                  "must be into another language")
         return
     if row.get("lang") not in LANGUAGES:
         m.e.error(row, "lang", f"language must be one of {', '.join(LANGUAGES)}")
