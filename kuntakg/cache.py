@@ -115,7 +115,11 @@ def triples_digest(triples: Iterable[tuple]) -> str:
 
 
 def file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "-"
+    """sha256 of a file, read in chunks (a dump can be hundreds of MB); "-" when it is missing."""
+    if not path.is_file():
+        return "-"
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @dataclass
