@@ -44,6 +44,7 @@ UI = {
     "no_results": {"fi": "Ei tuloksia.", "sv": "Inga resultat.", "en": "No results."},
     "documents": {"fi": "Asiakirjat", "sv": "Dokument", "en": "Documents"},
     "organisation": {"fi": "Organisaatio", "sv": "Organisation", "en": "Organisation"},
+    "source_line": {"fi": "Lähderivit", "sv": "Källrader", "en": "Source lines"},
     "posts": {"fi": "Virat ja henkilöt", "sv": "Tjänster och personer", "en": "Posts and people"},
     "headline": {"fi": "Pääluvut", "sv": "Nyckeltal", "en": "Headline numbers"},
     "cascade": {"fi": "Tavoitteiden porrastus", "sv": "Målkaskad", "en": "Goal cascade"},

@@ -38,10 +38,11 @@ def search(fmt: str | None = None):
     fmt = choose(fmt, offers)
     results = overview.search(q) if q else []
     data = {"q": q, "results": results}
-    rows = [[r["iri"], r["link"].text, r["link"].lang or "", r["match"], r["match_lang"] or "",
-             " ".join(r["types"])] for r in results]
+    rows = [[r["iri"], r["link"].text, r["link"].lang or "", r["match"], r["match_lang"] or "", r["match_field"],
+             r["source"] or "", r["score"], " ".join(r["types"])] for r in results]
     return page("search.html", data, fmt, twin_urls("/search", offers, {"q": q} if q else None),
-                csv_rows=(["iri", "label", "label_lang", "match", "match_lang", "types"], rows))
+                csv_rows=(["iri", "label", "label_lang", "match", "match_lang", "match_field", "source", "score",
+                           "types"], rows))
 
 
 # ------------------------------------------------------------------ downloads
