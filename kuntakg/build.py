@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .audit import FileAudit
 from .audit import run as run_audit
 from .errors import AuditFailed, InvalidInput
+from .export import export as export_tables
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
@@ -154,8 +156,15 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
         quads = to_quads(graphs)
         with staging_folder(out) as staging:
             manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs})
+            export_tables(_store(quads), staging / "exports")  # issue 16: tidy CSV/XLSX tables with the dumps
             _swap(staging, out)
     return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines)
+
+
+def _store(quads: list) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store
 
 
 def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,
