@@ -173,6 +173,29 @@ def check_action_owners(rows, docs):
     assert porvoo["maria-andersson"]["memberOf"].count("(puheenjohtaja)") == 2   # 004 line 53
 
 
+def check_theme_groups(rows, docs):
+    """Counted from the tables (theme-tags.csv, theme-groups.csv), not from the graph."""
+    import csv
+    ref = Path(__file__).resolve().parent.parent / "data" / "reference"
+    with (ref / "theme-groups.csv").open(encoding="utf-8") as fh:
+        group_of = {t: r["id"] for r in csv.DictReader(fh) for t in r["themes"].split(";")}
+    town = {"pori": "609", "lohja": "444", "loviisa": "434", "porvoo": "638"}
+    items: dict[tuple[str, str], set] = {}
+    tagged: dict[str, set] = {}
+    with (ref / "theme-tags.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["doc_id"] not in docs:
+                continue
+            code = town[r["doc_id"].split("-")[0]]
+            items.setdefault((group_of[r["theme"]], code), set()).add((r["doc_id"], r["row_id"]))
+            tagged.setdefault(code, set()).add((r["doc_id"], r["row_id"]))
+    got = {(r["group"], r["town"]): (r["items"], r["townItems"]) for r in rows}
+    assert got == {k: (len(v), len(tagged[k[1]])) for k, v in items.items()}
+    for r in rows:
+        assert r["share"] == round(1000 * r["items"] / r["townItems"]) / 10
+    assert len({r["group"] for r in rows}) == 7
+
+
 def check_bilingual_completeness(rows, docs):
     towns = {r["town"] for r in rows}
     assert "609" not in towns and {"444", "638"} <= towns     # Pori is Finnish-speaking only
