@@ -9,6 +9,11 @@ type: ``_iri``, ``_integer``, ``_number``, ``_xsd_<type>``, a language (``_fi``,
 store's own ``substitutions`` (never spliced into the query text). pyoxigraph only substitutes
 variables of the SELECT projection, so every parameter variable is also projected; its column is
 shown under the parameter's name.
+
+``x-columns`` names and explains every projected column. ``x-labels`` (optional) maps a label column to
+the column of the item it labels (``{label: item}``), or to null for a language-tagged text that is only
+tagged (``{sourceText: null}``): the API adds a ``<column>_lang`` column after each, and chooses the
+label of the item in the ``lang`` it is asked for (fallback fi, sv, en).
 """
 from __future__ import annotations
 
@@ -147,8 +152,9 @@ class StoredQuery:
 
     @property
     def relabels(self) -> bool:
-        """The API's ``lang`` parameter applies: label columns are declared and no parameter is called lang."""
-        return bool(self.labels) and self.param("lang") is None
+        """The API's ``lang`` parameter applies: a label column of an item column is declared (``x-labels``)
+        and no parameter of the query is called lang. Columns mapped to null only get their language tag."""
+        return any(self.labels.values()) and self.param("lang") is None
 
     def param(self, name: str) -> Parameter | None:
         return next((p for p in self.params if p.name == name), None)

@@ -134,3 +134,20 @@ def test_town_names_and_lang_over_http(site_url):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(site_url + "/api/queries/action-owners.json?town=Turku", timeout=30)
     assert err.value.code == 400 and "638 (Porvoo, Borgå)" in json.loads(err.value.read())["error"]
+
+
+def test_language_tags_are_kept_for_declared_columns(api):
+    """Every x-labels column has a <column>_lang twin holding the language tag of each value."""
+    registry = load_queries(__import__("pathlib").Path(__file__).resolve().parent.parent / "queries")
+    checked = 0
+    for name, q in registry.items():
+        if not q.labels:
+            continue
+        body = api.get("/api/queries/%s.json" % name).get_json()
+        for column in q.labels:
+            assert body["columns"][body["columns"].index(column) + 1] == column + "_lang", name
+            for row in body["rows"]:
+                if row[column] is not None and row[column + "_lang"] is not None:
+                    assert row[column + "_lang"] in ("fi", "sv", "en"), (name, row)
+            checked += 1
+    assert checked >= 18

@@ -62,12 +62,12 @@ def test_search_finds_inflected_words_with_their_source_line(page: Page, recorde
     page.locator("#site-q").fill("mielenterveys")
     page.locator("form.search button").click()
     expect(page.locator("h1")).to_contain_text("mielenterveys")
-    results = page.locator("ol.results > li")
+    results = page.locator("ul.results > li")
     expect(results.first).to_be_visible()
     texts = results.all_inner_texts()
     assert any("mielenterveyden" in t.lower() for t in texts), texts[:5]
-    assert page.locator("ol.results small.source code").count() >= 1
-    first_source = page.locator("ol.results small.source code").first.inner_text()
+    assert page.locator("ul.results small.source code").count() >= 1
+    first_source = page.locator("ul.results small.source code").first.inner_text()
     assert re.fullmatch(r"\S+\.txt:\d+(-\d+)?", first_source), first_source
     path = artifacts / "search.png"
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -76,6 +76,6 @@ def test_search_finds_inflected_words_with_their_source_line(page: Page, recorde
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, DOCS / "search.png")
     # a result of ours opens its page
-    page.locator("ol.results > li a[href^='/id/']").first.click()
+    page.locator("ul.results > li a[href^='/id/']").first.click()
     expect(page).to_have_url(re.compile(r"/id/"))
     expect(page.locator("h1")).to_be_visible()

@@ -25,7 +25,7 @@ def rows_of(name: str, **args) -> list[dict]:
     """Rows of a stored query as dicts; label columns in English (the page's language), fallback fi, sv."""
     query = api.registry()[name]
     columns, rows = api.run(query, query.bind(args))
-    if query.relabels:
+    if query.labels:
         columns, rows = api.relabel(query, columns, rows, "en")
     return [dict(zip(columns, map(api.plain, r), strict=True)) for r in rows]
 

@@ -169,7 +169,7 @@ def show(name: str, fmt: str | None = None):
         return error(400, str(exc), fmt, exc.param)
     start = time.perf_counter()
     columns, rows = run(query, bindings)
-    if query.relabels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
+    if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
         columns, rows = relabel(query, columns, rows, lang or lookup.LANGS[0])
     if lang is not None:
         args["lang"] = lang

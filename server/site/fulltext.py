@@ -32,7 +32,8 @@ def index() -> Index:
 
 
 def _hits() -> list[Hit]:
-    rows = kg.select("""SELECT ?s ?p ?l (SAMPLE(?src) AS ?source) WHERE {
+    rows = kg.select("""# kuntakg: search index
+    SELECT ?s ?p ?l (SAMPLE(?src) AS ?source) WHERE {
       VALUES ?p { %s kk:sourceText }
       ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
       OPTIONAL { ?s prov:wasDerivedFrom ?span . ?span kk:lineStart ?from ; kk:lineEnd ?to ;
