@@ -7,16 +7,28 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test lint soak bench bench-scale install clean system-deps browser-deps node-deps r-deps
+.PHONY: run build serve test lint soak bench bench-scale install install-serve export clean system-deps browser-deps \
+	node-deps r-deps
 
-$(VENV)/.installed: pyproject.toml
-	$(MAKE) system-deps
+# Two stamps: `make run` installs only what serving needs (.[serve]); `make test` adds the test tools
+# (.[serve,test]: pytest, playwright, locust, schemathesis, hypothesis, ruff, mypy …). Either works first
+# from a fresh clone; each reinstalls when pyproject.toml changes.
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[serve,test]'
+
+$(VENV)/.installed-serve: pyproject.toml | $(VENV)/bin/python
+	$(MAKE) system-deps
+	$(PY) -m pip install -q -e '.[serve]'
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(MAKE) system-deps
+	$(PY) -m pip install -q -e '.[serve,test]'
+	touch $(VENV)/.installed-serve $@
+
+install-serve: $(VENV)/.installed-serve
+install: $(VENV)/.installed-test
 
 # Java runs the HermiT reasoner bundled with owlready2.
 system-deps:
@@ -37,7 +49,7 @@ r-deps:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    r-base-core r-cran-jsonlite; }
 
-build: install
+build: install-serve
 	$(KUNTAKG) build
 
 run: build
@@ -58,6 +70,10 @@ lint: install
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then cd tests/node && npm ci --no-audit --no-fund --silent; \
 	  else echo "npm not found: tests/test_clients.py::test_node_fetch_sparql_endpoint will fail"; fi
+
+# tidy tables (CSV, XLSX) of goals, actions, indicators, targets and assessments from dist/ (docs/exports.md)
+export: build
+	$(KUNTAKG) export
 
 test: install browser-deps node-deps r-deps
 	$(PY) -m pytest

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
@@ -29,6 +30,7 @@ from .audit import run as run_audit
 from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
+from .export import export as export_tables
 from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
@@ -186,6 +188,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
             write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
             manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs},
                                    dataset=release.as_dict())
+            export_tables(_store(quads), staging / "exports")  # issue 16: tidy CSV/XLSX tables with the dumps
             _swap(staging, out)
     cached = 0
     if plan is not None:
@@ -298,6 +301,12 @@ class _CachePlan:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _store(quads: list) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store
 
 
 def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,

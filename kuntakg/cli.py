@@ -91,6 +91,25 @@ def build(out: Path | None, base: str | None, reasoner: str, jobs: int | None, n
                f"{report.inferred} inferred types (reasoning: {' + '.join(report.reasoners)})")
 
 
+@cli.command("export")
+@click.option("--dump", type=click.Path(path_type=Path), help="The built dump to read (default: dist/kuntakg.trig).")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: dist/exports/).")
+def export_command(dump: Path | None, out: Path | None) -> None:
+    """Tidy tables (CSV and XLSX) of goals, actions, indicators, targets and assessments, per document and
+    for everything, with a data dictionary (docs/exports.md); `kuntakg build` writes them too."""
+    from .export import export, load
+
+    project = _project(None)
+    dump = dump or project.dist / "kuntakg.trig"
+    if not dump.is_file():
+        click.echo(f"{dump}: no built dump; run `kuntakg build` first", err=True)
+        sys.exit(2)
+    out = out or project.dist / "exports"
+    manifest = export(load(dump), out)
+    rows = ", ".join(f"{n} {t}" for t, n in manifest["rows"].items())
+    click.echo(f"{out}: {rows}; {len(manifest['documents'])} documents, {len(manifest['files'])} files")
+
+
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="en", help="Language of the messages.")

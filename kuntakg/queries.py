@@ -9,6 +9,11 @@ type: ``_iri``, ``_integer``, ``_number``, ``_xsd_<type>``, a language (``_fi``,
 store's own ``substitutions`` (never spliced into the query text). pyoxigraph only substitutes
 variables of the SELECT projection, so every parameter variable is also projected; its column is
 shown under the parameter's name.
+
+``x-columns`` names and explains every projected column. ``x-labels`` (optional) maps a label column to
+the column of the item it labels (``{label: item}``), or to null for a language-tagged text that is only
+tagged (``{sourceText: null}``): the API adds a ``<column>_lang`` column after each, and chooses the
+label of the item in the ``lang`` it is asked for (fallback fi, sv, en).
 """
 from __future__ import annotations
 
@@ -143,6 +148,13 @@ class StoredQuery:
     columns: dict[str, str] = field(default_factory=dict)
     example: str | None = None
     extensions: dict = field(default_factory=dict)   # every x- key, for the OpenAPI operation
+    labels: dict[str, str | None] = field(default_factory=dict)  # x-labels: label column -> its item column
+
+    @property
+    def relabels(self) -> bool:
+        """The API's ``lang`` parameter applies: a label column of an item column is declared (``x-labels``)
+        and no parameter of the query is called lang. Columns mapped to null only get their language tag."""
+        return any(self.labels.values()) and self.param("lang") is None
 
     def param(self, name: str) -> Parameter | None:
         return next((p for p in self.params if p.name == name), None)
@@ -243,7 +255,13 @@ def load_query(path: Path) -> StoredQuery:
         if set(columns) != set(shown):
             raise QueryDefinitionError(f"{path.name}: x-columns {sorted(columns)} must list the projected "
                                        f"columns {sorted(shown)}")
+    labels = h.get("x-labels") or {}
+    if not isinstance(labels, dict) or any(k not in columns or (v is not None and v not in columns)
+                                            for k, v in labels.items()):
+        raise QueryDefinitionError(f"{path.name}: x-labels must map label columns to item columns (or null), "
+                                   "both listed in x-columns")
     return StoredQuery(
+        labels={str(k): None if v is None else str(v) for k, v in labels.items()},
         name=name, path=path, text=text, form=form.group(1).upper(), summary=summary,
         description=str(h["description"]).strip(), tags=list(tags), params=params,
         questions=[int(q) for q in h.get("x-questions") or []], min_rows=int(h.get("x-min-rows", 0)),

@@ -83,6 +83,8 @@ def scheme_graph(folder: Path, minter: Minter) -> Graph:
             g.add((theme, SKOS.closeMatch, PTV[code]))
         for component in split(row.get("lape", "")):
             g.add((theme, SKOS.relatedMatch, minter.concept("lape", component)))
+    if (folder / "theme-groups.csv").exists():
+        _theme_groups(g, folder, minter)
     for _, row in read_table(folder / "sdg.csv"):
         node = SDG[row["notation"]]
         g.add((node, SKOS.notation, Literal(row["notation"])))
@@ -104,6 +106,37 @@ def scheme_graph(folder: Path, minter: Minter) -> Graph:
             for national in split(row.get("national_id", "")):
                 g.add((concept, SKOS.exactMatch, URIRef(national)))
     return g
+
+
+def _theme_groups(g: Graph, folder: Path, minter: Minter) -> None:
+    """Broader groups over the themes (theme-groups.csv): their own scheme, each theme skos:broader one
+    group. Every theme is in exactly one group; a wrong row stops the build naming the table and row."""
+    groups = minter.scheme("theme-groups")
+    g.add((groups, RDF.type, SKOS.ConceptScheme))
+    for lang, label in zip(LANGS, ("Kunta-KG-teemaryhmät", "Kunta-KG-temagrupper", "Kunta-KG theme groups"),
+                           strict=True):
+        g.add((groups, SKOS.prefLabel, Literal(label, lang=lang)))
+    known = {row["id"] for _, row in read_table(folder / "themes.csv")}
+    placed: dict[str, str] = {}
+    errors = []
+    for number, row in read_table(folder / "theme-groups.csv"):
+        group = minter.concept("theme-groups", row["id"])
+        _concept(g, group, groups, row)
+        for theme in split(row.get("themes", "")):
+            if theme not in known:
+                errors.append(InputError("theme-groups.csv", number, 5, "themes",
+                                         f"unknown theme {theme!r} (see themes.csv)"))
+            elif theme in placed:
+                errors.append(InputError("theme-groups.csv", number, 5, "themes",
+                                         f"theme {theme!r} is already in group {placed[theme]!r}"))
+            else:
+                placed[theme] = row["id"]
+                g.add((minter.concept("themes", theme), SKOS.broader, group))
+                g.add((group, SKOS.narrower, minter.concept("themes", theme)))
+    for theme in sorted(known - set(placed)):
+        errors.append(InputError("theme-groups.csv", 0, 5, "themes", f"theme {theme!r} is in no group"))
+    if errors:
+        raise InvalidInput(errors)
 
 
 def _concept(g: Graph, node: URIRef, scheme: URIRef, row: dict) -> None:

@@ -242,3 +242,21 @@ def test_from_named_in_query(live):
     # the protocol's dataset overrides the query's
     rows = live.select(q.replace("WHERE", "FROM NAMED <%s> WHERE" % D1), **{"named-graph-uri": D2})
     assert [b["g"]["value"] for b in rows["results"]["bindings"]] == [D2]
+
+
+def test_unknown_prefix_names_it_and_the_prefix_line(live):
+    """Issue 16: a missing PREFIX is "unknown prefix kk:" with the line to add, not the parser's character class."""
+    r = live.request("POST", body="SELECT * WHERE { ?s a kk:Goal ; skos:prefLabel ?l } LIMIT 1",
+                     ctype="application/sparql-query")
+    assert r.status == 400
+    error = r.json["error"]
+    assert "unknown prefix kk:" in error and "PREFIX kk: <https://w3id.org/kuntakg/ontology#>" in error
+    assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>" in error
+    assert "\\u{" not in error and "['" not in error
+    r = live.request("POST", body="PREFIX kk: <https://w3id.org/kuntakg/ontology#>\nSELECT * WHERE { ?s a foo:Bar }",
+                     ctype="application/sparql-query")
+    assert r.status == 400 and "unknown prefix foo:" in r.json["error"] and "kk:" not in r.json["error"]
+    # a prefix in a string or an IRI is not a use; a declared prefix runs
+    r = live.request("POST", body='PREFIX kk: <https://w3id.org/kuntakg/ontology#>\nASK { ?s a kk:Goal '
+                     'FILTER(STR(?s) != "kk:x") }', ctype="application/sparql-query")
+    assert r.status == 200

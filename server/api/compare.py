@@ -22,8 +22,11 @@ STATUS_ORDER = ["done", "in-progress", "postponed", "not-started", "not-reported
 
 
 def rows_of(name: str, **args) -> list[dict]:
+    """Rows of a stored query as dicts; label columns in English (the page's language), fallback fi, sv."""
     query = api.registry()[name]
     columns, rows = api.run(query, query.bind(args))
+    if query.labels:
+        columns, rows = api.relabel(query, columns, rows, "en")
     return [dict(zip(columns, map(api.plain, r), strict=True)) for r in rows]
 
 
@@ -54,20 +57,41 @@ def data() -> dict:
         t["counts"][r["town"]] = r["items"]
     matrix = sorted(themes.values(), key=lambda t: (-len(t["counts"]), -sum(t["counts"].values()), t["label"]))
 
+    group_rows = rows_of("theme-groups")
+    totals = {r["town"]: r["townItems"] for r in group_rows}   # a town's tagged items (each item once)
+    for t in matrix:
+        t["shares"] = {c: round(100.0 * n / totals[c], 1) for c, n in t["counts"].items() if totals.get(c)}
+    groups: dict[str, dict] = {}
+    for r in group_rows:
+        g = groups.setdefault(r["group"], {"group": r["group"], "label": r["label"], "counts": {}, "shares": {},
+                                           "themes": {}})
+        g["counts"][r["town"]] = r["items"]
+        g["shares"][r["town"]] = r["share"]
+        g["themes"][r["town"]] = r["themes"]
+    theme_groups = sorted(groups.values(), key=lambda g: (-sum(g["shares"].values()), g["label"]))
+
     status = rows_of("status-distribution")
     measurability = rows_of("measurability")
-    return {"towns": [{"code": c, "name": code_names[c]} for c in codes], "matrix": matrix, "levels": levels,
+    return {"towns": [{"code": c, "name": code_names[c], "tagged": totals.get(c, 0)} for c in codes],
+            "matrix": matrix, "theme_groups": theme_groups, "levels": levels,
             "status": status, "measurability": measurability,
             "documents": {d: _doc_label(d, towns_by_doc) for d in towns_by_doc}}
 
 
 def figures(d: dict) -> dict[str, Markup]:
     docs = d["documents"]
+    names = {t["code"]: t["name"] for t in d["towns"]}
+    group_labels = [g["label"] for g in d["theme_groups"]]
+    town_names = [names[t["code"]] for t in d["towns"]]
+    group_values = {(g["label"], names[c]): share for g in d["theme_groups"] for c, share in g["shares"].items()
+                    if c in names}
     level_cats = sorted({docs.get(r["document"], r["document"]) for r in d["levels"]})
     level_series = [lv for lv in LEVEL_ORDER if any(r["level"] == lv for r in d["levels"])]
     level_values = {(docs.get(r["document"], r["document"]), r["level"]): r["goals"] for r in d["levels"]}
-    out = {"levels": charts.stacked_bars("chart-levels", "Goals per level, per document", level_cats,
-                                         level_series, level_values)}
+    out = {"groups": charts.grouped_percent_bars("chart-groups", "Share of the town's tagged items (%)",
+                                                 group_labels, town_names, group_values)}
+    out["levels"] = (charts.stacked_bars("chart-levels", "Goals per level, per document", level_cats,
+                                         level_series, level_values))
     if d["status"]:
         cats = sorted({"%s · %s" % (r["town"], r["reportTitle"]) for r in d["status"]})
         series = [s for s in STATUS_ORDER if any(r["status"] == s for r in d["status"])]

@@ -10,20 +10,47 @@ ERROR = {"type": "object", "required": ["ok", "error", "status"],
                         "status": {"type": "integer"}, "parameter": {"type": "string"}}}
 
 
-def operation(q: StoredQuery) -> dict:
+LANG = {"name": "lang", "in": "query", "required": False,
+        "description": "Language of the label columns (x-labels): each label is chosen in this language, else "
+                       "fi, sv, en; the `<column>_lang` column gives the language of the label shown.",
+        "schema": {"type": "string", "enum": ["fi", "sv", "en"]}}
+TOWN_NOTE = (" Accepts the statistical code or the name in any language, ignoring case and diacritics "
+             "(the enum lists the codes and names); an unknown town is a 400 listing the valid ones.")
+
+
+def columns(q: StoredQuery) -> dict[str, str]:
+    """The JSON columns: x-columns, each x-labels column followed by its ``_lang`` twin."""
+    out: dict[str, str] = {}
+    for name, meaning in q.columns.items():
+        out[name] = meaning
+        if name in q.labels:
+            out[name + "_lang"] = "language tag of %s (fi, sv, en; empty when untagged)" % name
+    return out
+
+
+def _schema(q: StoredQuery, p, values: dict[str, list[str]]) -> dict:
+    schema = p.openapi_schema()
+    if p.enum is None and p.name in values and values[p.name]:
+        schema = {"type": "string", "enum": list(values[p.name])}
+    return schema
+
+
+def operation(q: StoredQuery, values: dict[str, list[str]] | None = None) -> dict:
+    values = values or {}
+    cols = columns(q)
     row = {"type": "object", "additionalProperties": False,
-           "properties": {name: {"description": meaning, "nullable": True} for name, meaning in q.columns.items()}}
+           "properties": {name: {"description": meaning, "nullable": True} for name, meaning in cols.items()}}
     result = {"type": "object", "required": ["ok", "query", "columns", "rows"],
               "properties": {"ok": {"type": "boolean"}, "query": {"type": "string", "enum": [q.name]},
                              "summary": {"type": "string"},
                              "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
-                             "columns": {"type": "array", "items": {"type": "string", "enum": list(q.columns)}},
+                             "columns": {"type": "array", "items": {"type": "string", "enum": list(cols)}},
                              "rows": {"type": "array", "items": row},
                              "truncated": {"type": "boolean"}, "query_ms": {"type": "number"}}}
     description = q.description
     if q.questions:
         description += "\n\nResearch questions: " + ", ".join(map(str, q.questions)) + "."
-    description += "\n\nColumns:\n" + "\n".join(f"- `{c}`: {m}" for c, m in q.columns.items())
+    description += "\n\nColumns:\n" + "\n".join(f"- `{c}`: {m}" for c, m in cols.items())
     description += f"\n\nSPARQL (`queries/{q.path.name}`):\n\n```sparql\n{q.text.strip()}\n```"
     op = {
         "operationId": q.name.replace("-", "_"),
@@ -34,8 +61,9 @@ def operation(q: StoredQuery) -> dict:
             "name": p.name, "in": "query", "required": False,
             "description": ("Required by the query; defaults to %r." % p.default if p.required and p.default
                             else "Optional: omitted, it matches anything.") + f" Type: {p.kind}"
-                           + (f" ({p.language})" if p.language else ""),
-            "schema": p.openapi_schema()} for p in q.params],
+                           + (f" ({p.language})" if p.language else "")
+                           + (TOWN_NOTE if p.name == "town" and p.name in values else ""),
+            "schema": _schema(q, p, values)} for p in q.params] + ([LANG] if q.relabels else []),
         "responses": {
             "200": {"description": "The rows of the query (JSON, CSV or an HTML table by content negotiation "
                                    "or the .json/.csv/.html suffix).",
@@ -53,7 +81,9 @@ def operation(q: StoredQuery) -> dict:
     return op
 
 
-def spec(queries: dict[str, StoredQuery], server_url: str | None = None) -> dict:
+def spec(queries: dict[str, StoredQuery], server_url: str | None = None,
+         values: dict[str, list[str]] | None = None) -> dict:
+    """The document; ``values`` lists the accepted values of parameters read from the graph (``town``)."""
     tags = sorted({t for q in queries.values() for t in q.tags})
     doc = {
         "openapi": "3.0.3",
@@ -66,7 +96,7 @@ def spec(queries: dict[str, StoredQuery], server_url: str | None = None) -> dict
             "license": {"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"},
         },
         "tags": [{"name": t} for t in tags],
-        "paths": {f"/api/queries/{name}": {"get": operation(q)} for name, q in sorted(queries.items())},
+        "paths": {f"/api/queries/{name}": {"get": operation(q, values)} for name, q in sorted(queries.items())},
     }
     if server_url:
         doc["servers"] = [{"url": server_url}]

@@ -28,6 +28,7 @@ from .. import registry as query_registry
 from ..response import abort_with, choose, csv_response, error, html_response, json_response, query_suffix
 from ..state import endpoint
 from ..store import QueryError, QueryRequest
+from . import lookup
 
 bp = Blueprint("api", __name__, template_folder="templates")
 FORMATS = ["json", "html", "csv"]  # in the order Accept negotiation prefers them
@@ -152,13 +153,61 @@ def show(name: str, fmt: str | None = None):
     for key in request.args:
         if len(request.args.getlist(key)) > 1:
             return error(400, "parameter %r: given more than once" % key, fmt, key)
+    lang = args.pop("lang", None) if query.relabels else None
+    if lang is not None and lang not in lookup.LANGS:
+        return error(400, "parameter 'lang': must be one of %s" % ", ".join(lookup.LANGS), fmt, "lang")
+    bind_args = dict(args)
+    if query.param("town") is not None and bind_args.get("town"):
+        code = lookup.resolve_town(bind_args["town"])
+        if code is None:
+            return error(400, "parameter 'town': unknown town %r; give a code or a name in any language: %s"
+                         % (bind_args["town"][:80], lookup.valid_towns_text()), fmt, "town")
+        bind_args["town"] = code
     try:
-        bindings = query.bind(args)
+        bindings = query.bind(bind_args)
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
     start = time.perf_counter()
     columns, rows = run(query, bindings)
+    if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
+        columns, rows = relabel(query, columns, rows, lang or lookup.LANGS[0])
+    if lang is not None:
+        args["lang"] = lang
     return table_response(query, columns, rows, fmt, args, time.perf_counter() - start)
+
+
+def relabel(query: StoredQuery, columns: list[str], rows: list[list], lang: str) -> tuple[list[str], list[list]]:
+    """Each ``x-labels`` column gets a ``<column>_lang`` twin with its language tag, and its label is
+    re-chosen from its item's labels in ``lang`` (fallback fi, sv, en, marked by the tag)."""
+    index = {c: i for i, c in enumerate(columns)}
+    pairs = [(index[label], index.get(item) if item else None) for label, item in query.labels.items()
+             if label in index]
+    iris = {r[i].value for _, i in pairs if i is not None for r in rows if isinstance(r[i], ox.NamedNode)}
+    names = lookup.labels_in(iris)
+    out_rows = []
+    for row in rows:
+        row = list(row)
+        tags: dict[int, ox.Literal | None] = {}
+        for li, ii in pairs:
+            term = row[li]
+            if ii is not None and isinstance(row[ii], ox.NamedNode):
+                chosen = lookup.choose_label(names.get(row[ii].value, {}), lang)
+                if chosen is not None:
+                    term = ox.Literal(chosen[0], language=chosen[1]) if chosen[1] else ox.Literal(chosen[0])
+                    row[li] = term
+            tags[li] = ox.Literal(term.language) if isinstance(term, ox.Literal) and term.language else None
+        extended = []
+        for i, value in enumerate(row):
+            extended.append(value)
+            if i in tags:
+                extended.append(tags[i])
+        out_rows.append(extended)
+    out_columns = []
+    for i, c in enumerate(columns):
+        out_columns.append(c)
+        if any(i == li for li, _ in pairs):
+            out_columns.append(c + "_lang")
+    return out_columns, out_rows
 
 
 @bp.get("/api/openapi.json")
@@ -166,7 +215,8 @@ def openapi() -> Response:
     """The OpenAPI description; its server is the configured public base, never the request's Host."""
     from .openapi import spec
 
-    return json_response(spec(registry(), current_app.config["PUBLIC_BASE"].rstrip("/")))
+    return json_response(spec(registry(), current_app.config["PUBLIC_BASE"].rstrip("/"),
+                              {"town": lookup.town_values()}))
 
 
 @bp.get("/api/docs")

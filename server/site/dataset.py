@@ -114,6 +114,28 @@ def dumps() -> list[dict]:
     return out
 
 
+EXPORT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/csvm+json",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def exports() -> list[dict]:
+    """The tidy tables the build wrote to ``exports/`` (kuntakg.export), as listed in its manifest."""
+    d = dist_dir()
+    if d is None or not (d / "exports" / "manifest.json").is_file():
+        return []
+    listed = json.loads((d / "exports" / "manifest.json").read_text(encoding="utf-8")).get("files", {})
+    out = []
+    for name, info in sorted(listed.items(), key=lambda kv: (kv[0].count("/"), not kv[0].startswith("all/"), kv[0])):
+        path = d / "exports" / name
+        suffix = Path(name).suffix
+        if suffix not in EXPORT_TYPES or not path.is_file() or ".." in name.split("/"):
+            continue
+        out.append({"name": name, "bytes": path.stat().st_size, "sha256": info.get("sha256"),
+                    "media_type": EXPORT_TYPES[suffix],
+                    "document": name.split("/", 1)[0] if "/" in name and not name.startswith("all/") else None})
+    return out
+
+
 def gzipped(path: Path) -> bytes:
     data = path.read_bytes()
     key = (str(path), hashlib.sha256(data).hexdigest())

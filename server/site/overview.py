@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import kg
+from . import fulltext, kg
 from .describe import EMPTY_PROV, KK, Link, labels, link, minter, page_href, provenance
 from .kg import Term
 
@@ -57,6 +57,10 @@ def municipality(iri: str) -> dict:
       OPTIONAL { ?o org:subOrganizationOf ?parent } } ORDER BY ?o""" % iri)
     posts = kg.select("""SELECT DISTINCT ?post ?unit ?person WHERE { ?post a org:Post ; org:postIn ?unit .
       ?unit kk:municipality <%s> . OPTIONAL { ?post org:heldBy ?person } } ORDER BY ?post""" % iri)
+    members = kg.select("""SELECT DISTINCT ?person ?group ?role WHERE {
+      GRAPH ?g { ?ms a org:Membership ; org:member ?person ; org:organization ?group }
+      ?g prov:wasDerivedFrom/kk:municipality <%s> . OPTIONAL { ?ms org:role ?role } }
+      ORDER BY ?group ?person ?role""" % iri)
     counts = kg.select("""SELECT (COUNT(DISTINCT ?goal) AS ?goals) (COUNT(DISTINCT ?action) AS ?actions)
       (COUNT(DISTINCT ?ind) AS ?indicators) (COUNT(DISTINCT ?as) AS ?assessments) WHERE {
       ?plan kk:municipality <%s> ; kk:documentedIn ?doc .
@@ -65,6 +69,7 @@ def municipality(iri: str) -> dict:
       UNION { ?as a kk:StatusAssessment ; kk:about/kk:inPlan ?plan } }""" % iri)
     iris = {iri} | {r["doc"].value for r in docs} | {r[k].value for r in orgs for k in ("o", "parent") if k in r}
     iris |= {r[k].value for r in posts for k in ("post", "unit", "person") if k in r}
+    iris |= {r[k].value for r in members for k in ("person", "group", "role") if k in r}
     names = labels(iris)
     units: dict[str, dict] = {}
     for r in orgs:
@@ -79,6 +84,8 @@ def municipality(iri: str) -> dict:
         "units": sorted(units.values(), key=lambda u: u["unit"].text),
         "posts": [{"post": _link(r["post"].value, names), "unit": _link(r["unit"].value, names),
                    "person": _link(r["person"].value, names) if "person" in r else None} for r in posts],
+        "memberships": [{"person": _link(r["person"].value, names), "group": _link(r["group"].value, names),
+                         "role": _link(r["role"].value, names) if "role" in r else None} for r in members],
         "headline": {k: int(v.value) for k, v in counts[0].items()} if counts else {},
     }
 
@@ -203,19 +210,14 @@ def _natural(iri: str):
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
-    """Case-insensitive substring search over labels in every language."""
+    """Stemmed full-text search over labels and original wording (:mod:`.fulltext`), best first."""
     text = " ".join(text.split())[:200]
     if len(text) < 2:
         return []
-    rows = kg.select("""SELECT DISTINCT ?s ?l WHERE {
-      VALUES ?p { skos:prefLabel rdfs:label foaf:name dcterms:title skos:altLabel }
-      ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l) && CONTAINS(LCASE(STR(?l)), LCASE(%s))) }
-      ORDER BY STRLEN(STR(?l)) ?s LIMIT %d""" % (kg.literal(text), limit * 3))
-    seen: dict[str, dict] = {}
-    for r in rows:
-        s = r["s"].value
-        if s not in seen and len(seen) < limit:
-            seen[s] = {"iri": s, "match": r["l"].value, "match_lang": r["l"].lang}
+    found = fulltext.index().search(text, limit)
+    seen: dict[str, dict] = {r.item: {"iri": r.item, "match": r.hit.text, "match_lang": r.hit.language,
+                                      "match_field": r.hit.field, "source": r.source, "score": r.score}
+                             for r in found}
     names = labels(seen)
     types = kg.select("SELECT ?s ?t WHERE { VALUES ?s { %s } GRAPH ?g { ?s a ?t } FILTER(?g != <%s>) }" % (
         kg.values(seen), minter().graph("inferred"))) if seen else []

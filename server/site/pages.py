@@ -38,10 +38,11 @@ def search(fmt: str | None = None):
     fmt = choose(fmt, offers)
     results = overview.search(q) if q else []
     data = {"q": q, "results": results}
-    rows = [[r["iri"], r["link"].text, r["link"].lang or "", r["match"], r["match_lang"] or "",
-             " ".join(r["types"])] for r in results]
+    rows = [[r["iri"], r["link"].text, r["link"].lang or "", r["match"], r["match_lang"] or "", r["match_field"],
+             r["source"] or "", r["score"], " ".join(r["types"])] for r in results]
     return page("search.html", data, fmt, twin_urls("/search", offers, {"q": q} if q else None),
-                csv_rows=(["iri", "label", "label_lang", "match", "match_lang", "types"], rows))
+                csv_rows=(["iri", "label", "label_lang", "match", "match_lang", "match_field", "source", "score",
+                           "types"], rows))
 
 
 # ------------------------------------------------------------------ downloads
@@ -52,15 +53,32 @@ def downloads(fmt: str | None = None):
     offers = ["html", "json", "csv"]
     fmt = choose(fmt, offers)
     files = dataset.dumps()
+    tables = dataset.exports()
     rows = [[f["name"], f["media_type"], f["bytes"], f["sha256"], f["gz_name"], f["gz_bytes"], f["gz_sha256"]]
             for f in files]
-    return page("downloads.html", {"files": files}, fmt, twin_urls("/downloads/index", offers),
+    rows += [["exports/" + f["name"], f["media_type"], f["bytes"], f["sha256"], "", "", ""] for f in tables]
+    return page("downloads.html", {"files": files, "exports": tables}, fmt, twin_urls("/downloads/index", offers),
                 csv_rows=(["file", "media_type", "bytes", "sha256", "gzip_file", "gzip_bytes", "gzip_sha256"], rows))
 
 
 @bp.get("/downloads/SHA256SUMS")
 def checksums():
     return finish(Response(dataset.sha256sums(), 200, content_type="text/plain; charset=utf-8"), vary=PAGE_VARY)
+
+
+@bp.get("/downloads/exports/<path:name>")
+def export_file(name: str):
+    """A tidy table of the build (CSV, XLSX) or its data dictionary: only files its manifest lists."""
+    files = {f["name"]: f for f in dataset.exports()}
+    folder = dataset.dist_dir()
+    if name not in files or folder is None:
+        abort(404)
+    f = files[name]
+    resp = send_file(folder / "exports" / name, mimetype=f["media_type"], conditional=True, etag=f["sha256"][:32],
+                     as_attachment=not name.endswith(".json"), download_name=name.replace("/", "-"))
+    resp.headers["Digest"] = "sha-256=" + _b64(bytes.fromhex(f["sha256"]))
+    resp.headers["Cache-Control"] = "public, max-age=3600"
+    return finish(resp, vary=PAGE_VARY)
 
 
 @bp.get("/downloads/<name>")

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kuntakg.namespaces import PREFIXES
+
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE",
                              "ADD", "MOVE", "COPY", "WITH", "USING"})
@@ -216,6 +218,45 @@ def _check_length(toks) -> None:
             raise Refused("query too long for the engine: more than %s graph patterns (triple patterns and "
                           "OPTIONAL, MINUS, UNION, FILTER, BIND, GRAPH, VALUES, EXISTS); split it into several "
                           "queries" % format(MAX_PATTERNS, ","), 400)
+
+
+# vocabularies the graph uses besides kuntakg.namespaces.PREFIXES (theme tags, the dataset description)
+KNOWN_PREFIXES = {**PREFIXES, "oa": "http://www.w3.org/ns/oa#", "dcat": "http://www.w3.org/ns/dcat#",
+                  "void": "http://rdfs.org/ns/void#", "sh": "http://www.w3.org/ns/shacl#"}
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """Prefixes the query uses in prefixed names without declaring them (in order of first use)."""
+    declared: set[str] = set()
+    used: list[str] = []
+    toks = list(tokens(text))
+    for i, (kind, value) in enumerate(toks):
+        if kind == "word" and value.upper() == "PREFIX" and i + 1 < len(toks) and toks[i + 1][0] == "pname":
+            declared.add(toks[i + 1][1].partition(":")[0])
+        elif kind == "pname" and not (i > 0 and toks[i - 1][0] == "word" and toks[i - 1][1].upper() == "PREFIX"):
+            prefix = value.partition(":")[0]
+            if prefix not in declared and prefix not in used:
+                used.append(prefix)
+    return used
+
+
+def explain_prefix_error(text: str, message: str) -> str:
+    """The engine's "Prefix not found" (a dump of its parser's character classes) as "unknown prefix kk:"
+    with the PREFIX line to add, for the vocabularies the graph uses; other messages are returned as given."""
+    if "Prefix not found" not in message:
+        return message
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return message
+    parts = []
+    for prefix in missing:
+        if prefix in KNOWN_PREFIXES:
+            parts.append("unknown prefix %s: (not declared); add the line: PREFIX %s: <%s>"
+                         % (prefix, prefix, KNOWN_PREFIXES[prefix]))
+        else:
+            parts.append("unknown prefix %s: (not declared); declare it with PREFIX %s: <namespace IRI>"
+                         % (prefix, prefix))
+    return "SPARQL syntax error: " + "; ".join(parts)
 
 
 def _service_iri(tok, prefixes):

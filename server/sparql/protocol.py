@@ -188,7 +188,12 @@ def _handle(state: dict) -> Response:
                        timeout=float(cfg["QUERY_TIMEOUT"]), query_dataset=info.has_from,
                        from_graphs=(info.from_default, info.from_named) if info.from_resolved else None,
                        spool_after=int(cfg["RESULT_SPOOL_BYTES"]))
-    result = ext.runner.execute(req)
+    try:
+        result = ext.runner.execute(req)
+    except QueryError as e:
+        if e.status == 400:  # "unknown prefix kk:" and the PREFIX line, not the parser's character classes
+            e.message = guard.explain_prefix_error(query, e.message)
+        raise
     state["rows"] = result.rows
     if result.spool is None:
         resp = Response(result.body, 200, content_type=formats.content_type(result.media_type))

@@ -2,6 +2,11 @@
 (function () {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples-data").textContent);
+  // Read the fragment (/query#<name>, the home page's "Where to start" links) before YASGUI starts:
+  // YASGUI rewrites the URL when it starts, and the fragment was gone by the time it was read (issue 16).
+  var wanted = "";
+  try { wanted = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { wanted = ""; }
+  function example(name) { return examples.filter(function (e) { return e.name === name; })[0]; }
   var prefixes = JSON.parse(document.getElementById("prefixes-data").textContent);
   var endpoint = new URL("/sparql", window.location.href).href;
   // Must be set before `new Yasgui`: the default autocompleters call LOV (and prefix.cc) on the internet.
@@ -52,7 +57,8 @@
   var prefixBlock = Object.keys(prefixes).map(function (k) {
     return "PREFIX " + k + ": <" + prefixes[k] + ">";
   }).join("\n");
-  var first = examples.length ? examples[0].query : prefixBlock + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 10\n";
+  var start = example(wanted) || examples[0];
+  var first = start ? start.query : prefixBlock + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 10\n";
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
@@ -63,7 +69,7 @@
   window.yasgui = yasgui;
   function yasqe() { return yasgui.getTab().getYasqe(); }
   function load(name) {
-    var q = examples.filter(function (e) { return e.name === name; })[0];
+    var q = example(name);
     if (q) { yasqe().setValue(q.query); }
     return !!q;
   }
@@ -72,6 +78,15 @@
     if (load(select.value)) { yasqe().focus(); }
   });
   document.getElementById("add-prefixes").addEventListener("click", function () { yasqe().addPrefixes(prefixes); });
-  var hash = decodeURIComponent(window.location.hash.slice(1));
-  if (hash && load(hash)) { select.value = hash; }
+  if (example(wanted)) {
+    select.value = wanted;
+    // put the fragment back, so the address still names the example (reload, bookmark, share)
+    window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" +
+      encodeURIComponent(wanted));
+  }
+  window.addEventListener("hashchange", function () {
+    var name = "";
+    try { name = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
+    if (load(name)) { select.value = name; }
+  });
 })();

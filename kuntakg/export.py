@@ -1,0 +1,370 @@
+"""Tidy exports (issue 16 item 3): flat tables of goals, actions, indicators, targets and assessments.
+
+One row per item, for every document and for everything: ids (IRIs), labels in fi/sv/en, parents,
+responsible parties, the latest status and the source lines, as CSV (UTF-8, comma, one header row)
+and XLSX (a sheet per table and a ``dictionary`` sheet), with a machine-readable data dictionary
+(``datadictionary.json``, CSV on the Web metadata) beside them; ``docs/exports.md`` is the same
+dictionary for people.  The tables are read from the built dump (``dist/kuntakg.trig``) with
+pyoxigraph, so the exports say exactly what the graph says; the build writes them with the dumps
+(``dist/exports/``) and ``kuntakg export [--out DIR]`` writes them again on demand.
+
+A document is the document whose named graph states the item (``?g prov:wasDerivedFrom ?doc``).
+Multi-valued cells are joined by ``"; "`` in a fixed order.  Cells that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return, and not a number) get a
+leading ``'`` in the CSV files (OWASP "CSV injection"); in the XLSX files every text cell is stored
+as text, never as a formula.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+SEP = "; "
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+PREFIX_LINES = "".join("PREFIX %s: <%s>\n" % (k, v) for k, v in PREFIXES.items())
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    datatype: str          # string | integer | number | date | anyURI
+    description: str
+
+
+COMMON = [
+    Column("id", "anyURI", "IRI of the item (resolves to its page and RDF)"),
+    Column("local_id", "string", "the item's id in its document's import table"),
+    Column("document", "string", "id of the document whose named graph states the item"),
+    Column("town", "string", "statistical code of the document's municipality"),
+    Column("type", "string", "most specific kind (Goal, Milestone, Action, Pilot, ServicePromise, ...)"),
+    Column("label_fi", "string", "label in Finnish (the town's, or the project's translation)"),
+    Column("label_sv", "string", "label in Swedish"),
+    Column("label_en", "string", "label in English (usually the project's translation)"),
+]
+SOURCE = [
+    Column("source_lines", "string", "source file and line range(s), 'file:from-to'; '; '-separated"),
+    Column("source_text", "string", "the original wording, where transcribed"),
+    Column("import_row", "string", "row of the import table the item comes from ('sheet.csv#row=N')"),
+]
+STATUS = [
+    Column("status", "string", "status notation of the item's latest assessment (by date, then IRI)"),
+    Column("status_date", "date", "date of that assessment"),
+]
+TABLES: dict[str, list[Column]] = {
+    "goals": COMMON + [
+        Column("level", "string", "goal level notation (e.g. strategic, long-term, operational, milestone)"),
+        Column("parents", "anyURI", "IRIs of the goals it contributes to; '; '-separated"),
+        Column("strategic_themes", "anyURI", "IRIs of the document's strategic themes it falls under"),
+        Column("themes", "string", "notations of the Kunta-KG themes (project tags)"),
+        Column("organisation", "anyURI", "IRIs of the organisations whose goal it is"),
+        Column("responsible", "anyURI", "IRIs of the responsible posts, people or organisations"),
+        Column("responsible_labels", "string", "their labels or names"),
+        Column("indicators", "anyURI", "IRIs of its indicators"),
+    ] + STATUS + SOURCE,
+    "actions": COMMON + [
+        Column("parents", "anyURI", "IRIs of the goals it contributes to; '; '-separated"),
+        Column("strategic_themes", "anyURI", "IRIs of the document's strategic themes it falls under"),
+        Column("themes", "string", "notations of the Kunta-KG themes (project tags)"),
+        Column("organisation", "anyURI", "IRIs of the organisations whose action it is"),
+        Column("responsible", "anyURI", "IRIs of the responsible posts, people or organisations"),
+        Column("responsible_labels", "string", "their labels or names"),
+        Column("period", "string", "period of the action (year or 'start--end'), when given"),
+        Column("indicators", "anyURI", "IRIs of its indicators"),
+    ] + STATUS + SOURCE,
+    "indicators": COMMON + [
+        Column("measures", "anyURI", "IRIs of the goals and actions that have this indicator"),
+        Column("targets", "anyURI", "IRIs of its targets"),
+        Column("shared_indicator", "anyURI", "IRI of the shared indicator concept (project link), when linked"),
+    ] + SOURCE,
+    "targets": COMMON + [
+        Column("indicator", "anyURI", "IRI of the indicator the target belongs to"),
+        Column("target_value", "number", "numeric target value, when numeric"),
+        Column("baseline_value", "number", "baseline value, when given"),
+        Column("unit", "string", "unit notation"),
+        Column("comparison", "string", "comparison notation (e.g. increase-to, at-least)"),
+        Column("non_numeric", "string", "the target in words, when not numeric"),
+        Column("target_period", "string", "target period (year or 'start--end')"),
+        Column("baseline_period", "string", "baseline period (year or 'start--end')"),
+    ] + SOURCE,
+    "assessments": COMMON + [
+        Column("about", "anyURI", "IRIs of the goals or actions assessed; '; '-separated"),
+        Column("report", "anyURI", "IRI of the progress report"),
+        Column("date", "date", "date of the assessment"),
+        Column("status", "string", "status notation"),
+        Column("derivation", "string", "how the status was found (notation, e.g. stated, rule)"),
+        Column("status_text", "string", "what the report says"),
+    ] + SOURCE,
+}
+CLASSES = {
+    "goals": ["kk:Goal", "kk:Milestone"],
+    "actions": ["kk:Action", "kk:Pilot", "kk:ServicePromise"],
+    "indicators": ["kk:Indicator"],
+    "targets": ["kk:Target"],
+    "assessments": ["kk:StatusAssessment"],
+}
+TYPE_ORDER = ["Milestone", "Pilot", "ServicePromise", "Goal", "Action", "Indicator", "Target", "StatusAssessment"]
+
+# extra columns of each table: (column, SPARQL pattern binding ?v from ?x, aggregate) — one query per table
+_SPAN = """?x prov:wasDerivedFrom ?span . ?span kk:lineStart ?from ; kk:lineEnd ?to ;
+  kk:sourceFile/dcterms:identifier ?file .
+  BIND(CONCAT(STR(?file), ":", STR(?from), IF(?from = ?to, "", CONCAT("-", STR(?to)))) AS ?v)"""
+_PERIOD = "BIND(REPLACE(STR(?p), '^.*/', '') AS ?v)"
+PATTERNS: dict[str, str] = {
+    "level": "?x kk:goalLevel/skos:notation ?v",
+    "parents": "?x kk:contributesTo ?v",
+    "strategic_themes": "?x kk:strategicTheme ?v",
+    "themes": "?x dcterms:subject/skos:notation ?v",
+    "organisation": "?x kk:forOrganization ?v",
+    "responsible": "?x kk:responsible ?v",
+    "responsible_labels": "?x kk:responsible ?r . ?r skos:prefLabel|foaf:name ?v",
+    "indicators": "?x kk:hasIndicator ?v",
+    "period": "?x kk:targetPeriod ?p . " + _PERIOD,
+    "measures": "?v kk:hasIndicator ?x",
+    "targets": "?x kk:hasTarget ?v",
+    "shared_indicator": "?x kk:sharedIndicator ?v",
+    "indicator": "?v kk:hasTarget ?x",
+    "target_value": "?x kk:targetValue ?v",
+    "baseline_value": "?x kk:baselineValue ?v",
+    "unit": "?x kk:unit/skos:notation ?v",
+    "comparison": "?x kk:comparison/skos:notation ?v",
+    "non_numeric": "?x kk:nonNumericTarget ?v",
+    "target_period": "?x kk:targetPeriod ?p . " + _PERIOD,
+    "baseline_period": "?x kk:baselinePeriod ?p . " + _PERIOD,
+    "about": "?x kk:about ?v",
+    "report": "?x kk:inReport ?v",
+    "date": "?x dcterms:date ?v",
+    "derivation": "?x kk:statusDerivation/skos:notation ?v",
+    "status_text": "?x kk:statusText ?v",
+    "source_lines": _SPAN,
+    "source_text": "?x kk:sourceText ?v",
+    "import_row": "?x kk:importRow ?v",
+}
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: a formula-looking value gets a leading ``'``."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def load(path: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _select(store: ox.Store, query: str) -> list[dict[str, Any]]:
+    result = store.query(PREFIX_LINES + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+
+def _items(store: ox.Store, table: str) -> dict[str, dict[str, Any]]:
+    """Every item of the table with its document, town, types and labels."""
+    rows = _select(store, """SELECT ?x ?doc ?town ?type WHERE {
+      VALUES ?class { %s }
+      GRAPH ?g { ?x a ?class } ?g a kk:DocumentGraph ; prov:wasDerivedFrom ?doc .
+      OPTIONAL { ?doc kk:municipality/kk:statisticalCode ?town }
+      OPTIONAL { GRAPH ?g { ?x a ?type } FILTER(STRSTARTS(STR(?type), STR(kk:))) } }""" % " ".join(CLASSES[table]))
+    items: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        iri = r["x"].value
+        item = items.setdefault(iri, {"id": iri, "local_id": iri.rsplit("/", 1)[-1],
+                                      "document": r["doc"].value.rsplit("/", 1)[-1],
+                                      "town": r["town"].value if "town" in r else "", "_types": set()})
+        if "type" in r:
+            item["_types"].add(r["type"].value.rsplit("#", 1)[-1])
+    for item in items.values():
+        types = item.pop("_types")
+        item["type"] = next((t for t in TYPE_ORDER if t in types), min(types) if types else "")
+    labels = _select(store, """SELECT ?x ?l WHERE { VALUES ?class { %s } ?x a ?class ; skos:prefLabel ?l }
+      ORDER BY ?x ?l""" % " ".join(CLASSES[table]))
+    for r in labels:
+        labelled = items.get(r["x"].value)
+        lang = r["l"].language if isinstance(r["l"], ox.Literal) else None
+        if labelled is not None and lang in ("fi", "sv", "en"):
+            labelled.setdefault("label_" + lang, r["l"].value)
+    return items
+
+
+def _values(store: ox.Store, table: str, column: str) -> dict[str, list[str]]:
+    rows = _select(store, "SELECT DISTINCT ?x ?v WHERE { VALUES ?class { %s } ?x a ?class . %s }" % (
+        " ".join(CLASSES[table]), PATTERNS[column]))
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["x"].value, []).append(r["v"].value)
+    return {k: sorted(set(v), key=_natural) for k, v in out.items()}
+
+
+def _natural(text: str) -> list:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text)]
+
+
+def _latest_status(store: ox.Store) -> dict[str, tuple[str, str]]:
+    rows = _select(store, """SELECT ?x ?a ?date ?status WHERE { ?a a kk:StatusAssessment ; kk:about ?x ;
+      kk:status/skos:notation ?status . OPTIONAL { ?a dcterms:date ?date } } ORDER BY ?x ?date ?a""")
+    out: dict[str, tuple[str, str]] = {}
+    for r in rows:  # ordered: the last one per item wins
+        out[r["x"].value] = (r["status"].value, r["date"].value if "date" in r else "")
+    return out
+
+
+def tables(store: ox.Store) -> dict[str, list[dict[str, Any]]]:
+    """Every table as rows (dicts keyed by column name), ordered by document and natural id."""
+    status = _latest_status(store)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, columns in TABLES.items():
+        items = _items(store, table)
+        for column in columns:
+            if column.name in PATTERNS:
+                values = _values(store, table, column.name)
+                for iri, item in items.items():
+                    vals = values.get(iri, [])
+                    if column.datatype == "number":
+                        item[column.name] = _number(vals[0]) if vals else None
+                    else:
+                        item[column.name] = SEP.join(vals)
+        if table == "assessments":  # the assessment's own status
+            for r in _select(store, "SELECT ?x ?v WHERE { ?x a kk:StatusAssessment ; kk:status/skos:notation ?v }"):
+                if r["x"].value in items:
+                    items[r["x"].value]["status"] = r["v"].value
+        elif any(c.name == "status" for c in columns):
+            for iri, item in items.items():
+                item["status"], item["status_date"] = status.get(iri, ("", ""))
+        rows = [{c.name: item.get(c.name, "") for c in columns} for item in items.values()]
+        rows.sort(key=lambda r: (r["document"], _natural(r["local_id"]), r["id"]))
+        out[table] = rows
+    return out
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            writer.writerow([spreadsheet_cell(row.get(c.name)) for c in columns])
+
+
+def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table, rows in data.items():
+        ws = wb.create_sheet(table)
+        columns = TABLES[table]
+        ws.append([c.name for c in columns])
+        for row in rows:
+            ws.append([_xlsx_value(row.get(c.name)) for c in columns])
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"   # text, never a formula
+        ws.freeze_panes = "A2"
+    ws = wb.create_sheet("dictionary")
+    ws.append(["table", "column", "datatype", "description"])
+    for table, columns in TABLES.items():
+        for c in columns:
+            ws.append([table, c.name, c.datatype, c.description])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+
+
+FIXED_TIME = "2000-01-01T00:00:00Z"
+_DC_TIME = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """The workbook with fixed times (document properties, zip entries): the same data give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _DC_TIME.sub(lambda m: m.group(1) + FIXED_TIME + m.group(2), body.decode("utf-8")).encode()
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    return value
+
+
+def dictionary(files: dict[str, str]) -> dict:
+    """CSV on the Web metadata for the CSV files of ``all/`` (and the same columns for each document)."""
+    return {
+        "@context": "http://www.w3.org/ns/csvw",
+        "dc:title": "Kunta-KG tidy exports",
+        "dc:license": {"@id": "https://creativecommons.org/licenses/by/4.0/"},
+        "dc:description": "One row per item; multi-valued cells are joined by '; '. Per-document tables "
+                          "have the same columns in <document>/<table>.csv. Documentation: docs/exports.md.",
+        "tables": [{
+            "url": "%s/%s.csv" % (ALL, table),
+            "dc:sha256": files.get("%s/%s.csv" % (ALL, table)),
+            "tableSchema": {
+                "primaryKey": "id",
+                "columns": [{"name": c.name, "titles": c.name, "datatype": c.datatype, "dc:description": c.description,
+                             **({"separator": SEP} if c.datatype == "anyURI" and c.name not in ("id", "indicator",
+                                                                                           "report") else {})}
+                            for c in columns]}} for table, columns in TABLES.items()],
+    }
+
+
+def export(store: ox.Store, out: Path) -> dict[str, Any]:
+    """Write every table for everything (``all/``, ``kuntakg-tables.xlsx``) and per document
+    (``<document>/``, ``<document>.xlsx``) into ``out``; returns a manifest of files and row counts."""
+    data = tables(store)
+    out.mkdir(parents=True, exist_ok=True)
+    documents = sorted({r["document"] for rows in data.values() for r in rows})
+    written: list[Path] = []
+    for folder, keep in [(ALL, None)] + [(d, d) for d in documents]:
+        (out / folder).mkdir(exist_ok=True)
+        subset = {t: [r for r in rows if keep is None or r["document"] == keep] for t, rows in data.items()}
+        for table, rows in subset.items():
+            path = out / folder / ("%s.csv" % table)
+            write_csv(path, TABLES[table], rows)
+            written.append(path)
+        xlsx = out / ("kuntakg-tables.xlsx" if keep is None else "%s.xlsx" % folder)
+        write_xlsx(xlsx, subset)
+        written.append(xlsx)
+    files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
+    meta = out / "datadictionary.json"
+    meta.write_text(json.dumps(dictionary(files), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files["datadictionary.json"] = hashlib.sha256(meta.read_bytes()).hexdigest()
+    manifest = {"rows": {t: len(r) for t, r in data.items()}, "documents": documents,
+                "files": {name: {"sha256": sha, "bytes": (out / name).stat().st_size} for name, sha in files.items()}}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+__all__ = ["TABLES", "Column", "export", "tables", "load", "spreadsheet_cell", "dictionary"]
