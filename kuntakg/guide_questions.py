@@ -66,19 +66,29 @@ SELECT ?doc ?level (COUNT(DISTINCT ?goal) AS ?goals) WHERE {
 } GROUP BY ?doc ?level ORDER BY ?doc ?level"""),
     Question(
         "cascade",
-        {"fi": "Mitkä tavoitteet ja toimenpiteet toteuttavat kutakin kaupunkitason tavoitetta, kaikilta tasoilta?",
-         "sv": "Vilka mål och åtgärder bidrar till varje stadsövergripande mål, på alla nivåer?",
-         "en": "Which goals and actions serve each town-level goal, at any depth?"},
-        {"fi": "kk:contributesTo osoittaa ylöspäin; polkulauseke kk:contributesTo+ kulkee koko porrastuksen. "
-               "DISTINCT, koska samaan ylätavoitteeseen voi johtaa monta polkua.",
-         "sv": "kk:contributesTo pekar uppåt; stiguttrycket kk:contributesTo+ går genom hela kaskaden. "
-               "DISTINCT, eftersom flera stigar kan leda till samma övre mål.",
-         "en": "kk:contributesTo points upwards; the property path kk:contributesTo+ walks the whole cascade. "
-               "DISTINCT, because several paths may lead to the same top goal."},
+        {"fi": "Mitkä tavoitteet ja toimenpiteet toteuttavat kutakin ylintä tavoitetta, kaikilta tasoilta, ja "
+               "kuinka moni niistä asiakirjan itsensä ilmaisemin linkein?",
+         "sv": "Vilka mål och åtgärder bidrar till varje översta mål, på alla nivåer, och hur många av dem "
+               "genom länkar som dokumentet självt anger?",
+         "en": "Which goals and actions serve each top goal, at any depth, and how many of them through links "
+               "the document itself states?"},
+        {"fi": "kk:contributesTo on asiakirjan ilmaisema linkki ylöspäin; kk:contributesToByContent ja "
+               "kk:contributesToByLayout ovat tulkintoja (sisällön tai sivun asettelun perusteella). "
+               "Vaihtoehtopolku (a|b|c)+ kulkee koko porrastuksen; DISTINCT, koska samaan tavoitteeseen voi "
+               "johtaa monta polkua.",
+         "sv": "kk:contributesTo är en länk uppåt som dokumentet anger; kk:contributesToByContent och "
+               "kk:contributesToByLayout är tolkningar (av innehållet eller sidans layout). Stiguttrycket "
+               "(a|b|c)+ går genom hela kaskaden; DISTINCT, eftersom flera stigar kan leda till samma mål.",
+         "en": "kk:contributesTo is an upward link the document states; kk:contributesToByContent and "
+               "kk:contributesToByLayout are interpretations (read from the content or from the page layout). "
+               "The path (a|b|c)+ walks the whole cascade; DISTINCT, because several paths may lead to the same "
+               "goal."},
         """
-SELECT ?top (COUNT(DISTINCT ?item) AS ?below) WHERE {
-  ?top a kk:Goal ; kk:goalLevel/skos:notation "strategic" .
-  ?item kk:contributesTo+ ?top .
+SELECT ?top (COUNT(DISTINCT ?item) AS ?below) (COUNT(DISTINCT ?stated) AS ?stated_below) WHERE {
+  ?top a kk:Goal .
+  FILTER NOT EXISTS { ?top kk:contributesTo|kk:contributesToByContent|kk:contributesToByLayout ?higher }
+  ?item (kk:contributesTo|kk:contributesToByContent|kk:contributesToByLayout)+ ?top .
+  OPTIONAL { ?item kk:contributesTo+ ?top . BIND(?item AS ?stated) }
 } GROUP BY ?top ORDER BY DESC(?below) ?top"""),
     Question(
         "metrics-distinct",

@@ -82,20 +82,27 @@ def expected(t: Triples, qid: str):  # noqa: C901 - one small computation per qu
                         out[(doc, n.value)].add(goal)
         return {k: len(v) for k, v in out.items()}
     if qid == "cascade":
-        below = collections.defaultdict(set)  # transitive closure of contributesTo, walked downwards
-        for top in t.of_type("Goal"):
-            levels = {n.value for lv in t.objs(top, "goalLevel") for n in t.objs(lv, SKOS_ + "notation")}
-            if "strategic" not in levels:
-                continue
+        links = [KKS + "contributesTo", KKS + "contributesToByContent", KKS + "contributesToByLayout"]
+
+        def below(top, kinds):  # transitive closure of the links, walked downwards
             stack, seen = [top], set()
             while stack:
-                for child in t.po.get((KKS + "contributesTo", stack.pop()), set()):
-                    if child not in seen:
-                        seen.add(child)
-                        stack.append(child)
-            if seen:
-                below[top] = seen
-        return {k: len(v) for k, v in below.items()}
+                node = stack.pop()
+                for kind in kinds:
+                    for child in t.po.get((kind, node), set()):
+                        if child not in seen:
+                            seen.add(child)
+                            stack.append(child)
+            return seen
+
+        out = {}
+        for top in t.of_type("Goal"):
+            if any(t.objs(top, kind) for kind in links):
+                continue  # not a top goal
+            reached = below(top, links)
+            if reached:
+                out[top] = (len(reached), len(below(top, links[:1])))
+        return out
     if qid == "metrics-distinct":
         pairs = set()
         actions = t.of_type("Action")
@@ -180,7 +187,7 @@ def answer(rows: list[dict[str, str]], qid: str):
     if qid == "goal-levels":
         return {(r["doc"], r["level"]): int(r["goals"]) for r in rows}
     if qid == "cascade":
-        return {r["top"]: int(r["below"]) for r in rows}
+        return {r["top"]: (int(r["below"]), int(r["stated_below"])) for r in rows}
     if qid == "metrics-distinct":
         assert len(rows) == len({(r["goal"], r["indicator"]) for r in rows}), "DISTINCT left duplicates"
         return {(r["goal"], r["indicator"]) for r in rows}
