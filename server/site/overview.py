@@ -91,25 +91,38 @@ def municipality(iri: str) -> dict:
 
 
 def latest_status(items) -> dict[str, dict]:
-    """The status of each item's latest assessment (by dcterms:date, then IRI)."""
+    """The status of each item's latest assessment (by dcterms:date, then IRI).
+
+    A report that prints an item in several sections (the centre's table and each area's) makes one
+    assessment per section on the same date (issue 14): the one shown names its section, and
+    ``same_date`` counts the other sections' assessments of that date, so a page never presents one
+    section's status as the item's only one."""
     vals = kg.values(items)
     if not vals:
         return {}
-    rows = kg.select("""SELECT ?x ?a ?date ?status ?notation ?text WHERE { VALUES ?x { %s }
+    rows = kg.select("""SELECT ?x ?a ?date ?status ?notation ?text (SAMPLE(?sec) AS ?section) WHERE {
+      VALUES ?x { %s }
       ?a a kk:StatusAssessment ; kk:about ?x ; kk:status ?status .
       OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?status skos:notation ?notation }
-      OPTIONAL { ?a kk:statusText ?text } } ORDER BY ?x ?date ?a""" % vals)
-    names = labels({r["status"].value for r in rows})
-    out = {}
+      OPTIONAL { ?a kk:statusText ?text } OPTIONAL { ?a kk:reportSection ?sec } }
+      GROUP BY ?x ?a ?date ?status ?notation ?text ORDER BY ?x ?date ?a""" % vals)
+    names = labels({r["status"].value for r in rows} | {r["section"].value for r in rows if "section" in r})
+    out: dict[str, dict] = {}
+    dates: dict[tuple[str, str | None], int] = {}
     for r in rows:  # ordered: the last one per item wins
+        date = r["date"].value if "date" in r else None
+        dates[(r["x"].value, date)] = dates.get((r["x"].value, date), 0) + 1
         out[r["x"].value] = {
             "status": _link(r["status"].value, names),
             "notation": r["notation"].value if "notation" in r else "unknown",
-            "date": r["date"].value if "date" in r else None,
+            "date": date,
             "assessment": page_href(r["a"].value),
             "text": r["text"].value if "text" in r else None,
             "text_lang": r["text"].lang if "text" in r else None,
+            "section": _link(r["section"].value, names) if "section" in r else None,
         }
+    for x, status in out.items():
+        status["same_date"] = dates[(x, status["date"])] - 1  # other assessments of the item that day
     return out
 
 
@@ -123,19 +136,22 @@ def document(iri: str) -> dict:
     plan_vals = kg.values(r["plan"].value for r in plans)
     rows = []
     if plan_vals:
-        rows = kg.select("""SELECT ?x ?type ?parent ?theme ?level WHERE { VALUES ?plan { %s }
+        rows = kg.select("""SELECT ?x ?type ?parent ?basis ?theme ?level WHERE { VALUES ?plan { %s }
           ?x kk:inPlan ?plan ; a ?type . VALUES ?type { %s }
-          OPTIONAL { ?x kk:contributesTo ?parent . ?parent kk:inPlan ?plan }
+          OPTIONAL { VALUES (?link ?basis) { (kk:contributesTo "stated") (kk:contributesToByContent "content")
+                                             (kk:contributesToByLayout "layout") }
+                     ?x ?link ?parent . ?parent kk:inPlan ?plan }
           OPTIONAL { ?x kk:strategicTheme ?theme }
           OPTIONAL { ?x kk:goalLevel ?level } } ORDER BY ?x""" % (
             plan_vals, " ".join("kk:" + t for t in ELEMENT_TYPES)))
     elements: dict[str, dict] = {}
     for r in rows:
         x = r["x"].value
-        e = elements.setdefault(x, {"iri": x, "type": r["type"].value.rsplit("#", 1)[-1], "parents": set(),
+        e = elements.setdefault(x, {"iri": x, "type": r["type"].value.rsplit("#", 1)[-1], "parents": {},
                                     "themes": set(), "level": None})
-        if "parent" in r:
-            e["parents"].add(r["parent"].value)
+        if "parent" in r:  # a link the document states wins over one inferred for the same pair
+            if e["parents"].get(r["parent"].value) != "stated":
+                e["parents"][r["parent"].value] = r["basis"].value
         if "theme" in r:
             e["themes"].add(r["theme"].value)
         if "level" in r:
@@ -158,9 +174,12 @@ def document(iri: str) -> dict:
     status = latest_status(elements)
 
     children: dict[str, list] = {}
+    basis: dict[tuple[str, str], str] = {}  # (parent, child) -> how the link is known (issue 14)
     roots = []
     for x, e in elements.items():
         parents = [p for p in e["parents"] if p in elements and p != x]
+        for p in parents:
+            basis[(p, x)] = e["parents"][p]
         if not parents and e["type"] != "StrategicTheme":
             parents = [t for t in e["themes"] if t in elements]
         if parents:
@@ -180,7 +199,8 @@ def document(iri: str) -> dict:
         n: dict[str, Any] = {
             "iri": x, "href": page_href(x), "kind": kind, "kind_label": kind_label, "label": _link(x, names),
             "level": _link(e["level"], names) if e and e["level"] else None,
-            "status": status.get(x), "provenance": prov.get(x, EMPTY_PROV), "children": []}
+            "status": status.get(x), "provenance": prov.get(x, EMPTY_PROV), "children": [],
+            "link_basis": basis.get((path[-1], x)) if path else None}
         if x in path:  # never loop, even on data the cascade shape would reject
             return n
         for c in sorted(children.get(x, []), key=sort_key):
