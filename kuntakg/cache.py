@@ -87,11 +87,13 @@ def code_version() -> str:
 
 
 def inputs_key(project) -> str:
-    """The hash of the files and code every document depends on (see the module docstring)."""
+    """The hash of the files and code every document depends on (see the module docstring). Drafts
+    (data/drafts/, written by `kuntakg draft` and never built) are not inputs: a reviewer's edits there
+    must not invalidate every document."""
     data = project.root / "data"
     h = hashlib.sha256()
     for part in (code_version(), project.base, hash_tree(project.ontology_dir), hash_tree(project.shapes_dir),
-                 hash_tree(data, skip=(project.documents, project.sources))):
+                 hash_tree(data, skip=(project.documents, project.sources, data / "drafts"))):
         h.update(part.encode() + b"\0")
     return h.hexdigest()
 

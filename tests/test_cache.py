@@ -299,3 +299,17 @@ def test_checks_over_the_corpus_go_through_the_memo(project):
         plan.memo(("y",), fails)
     plan.memo(("y",), lambda: ran.append(3))
     assert ran == [1, 3]
+
+
+def test_drafts_are_not_inputs_of_the_build(project):
+    """A reviewer editing data/drafts/ (never built) does not invalidate every cached document; any other
+    file under data/ does."""
+    from kuntakg.cache import inputs_key
+
+    before = inputs_key(project)
+    drafts = project.root / "data" / "drafts" / "some-draft"
+    drafts.mkdir(parents=True)
+    (drafts / "goals.csv").write_text("id,label\ng-1,Tavoite\n", encoding="utf-8")
+    assert inputs_key(project) == before
+    (project.root / "data" / "reference" / "extra.csv").write_text("x\n1\n", encoding="utf-8")
+    assert inputs_key(project) != before
