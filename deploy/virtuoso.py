@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         while not stopping:
             for proc in procs:
                 if proc.poll() is not None:
-                    raise Failed(f"{proc.args[0]} exited with {proc.returncode}")
+                    name = "virtuoso-t" if proc is virtuoso else "the app (gunicorn)"
+                    raise Failed(f"{name} exited with {proc.returncode}")
             time.sleep(0.5)
         return 0
     except (Failed, OSError, subprocess.TimeoutExpired) as exc:
