@@ -66,10 +66,11 @@ ISOLATION
     (only safe where the backend enforces the limit itself, as the remote
     store does with socket timeouts; used by default for ``"remote"``).
 QUERY_POOL_START
-    ``"eager"`` (default): fork the workers in ``create_app``.  ``"lazy"``: on
-    the first query in each process, for ``gunicorn --preload``, where the app
-    (and the store) is built once in the master and shared by its workers
-    (``make serve`` does this).
+    ``"eager"`` (default): fork the workers in ``create_app``.  ``"lazy"``: not
+    there, but on the first query in each process (or when the server starts
+    the pool), for ``gunicorn --preload``, where the app (and the store) is
+    built once in the master and shared by its workers: ``gunicorn.conf.py``
+    (``make serve``) sets it and starts each worker's pool in ``post_fork``.
 HEADER_TIMEOUT / BODY_TIMEOUT
     Slow clients (issue 17).  Under ``make serve`` (``gunicorn.conf.py``, which
     reads ``KUNTAKG_HEADER_TIMEOUT`` / ``KUNTAKG_BODY_TIMEOUT`` from the
