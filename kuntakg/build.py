@@ -6,7 +6,6 @@ from creation to swap; the next build removes those of killed builds (no live bu
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -35,6 +34,7 @@ from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
+from .locks import folder_lock
 from .namespaces import KK
 from .project import Project
 from .publish import to_quads, write_dumps
@@ -374,21 +374,6 @@ def _recover(out: Path) -> None:
     remove_stale_staging(out)
 
 
-@contextmanager
-def _locked(path: Path, blocking: bool = True) -> Iterator[bool]:
-    """An exclusive flock on a folder, held for the block; yields False when `blocking` is off and
-    another process holds it. The kernel drops the lock when its holder dies, however it dies."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # releases the lock
-
 
 @contextmanager
 def staging_folder(out: Path) -> Iterator[Path]:
@@ -397,9 +382,9 @@ def staging_folder(out: Path) -> Iterator[Path]:
     locked, so remove_stale_staging never sees it unlocked."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with ExitStack() as held:
-        with _locked(out.parent):
+        with folder_lock(out.parent):
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-            held.enter_context(_locked(staging))
+            held.enter_context(folder_lock(staging))
         try:
             staging.chmod(0o755)
             yield staging
@@ -413,12 +398,12 @@ def remove_stale_staging(out: Path) -> list[Path]:
     removed: list[Path] = []
     if not out.parent.is_dir():
         return removed
-    with _locked(out.parent):
+    with folder_lock(out.parent):
         for folder in sorted(out.parent.glob(f".{out.name}-*")):
             if folder.is_symlink() or not folder.is_dir():
                 continue
             try:
-                with _locked(folder, blocking=False) as free:
+                with folder_lock(folder, blocking=False) as free:
                     if free:
                         shutil.rmtree(folder, ignore_errors=True)
                         removed.append(folder)

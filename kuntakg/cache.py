@@ -29,7 +29,6 @@ once: the first rename wins, the second discards its copy (both copies are the s
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -39,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -47,6 +46,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .ingest.result import DocumentRDF
+from .locks import folder_lock
 
 FORMAT = 2  # bump when the entry layout changes
 _LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "owlready2")
@@ -148,19 +148,6 @@ def _restore(payload: bytes) -> DocumentRDF:
     return DocumentRDF(doc_id, town, language, graph, translations, translators=set(translators))
 
 
-@contextmanager
-def _flock(path: Path, blocking: bool = True) -> Iterator[bool]:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
-
 
 class Cache:
     def __init__(self, root: Path):
@@ -224,15 +211,14 @@ class Cache:
     def writing(self) -> Iterator[Path]:
         """A fresh locked folder under tmp/ (removed afterwards unless renamed away)."""
         self.tmp.mkdir(parents=True, exist_ok=True)
-        with _flock(self.tmp):
-            staging = Path(tempfile.mkdtemp(dir=self.tmp))
-            fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield staging
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            os.close(fd)
+        with ExitStack() as held:  # the folder's lock is released after it is removed
+            with folder_lock(self.tmp):
+                staging = Path(tempfile.mkdtemp(dir=self.tmp))
+                held.enter_context(folder_lock(staging))
+            try:
+                yield staging
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
 
     def _discard(self, folder: Path) -> None:
         """Move a damaged entry out of entries/ in one step, then delete it."""
@@ -277,11 +263,11 @@ class Cache:
         removed = 0
         if not self.tmp.is_dir():
             return removed
-        with _flock(self.tmp):
+        with folder_lock(self.tmp):
             for folder in sorted(self.tmp.iterdir()):
                 if not folder.is_dir() or folder.is_symlink():
                     continue
-                with _flock(folder, blocking=False) as free:
+                with folder_lock(folder, blocking=False) as free:
                     if free:
                         shutil.rmtree(folder, ignore_errors=True)
                         removed += 1
