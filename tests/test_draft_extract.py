@@ -172,6 +172,26 @@ def test_xlsx_sheets_and_merged_cells(tmp_path):
         "## Tavoitteet\n\nTavoite\tToimenpide\tMittari\nTavoite A\tToimenpide 1\t5\n\tToimenpide 2\t2.5\n")
 
 
+def test_xlsx_bomb_is_refused_before_parsing(tmp_path):
+    """The import reader's bounds hold for drafts too: a small workbook that would unpack past the
+    limit is refused before openpyxl opens it."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from kuntakg.ingest.xlsx import MAX_UNPACKED
+
+    book = Workbook()
+    book.active.append(["Tavoite", "Toimenpide"])
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("xl/padding.xml", b" " * (MAX_UNPACKED + 1))
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(DraftError, match=r"the workbook unpacks to .* \(at most "):
+        extract_xlsx.extract(path)
+
+
 # -- unreadable files ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name, content, message", [
     ("broken.docx", b"this is not a zip file", "not a readable Word file"),

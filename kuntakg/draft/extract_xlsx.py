@@ -6,6 +6,7 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+from ..ingest.xlsx import archive_problem
 from .errors import DraftError
 from .layout import Writer
 
@@ -26,7 +27,13 @@ def extract(path: Path) -> str:
     from openpyxl import load_workbook
 
     try:
+        # the import reader's bounds before openpyxl parses anything: unpacked size, parts, no DTD
+        problem = archive_problem(path)
+        if problem:
+            raise DraftError(f"{path}: {problem}")
         book = load_workbook(path, data_only=True)
+    except DraftError:
+        raise
     except zipfile.BadZipFile as exc:
         raise DraftError(f"{path}: not a readable XLSX workbook (encrypted or damaged: {exc})") from exc
     except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "unreadable"
