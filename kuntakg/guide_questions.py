@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFIX_LINES = """PREFIX kk:      <https://w3id.org/kuntakg/ontology#>
-PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov:    <http://www.w3.org/ns/prov#>
-PREFIX org:     <http://www.w3.org/ns/org#>
-PREFIX foaf:    <http://xmlns.com/foaf/0.1/>
-PREFIX time:    <http://www.w3.org/2006/time#>
-"""
+from .namespaces import PREFIXES
+
+# the questions' PREFIX lines, aligned for reading; the IRIs are the project's (kuntakg.namespaces)
+PREFIX_LINES = "".join(f"PREFIX {name + ':':<8} <{PREFIXES[name]}>\n"
+                       for name in ("kk", "skos", "dcterms", "prov", "org", "foaf", "time"))
 
 
 @dataclass(frozen=True)
