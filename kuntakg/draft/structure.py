@@ -428,10 +428,7 @@ class Recogniser:
             for item in items:
                 item.ref("responsible", *parties)
         elif role == "schedule":
-            years = re.findall(r"\b(?:19|20)\d\d\b", value)
-            for item in items:
-                if years:
-                    item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
+            self._schedule(value, items)
         elif role == "report":
             about = [i for i in items if i.sheet != "goals"] or items
             self._assessment(key, n, value, n, about)
@@ -940,10 +937,15 @@ class Recogniser:
                 for item in doing:
                     item.ref("responsible", *parties)
             elif role == "schedule":
-                years = re.findall(r"\b(?:19|20)\d\d\b", value)
-                for item in doers:
-                    if years:
-                        item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
+                self._schedule(value, doers)
+
+    @staticmethod
+    def _schedule(value: str, items: list) -> None:
+        """A schedule cell's years set the items' period: the first and the last year named."""
+        years = re.findall(r"\b(?:19|20)\d\d\b", value)
+        if years:
+            for item in items:
+                item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
 
     # -- roadmaps ----------------------------------------------------------------------------------
     def _roadmap(self, rows: list[Line]) -> None:
