@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from .export import export as export_tables
 from .namespaces import PREFIXES
+from .parts import merge
+from .release import Release, stamp
 
 FORMATS = {"kuntakg.trig": ox.RdfFormat.TRIG, "kuntakg.nq": ox.RdfFormat.N_QUADS,
            "kuntakg.jsonld": ox.RdfFormat.JSON_LD}
@@ -73,3 +76,18 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
         manifest["dataset"] = dataset
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
+
+
+def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
+                  dataset_iri: str, build_graph_iri: str) -> tuple[dict, Release]:
+    """Write the dumps, per-document Turtle, exports and manifest of the merged parts into `out`.
+
+    The parts are the whole dataset except the version statements, which :func:`kuntakg.release.stamp`
+    adds to the build graph from a digest of the merged content. This first version gathers the merged
+    quads in memory; the output is what :func:`write_dumps` writes for the same quads."""
+    quads, release = stamp(list(merge(parts)), changelog, dataset_iri, build_graph_iri)
+    manifest = write_dumps(quads, out, per_document, dataset=release.as_dict())
+    store = ox.Store()
+    store.bulk_extend(quads)
+    export_tables(store, out / "exports")
+    return manifest, release
