@@ -560,7 +560,8 @@ def test_headings_inside_a_prose_section_name_its_items():
 
 def test_action_cue_sentences_below_a_goal():
     """Outside any named section, a sentence with an action cue ("we will", "vi kommer att", "aiomme")
-    is a candidate action only below a goal read from text, which it serves; with no goal above, none."""
+    below a goal read from text serves it; in a plan written as paragraphs (prose.py) a plan sentence with
+    no goal above is still a candidate action, serving none."""
     en = draft("\n".join([
         "## Housing",
         "",
@@ -574,7 +575,8 @@ def test_action_cue_sentences_below_a_goal():
     action = one(en, "actions", "Open two more shelters in the town centre")
     assert refs(action, "contributes_to") == [goal.label]
     assert any("an action read from a sentence of prose (cue 'We will')" in n for n in action.notes)
-    assert len(en.of("actions")) == 1  # "## Transport" closed the goal's section
+    # "## Transport" closed the goal's section: its plan sentence serves no goal
+    assert refs(one(en, "actions", "We will repaint the bus shelters."), "contributes_to") == []
     sv = draft("Målet är att alla bibliotek är öppna på kvällen. Vi kommer att anställa två bibliotekarier.", "sv")
     assert [(a.label, refs(a, "contributes_to")) for a in sv.of("actions")] == [
         ("Anställa två bibliotekarier", ["Alla bibliotek är öppna på kvällen"])]
