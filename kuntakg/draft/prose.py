@@ -27,7 +27,7 @@ from functools import cached_property
 from .lexicon import Lexicon
 
 CUE_CLASSES = ("goal", "intention", "plan", "done", "pilot", "background", "time", "list_intro",
-               "list_lead", "clause_blockers")  # and list_conjunctions: plain words
+               "list_lead", "clause_blockers", "no_break_after")  # and list_conjunctions: plain words
 CLASS_WORDS = {"goal": "an aim", "intention": "an intention", "plan": "a plan", "done": "a done activity",
                "pilot": "a pilot", "enumeration": "a list of measures", "aims": "a list of aims"}
 
@@ -92,16 +92,17 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[\"“”'(]?[A-ZÅÄÖÜ0-
 def split_sentences(text: str, cues: ProseCues) -> list[str]:
     """The sentences of a paragraph, each a verbatim substring, split after . ! ? and a space before a
     capital letter or a digit; not after an abbreviation ("esim.", "t. ex.", "e.g."), a day or an ordinal
-    ("23.10. 2018", "2. Kvartaali"), an initial ("A. Virtanen"), nor inside parentheses or quotes."""
+    ("23.10. 2018", "2. Kvartaali": `no_break_after`), an initial ("A. Virtanen"), nor inside parentheses or quotes."""
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
         before = text[start:m.start()]
-        if cues.abbreviations.search(before) or re.search(r"(?:^|\s)(?:\d{1,2}\.){1,2}$", before) \
+        if cues.abbreviations.search(before) or cues.find("no_break_after", before) \
                 or re.search(r"(?:^|\s)[A-ZÅÄÖ]\.$", before):
             continue
-        opened = before.count("(") - before.count(")")
-        quotes = len(re.findall(r"[\"“”]", before))
+        sentence = text[start:m.end()]
+        opened = sentence.count("(") - sentence.count(")")
+        quotes = len(re.findall(r"[\"“”]", sentence))
         if opened > 0 or quotes % 2:
             continue  # a sentence quoted or in brackets belongs to the sentence around it
         out.append(text[start:m.end()].strip())

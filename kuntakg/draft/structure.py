@@ -341,7 +341,8 @@ class Recogniser:
             elif self.narrative:
                 stated = self.text_goal is not None and id(self.text_goal[0]) not in self.weak_goals
                 readings = read_sentence(sentence, self.prose_cues, goal_stated=stated)
-                self.goal_group = []
+                if any(r.cue_class == "aims" for r in readings):
+                    self.goal_group = []  # a new list of aims
                 for reading in readings:
                     self._prose_reading(reading, line.n)
                 made = made or bool(readings)
