@@ -143,6 +143,13 @@ def test_enumerations_of_aims_clauses_and_measures():
                            "district and cheaper gym cards.", cues("en"), goal_stated=True)
     assert [r.text for r in listed][1:] == ["longer pool hours", "walking groups in every district",
                                             "cheaper gym cards"]
+    # measures listed right after the verb, with no list cue
+    after = read_sentence("Palveluun on koottu viikoittainen neuvontapiste, laajat puhelinajat iltaisin sekä "
+                          "verkkosivujen chat-palvelu.", cues("fi"), goal_stated=True)
+    assert [r.text for r in after][1:] == ["viikoittainen neuvontapiste", "laajat puhelinajat iltaisin",
+                                           "verkkosivujen chat-palvelu"]
+    # ... but places where something was done are not measures
+    assert len(read_sentence("Malli otettiin käyttöön Porissa, Raumalla ja Ulvilassa.", cues("fi"), True)) == 1
     # a list of single common nouns names who takes part, not measures
     assert len(read_sentence("Hanketta kehitetään yhdessä, esim. koulut, päiväkodit, neuvolat.", cues("fi"),
                              True)) == 1

@@ -132,7 +132,8 @@ def read_sentence(sentence: str, cues: ProseCues, goal_stated: bool) -> list[Rea
     if len(clauses) > 1:
         return [Reading(_kind(c, cues), c, "enumeration", m.group(0)) for c in clauses]
     readings = [Reading(role, sentence, cue_class, m.group(0))]
-    readings += [Reading(role, item, "enumeration", cue) for item, cue in _listed(sentence, cues)]
+    listed = _listed(sentence, cues) or _listed_after_cue(sentence, m, cues)
+    readings += [Reading(role, item, "enumeration", cue) for item, cue in listed]
     return readings
 
 
@@ -210,6 +211,18 @@ def _listed(sentence: str, cues: ProseCues) -> list[tuple[str, str]]:
     if not _short_items(items, max_words=8):
         return []
     return [(i, m.group(0).strip()) for i in items]
+
+
+def _listed_after_cue(sentence: str, cue: re.Match[str], cues: ProseCues) -> list[tuple[str, str]]:
+    """The measures a done or planned activity lists after its verb with no list cue ("on koottu X:stä,
+    laajoista puhelinajoista, Pyydä apua -napista sekä ABC-illoista", "we opened A, B and C"): three or
+    more items, all but the first (which starts right after the verb) phrases of two to six words."""
+    items = _split_list(sentence[cue.end():].strip().rstrip(".!"), cues)
+    if len(items) < 3 or not 1 <= len(items[0].split()) <= 12:
+        return []
+    if not all(2 <= len(i.split()) <= 6 and cues.action_cue(i) is None for i in items[1:]):
+        return []
+    return [(i, cue.group(0).strip()) for i in items]
 
 
 def note(reading: Reading) -> str:
