@@ -174,6 +174,8 @@ def test_heading_less_text_cascade_themes_and_notes():
         action = one(d, "actions", label)
         assert refs(action, "contributes_to") == [intention.label]  # nearest goal above, same section
         assert refs(action, "theme") == ["Tilat"]
+    assert any("cue class: a list of measures, cue 'on avattu'" in n
+               for n in prose_notes(one(d, "actions", "Nuorille on avattu oma tila")))
     pilot = one(d, "actions", "Omatoimiaikaa kokeiltiin Kirkonkylän lähikirjastossa.")
     assert pilot.fields["kind"] == "pilot"
     # every item read from prose says so

@@ -12,9 +12,11 @@ data/draft/lexicon.yaml (`prose_cues`, fi/sv/en), and says what it states:
   utvecklats", "infördes", "was launched", "we introduced") or a plan ("suunnitellaan", "tullaan …",
   "kommer att", "will be …"); a pilot when a pilot cue ("pilotoitiin", "kokeiltiin") is there too;
   a sentence of several clauses each with its own cue ("X on rakennettu, Y on perustettu ja Z on
-  jaettu") is one action per clause, and a list of measures after a list cue ("esim.", "such as") is
-  one action per measure besides the sentence itself;
-* background: a statistic or a change in the situation ("on kasvanut 5 %") is never drafted.
+  jaettu") is one action per clause, and a list of measures after a list cue ("esim.", "such as", a
+  colon) or right after the verb is one action per measure besides the sentence itself;
+* background: a statistic, a change in the situation, an effect or who took part ("on kasvanut 5 %",
+  "on osallistunut", "has risen") is not drafted unless the sentence also states an aim, an intention,
+  a plan or a pilot.
 
 Every reading names its cue class and cue words, so the DRAFT note can say why the row was drafted.
 """
@@ -129,8 +131,9 @@ def read_sentence(sentence: str, cues: ProseCues, goal_stated: bool) -> list[Rea
     cue_class, m = found
     role = _kind(sentence, cues)
     clauses = _clauses(sentence, cues)
-    if len(clauses) > 1:
-        return [Reading(_kind(c, cues), c, "enumeration", m.group(0)) for c in clauses]
+    if len(clauses) > 1:  # each clause has a cue of its own (_clauses)
+        return [Reading(_kind(c, cues), c, "enumeration", own[1].group(0))
+                for c in clauses if (own := cues.action_cue(c)) is not None]
     readings = [Reading(role, sentence, cue_class, m.group(0))]
     listed = _listed(sentence, cues) or _listed_after_cue(sentence, m, cues)
     readings += [Reading(role, item, "enumeration", cue) for item, cue in listed]
