@@ -238,3 +238,20 @@ def test_cli_drafts_a_prose_only_text_file(project, tmp_path):
     assert visits.get("contributes_to") == goals["Jokainen koululainen lukee kirjan kuukaudessa"].get("id")
     assert all("DRAFT: " in (r.get("note") or "") for r in [*tables["goals"], *tables["actions"]])
     assert "SHACL gate / import format: 0 error(s)" in result.output
+
+
+def test_a_section_naming_goals_keeps_its_reading_and_the_other_paragraphs_are_read_by_cues():
+    d = draft("\n".join([
+        "## Tavoitteet",
+        "",
+        "Jokainen lapsi harrastaa jotakin.",
+        "",
+        "## Harrastukset",
+        "",
+        "Harrastuskortti otettiin käyttöön syksyllä. Kunnanhallitus hyväksyi ohjelman kesäkuussa.",
+    ]))
+    [goal] = d.of("goals")
+    assert goal.label == "Jokainen lapsi harrastaa jotakin."  # every sentence of the named section
+    [action] = d.of("actions")  # the approval is context, not an action
+    assert action.label == "Harrastuskortti otettiin käyttöön syksyllä."
+    assert any("cue class: a done activity" in n for n in prose_notes(action))

@@ -367,13 +367,11 @@ class Recogniser:
         return made
 
     def _is_narrative(self) -> bool:
-        """Whether the text is a plan in paragraphs: no table header, heading or outline key names goals
-        or actions. Where they do, they carry the items and the paragraphs around them are context."""
+        """Whether the text is a plan in paragraphs: no table header or outline key names goals or actions.
+        Where they do, they carry the items and the paragraphs around them are context. (A section under
+        a heading that names goals or actions is read as such either way.)"""
         for line in self.lines:
             if line.kind == "row" and self._header(line.cells) is not None:
-                return False
-            short = line.kind in ("heading", "bold") or (line.kind == "para" and len(line.text.split()) <= 3)
-            if short and self.lex.prose_role(line.text):
                 return False
             kv = _KV_KEY.match(line.text) if line.kind in ("heading", "bold", "para") else None
             if kv and self.lex.role(kv["key"]) in GOALISH and len(kv["key"].split()) <= 5:
