@@ -14,6 +14,8 @@ recognised by their header row (cells whose role the lexicon knows), not by thei
   mål", "Key actions") each sentence is a candidate item; anywhere, a sentence with a goal cue
   ("tavoitteena on", "vi strävar efter att", "we aim to") is a candidate goal; actions serve the nearest
   goal above them; all with DRAFT notes;
+* a plan written as paragraphs (no goal/action table or outline key): every other sentence is read by
+  the cue words of prose.py (aims, intentions, plans, done activities, pilots; background skipped);
 * a heading, bold line or short paragraph right before a table is its spearhead (theme); a spearhead
   column, if any, names it per row; "Name of the area: X" lines set the organisation.
 """
