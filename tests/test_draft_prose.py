@@ -123,6 +123,11 @@ def test_intention_is_a_goal_only_where_the_section_states_none():
     assert under.role == "action"
     [timed] = read_sentence("Uimahallia on tarkoitus laajentaa vuonna 2027.", fi, goal_stated=False)
     assert timed.role == "action"  # an intention with a time is a plan
+    [deadline] = read_sentence("Kaupunki pyrkii nostamaan pyöräilyn osuuden 15 prosenttiin vuoteen 2030 mennessä.",
+                               fi, goal_stated=False)
+    assert deadline.role == "goal"  # ... but a deadline is what a goal names
+    [by] = read_sentence("We intend to halve the queue for home care by 2028.", cues("en"), goal_stated=False)
+    assert by.role == "goal"
 
 
 def test_enumerations_of_aims_clauses_and_measures():

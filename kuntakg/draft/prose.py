@@ -7,7 +7,8 @@ data/draft/lexicon.yaml (`prose_cues`, fi/sv/en), and says what it states:
 * goal: an aim or intention ("halutaan", "vi vill", "we want to"); an aim naming a list of three or more
   things ("halusimme edistää A, B, C ja D") is one goal per thing;
 * intention ("on tarkoitus", "pyritään", "avsikten är", "we intend to"): the section's goal when the
-  section states no goal of its own and the sentence names no time; otherwise an action serving it;
+  section states no goal of its own and the sentence names no time (a deadline "by 2030" is no such time);
+  otherwise an action serving it;
 * action: a done activity (a passive perfect "on rakennettu", a past passive "käynnistettiin", "har
   utvecklats", "infördes", "was launched", "we introduced") or a plan ("suunnitellaan", "tullaan …",
   "kommer att", "will be …"); a pilot when a pilot cue ("pilotoitiin", "kokeiltiin") is there too;
@@ -28,7 +29,7 @@ from functools import cached_property
 
 from .lexicon import Lexicon
 
-CUE_CLASSES = ("goal", "intention", "plan", "done", "pilot", "background", "time", "list_intro",
+CUE_CLASSES = ("goal", "intention", "plan", "done", "pilot", "background", "time", "deadline", "list_intro",
                "list_lead", "clause_blockers", "no_break_after")  # and list_conjunctions: plain words
 CLASS_WORDS = {"goal": "an aim", "intention": "an intention", "plan": "a plan", "done": "a done activity",
                "pilot": "a pilot", "enumeration": "a list of measures", "aims": "a list of aims"}
@@ -121,7 +122,8 @@ def read_sentence(sentence: str, cues: ProseCues, goal_stated: bool) -> list[Rea
     if goal is not None:
         return _aims(sentence, goal, cues) or [Reading("goal", sentence, "goal", goal.group(0))]
     intention = cues.find("intention", sentence)
-    if intention is not None and not goal_stated and cues.find("time", sentence) is None:
+    timed = cues.find("time", sentence) is not None and cues.find("deadline", sentence) is None
+    if intention is not None and not goal_stated and not timed:
         return _aims(sentence, intention, cues) or [Reading("goal", sentence, "intention", intention.group(0))]
     if intention is not None:
         return [Reading(_kind(sentence, cues), sentence, "intention", intention.group(0))]
