@@ -23,10 +23,10 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
-from .model import Draft, Item, clean_label, similar_key
+from .model import Draft, Item, clean_label
 from .parties import Parties
+from .realign import continues, realign, remember
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -130,6 +130,7 @@ class Table:
     carry: dict[int, list[Item]] = field(default_factory=dict)
     carry_theme: Item | None = None
     seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
+    styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
 
 
 class Recogniser:
@@ -138,6 +139,7 @@ class Recogniser:
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
+        self._report_cues = lexicon.cue_patterns("report_cues") if "report_cues" in lexicon.data else []
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
         self.list_role: tuple[str, str, int] | None = None  # (role, level, heading line) for bullets
@@ -545,6 +547,7 @@ class Recogniser:
             self._roadmap_rows(rows, *self.roadmap)
             return
         self.roadmap = None
+        previous = self.table
         if header is not None:
             theme = self._theme(*self.theme_candidate) if self.theme_candidate else None
             body = rows[1:]
@@ -552,6 +555,9 @@ class Recogniser:
                 header = self._merge_header(header, body[0].cells)
                 body = body[1:]
             self.table = Table(header, first.n, theme, self.org)
+            if previous is not None and [c.role for c in previous.columns] == [c.role for c in header]:
+                # the same header again (a table per section): what its columns held still tells them apart
+                self.table.seen, self.table.styles = previous.seen, previous.styles
             self.theme_candidate = None
             self.recognised += 1
         else:
@@ -643,14 +649,11 @@ class Recogniser:
         cells = list(row.cells)
         if not any(cells):
             return
-        if len(cells) > len(cols) and not any(cells[len(cols):]):
-            cells = cells[: len(cols)]
-        mismatch = len(cells) != len(cols)
-        if mismatch:
-            cells = self._place_by_content(cells, table)
-        cells += [""] * (len(cols) - len(cells))
-        for i, raw in enumerate(cells):
-            table.seen.setdefault(i, set()).update(similar_key(f) for f, _ in fragments(raw))
+        placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like)
+        cells, mismatch = placement.cells, bool(placement.reason)
+        if placement.carried:
+            self._carry_on(placement.carried, row.n, table)
+        remember(table.seen, table.styles, cells, [c.role for c in cols])
         goal_cols = [i for i, c in enumerate(cols) if c.role in GOALISH]
         first_filled = next((i for i in goal_cols if cells[i].strip()), None)
         theme = table.theme
@@ -696,8 +699,7 @@ class Recogniser:
                     if len(double_space_split(frag)) > 1:
                         item.note("the cell holds several items run together; split at a double space")
                     if mismatch:
-                        item.note(f"the row has {len(row.cells)} cells, the header {len(cols)}; "
-                                  "its paragraphs were placed in columns by their content: check the columns")
+                        item.note(placement.reason)
                     items.append(item)
             own[i] = items
         # a blank cell left of the row's first filled item column continues the row above
@@ -744,47 +746,30 @@ class Recogniser:
             elif col.role == "report" and lowest:
                 self._assessment(col.header, table.header_line, raw, row.n, lowest)
 
-    def _place_by_content(self, cells: list[str], table: Table) -> list[str]:
-        """A row whose cells do not line up with the header (extraction damage): its paragraphs are placed
-        by content. A paragraph that names parties goes to the responsible column, one seen before in a
-        column goes there; the others fill the item and report columns between them, in reading order."""
-        cols = table.columns
-        frags = [f for c in cells for f in fragments(c)]
-        lead = 0
-        while lead < len(cells) and not cells[lead].strip():
-            lead += 1
-        anchors: list[int | None] = []
-        responsible = next((i for i, c in enumerate(cols) if c.role == "responsible"), None)
-        for text, _ in frags:
-            k = similar_key(text)
-            seen = [i for i, keys in table.seen.items() if k in keys and cols[i].role in ("metric", "responsible")]
-            if seen:
-                anchors.append(seen[0])
-            elif responsible is not None and self._names_parties(text):
-                anchors.append(responsible)
-            else:
-                anchors.append(None)
-        free = [i for i, c in enumerate(cols) if c.role in GOALISH or c.role == "report"]
-        placed: list[list[str]] = [[] for _ in cols]
-        position = lead
-        for (text, bullet), anchor in zip(frags, anchors, strict=True):
-            raw = f"- {text}" if bullet else text
-            if anchor is not None and anchor >= position:
-                placed[anchor].append(raw)
-                position = anchor
-                continue
-            options = [i for i in free if i >= position and not (anchor is None and placed[i] and i == position
-                                                                  and cols[i].role != "report")]
-            later = [i for i in options if i > position or not placed[i]]
-            target = later[0] if later else (options[-1] if options else len(cols) - 1)
-            placed[target].append(raw)
-            position = target
-        return [f" {CELL_BREAK} ".join(p) for p in placed]
+    def _carry_on(self, text: str, line: int, table: Table) -> None:
+        """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
+        two rows): joined to the last item of the table that does not end a sentence."""
+        open_items = [it for col in sorted(table.carry) for it in table.carry[col][-1:]
+                      if continues(it.label, text)]
+        if not open_items:
+            return
+        item = open_items[-1]
+        item.label = clean_label(f"{item.label} {text}")
+        item.cite(line)
+        item.source_text = ""
+        item.note("label joined with the paragraph that goes on in the row below it (one cell printed over "
+                  "two rows); check the label")
+
+    def _report_like(self, text: str) -> bool:
+        return any(p.search(text) for p in self._report_cues)
 
     def _names_parties(self, text: str) -> bool:
+        """Whether a paragraph only names parties: short parts, the first and at least two thirds of them
+        posts or organisations (a misspelt title among them is forgiven)."""
         pieces = self.parties.split(text)
-        return bool(pieces) and len(text) < 200 and all(
-            self.lex.post_pattern.search(p) or self.lex.org_type(p) for p in pieces)
+        named = [bool(self.lex.post_pattern.search(p) or self.lex.org_type(p)) for p in pieces]
+        return bool(pieces) and len(text) < 200 and all(len(p.split()) <= 8 for p in pieces) and named[0] \
+            and sum(named) >= 2 * len(named) / 3
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
