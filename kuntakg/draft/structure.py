@@ -27,6 +27,7 @@ from .lexicon import Lexicon, normal
 from .model import Draft, Item, clean_label
 from .parties import Parties
 from .realign import continues, realign, remember
+from .repeats import merge_repeats
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -971,4 +972,5 @@ def recognise(text: str, file: str, lang: str, lexicon: Lexicon) -> tuple[Draft,
     """The draft of one extracted text, and how many structures (tables, blocks, lists) were recognised."""
     recogniser = Recogniser(text, file, lang, lexicon)
     draft = recogniser.run()
+    merge_repeats(draft)
     return draft, recogniser.recognised
