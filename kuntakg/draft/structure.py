@@ -81,8 +81,9 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
         piece = piece.replace("**", "").strip()
         if not re.search(r"[^\W\d_]", piece):
             continue
-        if re.match(r"^[-•]\s", piece):
-            for sub in re.split(r"\s+-\s+(?=\S)", piece[1:].strip()):
+        if re.match(r"^[-•]\s", piece) or _DASH_RUN.match(piece):
+            # a bullet run in one paragraph: "- a - b", "• a • b", "-A -B" (dashes stuck to capitals)
+            for sub in re.split(r"\s+[-•]\s+(?=\S)|\s+[-•](?=[A-ZÅÄÖ])", piece[1:].strip()):
                 if re.search(r"[^\W\d_]", sub):
                     out.append((sub.strip(), True))
         elif _ENUM.match(piece):
@@ -92,6 +93,7 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
     return out
 
 
+_DASH_RUN = re.compile(r"^[-•](?=[A-ZÅÄÖ]).*\s[-•][A-ZÅÄÖ]")
 _ENUM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[^\W\d_])")
 
 
@@ -132,6 +134,7 @@ class Table:
     carry_theme: Item | None = None
     seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
     styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
+    last: list[Item] = field(default_factory=list)  # what the last row's responsible and report cells are about
 
 
 class Recogniser:
@@ -729,8 +732,20 @@ class Recogniser:
         own_items = [it for i in goal_cols for it in own.get(i, []) if not it.fields.get("_sub")]
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
+        filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
+        if not lowest and filled == {"report"}:
+            lowest = table.last  # a row with only a report cell goes on reporting on the row above
+        if lowest:
+            table.last = lowest
         for i, col in enumerate(cols):
             raw = cells[i]
+            if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
+                # a report cell that only names parties reports nothing: they are the row's responsible
+                if not any(cells[j].strip() for j, c in enumerate(cols) if c.role == "responsible"):
+                    parties = self.parties.parse(raw, row.n)
+                    for item in lowest:
+                        item.ref("responsible", *parties)
+                continue
             if col.role == "metric" and raw.strip():
                 self._metrics(raw, row.n, row_items, theme)
             elif col.role == "target" and raw.strip():
@@ -744,7 +759,9 @@ class Recogniser:
                 for item in own_items:
                     if years:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
-            elif col.role == "report" and lowest:
+            elif col.role == "report" and lowest and (raw.strip() or own_items):
+                # an empty report cell of a row with items of its own: the report says nothing of them
+                # (an assessment the cue-word rules read as not reported)
                 self._assessment(col.header, table.header_line, raw, row.n, lowest)
 
     def _carry_on(self, text: str, line: int, table: Table) -> None:
@@ -764,13 +781,21 @@ class Recogniser:
     def _report_like(self, text: str) -> bool:
         return any(p.search(text) for p in self._report_cues)
 
-    def _names_parties(self, text: str) -> bool:
-        """Whether a paragraph only names parties: short parts, the first and at least two thirds of them
-        posts or organisations (a misspelt title among them is forgiven)."""
-        pieces = self.parties.split(text)
-        named = [bool(self.lex.post_pattern.search(p) or self.lex.org_type(p)) for p in pieces]
-        return bool(pieces) and len(text) < 200 and all(len(p.split()) <= 8 for p in pieces) and named[0] \
-            and sum(named) >= 2 * len(named) / 3
+    def _names_parties(self, text: str, strict: bool = False) -> bool:
+        """Whether a paragraph only names parties: short parts, each begun or ended by a post or an
+        organisation word ("chef för X", "X:n päällikkö"; a report sentence that mentions a group is no
+        party list), the first and at least two thirds of them so (a misspelt title among them is
+        forgiven); strict: all of them, of at most six words each."""
+        def edge(piece: str) -> bool:
+            words = piece.split()
+            return any(self.lex.post_pattern.search(w) or self.lex.org_type(w) for w in (words[0], words[-1]))
+        pieces = [p for p in self.parties.split(text) if p.split()]
+        if not pieces or len(text) >= 200:
+            return False
+        named = [edge(p) for p in pieces]
+        if strict:
+            return all(named) and all(len(p.split()) <= 6 for p in pieces)
+        return all(len(p.split()) <= 8 for p in pieces) and named[0] and sum(named) >= 2 * len(named) / 3
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
@@ -789,7 +814,7 @@ class Recogniser:
         return actions + goals
 
     def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
-        for frag, _ in fragments(raw):
+        for frag in [part for piece, _ in fragments(raw) for part in double_space_split(piece)]:
             # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
             name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
             indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
@@ -855,7 +880,11 @@ class Recogniser:
         assessment.ref("report", report)
         assessment.ref("about", *about)
         key = "|".join(sorted(str(id(a)) for a in about)) + report.label
-        self.draft.add(assessment, merge_key=key)
+        added = self.draft.add(assessment, merge_key=key)
+        if added is not assessment and text and text not in added.fields.get("text", ""):
+            # the report goes on in another row about the same items: one assessment, both texts
+            added.fields["text"] = f"{added.fields.get('text', '')} {text}".strip()
+            added.label = added.fields["text"]
 
     # -- key-value blocks ------------------------------------------------------------------------
     def _kv_block(self, rows: list[Line]) -> None:
