@@ -183,3 +183,41 @@ def test_draft_misses_lists_unmatched_rows_on_both_sides() -> None:
     assert any("- hand  g2: Cleaner lakes" in ln for ln in lines)
     assert any("+ draft d2 (plan.txt:7): Quieter streets" in ln for ln in lines)
     assert not any("actions" in ln for ln in lines)
+
+
+def test_report_cells_that_name_parties_or_go_on_below_make_no_new_assessment() -> None:
+    text = "\n".join([
+        "Better schools", "",
+        "Goal\tAction\tLead officer\tProgress report",
+        # the party list sits in the report column, the responsible cell is empty
+        "Pupils read more\tA reading week every term\t\tHead of education services",
+        "Fewer pupils drop out\tMentors for first-year pupils\tYouth services manager\tMentors have been hired.",
+        # a row with only a report cell: the report above goes on
+        "\t\t\tThe first group started in May.",
+    ])
+    d = draft(text, "en")
+    reading = one(d, "actions", "A reading week every term")
+    assert [p.label for p in reading.refs["responsible"]] == ["Head of education services"]
+    # the names are no report: at most an empty one (read as "not reported" by the cue-word rules)
+    assert [a.fields["text"] for a in d.of("assessments") if reading in a.refs.get("about", [])] in ([], [""])
+    mentors = one(d, "actions", "Mentors for first-year pupils")
+    reports = [a for a in d.of("assessments") if mentors in a.refs.get("about", [])]
+    assert len(reports) == 1
+    assert reports[0].fields["text"] == "Mentors have been hired. The first group started in May."
+    assert reports[0].lines == [5, 6]
+
+
+def test_a_cell_with_a_bullet_run_or_items_run_together_is_several_items() -> None:
+    text = "\n".join([
+        "Hyvinvointi", "",
+        "Tavoite\tMittari\tVastuutaho",
+        "Nuoret voivat hyvin\t-Kouluterveyskyselyn tulokset -Harrastajien määrä\tNuorisopalvelut",
+        "Ikäihmiset liikkuvat\tRyhmien määrä  Osallistujien tyytyväisyys\tLiikuntapalvelut",
+        "Perheet saavat tukea\t• Kotikäynnit • Perhekeskuksen asiakasmäärä\tPerhepalvelut",
+    ])
+    d = draft(text, "fi")
+    assert {"Kouluterveyskyselyn tulokset", "Harrastajien määrä", "Ryhmien määrä", "Osallistujien tyytyväisyys",
+            "Kotikäynnit", "Perhekeskuksen asiakasmäärä"} <= set(labels(d, "indicators"))
+    # a hyphen inside a name is no bullet
+    text2 = text.replace("-Kouluterveyskyselyn tulokset -Harrastajien määrä", "Baby Club -kerhon kävijät")
+    assert "Baby Club -kerhon kävijät" in labels(draft(text2, "fi"), "indicators")

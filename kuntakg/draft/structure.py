@@ -733,7 +733,8 @@ class Recogniser:
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
         filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
-        if not lowest and filled == {"report"}:
+        continued_report = not lowest and filled == {"report"}
+        if continued_report:
             lowest = table.last  # a row with only a report cell goes on reporting on the row above
         if lowest:
             table.last = lowest
@@ -762,7 +763,7 @@ class Recogniser:
             elif col.role == "report" and lowest and (raw.strip() or own_items):
                 # an empty report cell of a row with items of its own: the report says nothing of them
                 # (an assessment the cue-word rules read as not reported)
-                self._assessment(col.header, table.header_line, raw, row.n, lowest)
+                self._assessment(col.header, table.header_line, raw, row.n, lowest, continued_report)
 
     def _carry_on(self, text: str, line: int, table: Table) -> None:
         """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
@@ -871,20 +872,25 @@ class Recogniser:
             self.reports[key] = self.draft.add(report)
         return self.reports[key]
 
-    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item]) -> None:
+    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item],
+                    continued: bool = False) -> None:
         report = self._report(title, header_line)
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
+        earlier = next((a for a in reversed(self.draft.of("assessments")) if continued
+                        and a.refs.get("report") == [report] and a.refs.get("about") == about), None)
+        if earlier is not None:  # the report of the row above goes on: one assessment, both texts
+            earlier.fields["text"] = f"{earlier.fields.get('text', '')} {text}".strip()
+            earlier.label = earlier.fields["text"]
+            earlier.cite(line)
+            earlier.source_text = ""
+            return
         assessment = Item("assessments", text or f"({report.label}: empty)", [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
         assessment.ref("report", report)
         assessment.ref("about", *about)
         key = "|".join(sorted(str(id(a)) for a in about)) + report.label
-        added = self.draft.add(assessment, merge_key=key)
-        if added is not assessment and text and text not in added.fields.get("text", ""):
-            # the report goes on in another row about the same items: one assessment, both texts
-            added.fields["text"] = f"{added.fields.get('text', '')} {text}".strip()
-            added.label = added.fields["text"]
+        self.draft.add(assessment, merge_key=key)
 
     # -- key-value blocks ------------------------------------------------------------------------
     def _kv_block(self, rows: list[Line]) -> None:
