@@ -221,3 +221,36 @@ def test_a_cell_with_a_bullet_run_or_items_run_together_is_several_items() -> No
     # a hyphen inside a name is no bullet
     text2 = text.replace("-Kouluterveyskyselyn tulokset -Harrastajien määrä", "Baby Club -kerhon kävijät")
     assert "Baby Club -kerhon kävijät" in labels(draft(text2, "fi"), "indicators")
+
+
+def test_a_row_with_only_a_metric_measures_the_row_above_and_is_its_own_metric() -> None:
+    text = "\n".join([
+        "Kestävä liikenne", "",
+        "Mål\tMätare\tÅtgärd\tAnsvarig",
+        "Fler cyklar till jobbet\tAntal cyklister\tVi bygger cykelparkeringar\tTekniska chefen",
+        "\tAntal cykelparkeringar\t\t",
+        "Fler åker buss\tAntal resenärer\tVi tätar turerna\tTrafikplaneraren",
+        "\tAntal cykelparkeringar\t\t",
+    ])
+    d = draft(text, "sv")
+    parking = [i for i in d.of("indicators") if i.label == "Antal cykelparkeringar"]
+    assert len(parking) == 2  # one per row: the same wording measuring different items
+    assert [m.label for m in parking[0].refs["measures"]] == ["Fler cyklar till jobbet", "Vi bygger cykelparkeringar"]
+    assert [m.label for m in parking[1].refs["measures"]] == ["Fler åker buss", "Vi tätar turerna"]
+
+
+def test_a_scrambled_row_that_begins_with_the_rest_of_a_cell_above_joins_it() -> None:
+    text = "\n".join([
+        "Digital services", "",
+        "Goal\tIndicator\tAction\tResponsible\tProgress report",
+        "Residents use e-services\tLogins per month\tWe train library staff to help residents and\t"
+        "Library director\tTraining has been started.",
+        # the extraction lost the row's layout: the rest of the action, then a new action and its parties
+        "visitors.\t<p>We open a digital help desk.</p> <p>Customer service manager</p>",
+    ])
+    d = draft(text, "en")
+    first = one(d, "actions", "We train library staff to help residents and visitors.")
+    assert first.lines == [4, 5] and first.source_text == ""
+    desk = one(d, "actions", "We open a digital help desk.")
+    assert [p.label for p in desk.refs["responsible"]] == ["Customer service manager"]
+    assert not any(i.label.startswith("visitors") for i in d.items)

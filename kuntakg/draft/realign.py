@@ -63,6 +63,15 @@ def continues(before: str, after: str) -> bool:
     return bool(re.match(r"^[a-zåäöüé]", after.strip())) and bool(_OPEN_END.search(before.strip()))
 
 
+def dangling(before: str, after: str) -> bool:
+    """Whether `after` goes on with `before` across rows: it starts in lower case and `before` breaks off
+    after a comma, a hyphen or a short lower-case word ("ja", "och", "and", "of"): a label that merely
+    lacks a full stop is no broken one."""
+    last = before.strip().split()[-1] if before.strip() else ""
+    return bool(re.match(r"^[a-zåäöüé]", after.strip())) and (
+        bool(re.search(r"[,\-–]$", last)) or bool(re.fullmatch(r"[a-zåäöü]{1,4}", last)))
+
+
 def _fill(cells: list[str], width: int) -> list[str]:
     cells = list(cells)
     while len(cells) > width and not cells[-1].strip():
@@ -71,8 +80,10 @@ def _fill(cells: list[str], width: int) -> list[str]:
 
 
 def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]],
-            names_parties: Callable[[str], bool], report_like: Callable[[str], bool]) -> Placement:
-    """The row's cells placed under the header's columns (`roles`, one per column)."""
+            names_parties: Callable[[str], bool], report_like: Callable[[str], bool],
+            open_above: Callable[[str], bool] | None = None) -> Placement:
+    """The row's cells placed under the header's columns (`roles`, one per column). `open_above` tells
+    whether a paragraph can go on with an item above that does not end a sentence."""
     width = len(roles)
     trimmed = list(cells)
     while len(trimmed) > width and not trimmed[-1].strip():
@@ -89,7 +100,7 @@ def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]]
             else "its cells were read as printed, from the left"
         reason = f"{what}; {how}"
         return Placement(cells_out, f"{reason}: check the columns", moved=[i for i, c in enumerate(cells_out) if c])
-    placement = _by_content(trimmed, roles, anchor)
+    placement = _by_content(trimmed, roles, anchor, open_above)
     placement.reason = f"{what}; its paragraphs were placed in columns by their content: check the columns"
     return placement
 
@@ -203,15 +214,20 @@ def _shift(cells: list[str], width: int, anchor: Callable[[str], Anchor]) -> tup
     return (best[2], best[1]) if best is not None else None
 
 
-def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str], Anchor]) -> Placement:
+def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str], Anchor],
+                open_above: Callable[[str], bool] | None = None) -> Placement:
     width = len(roles)
     lead = 0
     while lead < len(cells) and not cells[lead].strip():
         lead += 1
+    # a row with more cells than the header has spurious empty cells: they do not continue the row above
+    lead = max(0, lead - max(0, len(cells) - width))
     texts = [p for c in cells for p in paragraphs(c)]
     carried = ""
-    if texts and lead > 0 and re.match(r"^[a-zåäöüé]", texts[0]):
+    if texts and re.match(r"^[a-zåäöüé]", texts[0]) and (lead > 0 or (open_above and open_above(texts[0]))):
         carried, texts = texts[0], texts[1:]  # the rest of a paragraph from the row above
+        if len(paragraphs(cells[lead])) == 1:
+            lead += 1  # its cell is the row above's: the row's own cells begin after it
     items = [i for i, r in enumerate(roles) if r in ITEM_ROLES]
     last_item = items[-1] if items else -1
     report = next((i for i, r in enumerate(roles) if r == "report"), None)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .lexicon import Lexicon, normal
 from .model import Draft, Item, clean_label
 from .parties import Parties
-from .realign import continues, realign, remember
+from .realign import dangling, realign, remember
 from .repeats import merge_repeats
 from .targets import parse as parse_target
 
@@ -135,6 +135,7 @@ class Table:
     seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
     styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
     last: list[Item] = field(default_factory=list)  # what the last row's responsible and report cells are about
+    last_items: list[Item] = field(default_factory=list)  # ... and what its metric cells measure
 
 
 class Recogniser:
@@ -653,7 +654,8 @@ class Recogniser:
         cells = list(row.cells)
         if not any(cells):
             return
-        placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like)
+        placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like,
+                            lambda text: self._open_item(text, table) is not None)
         cells, mismatch = placement.cells, bool(placement.reason)
         if placement.carried:
             self._carry_on(placement.carried, row.n, table)
@@ -734,10 +736,12 @@ class Recogniser:
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
         filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
         continued_report = not lowest and filled == {"report"}
-        if continued_report:
-            lowest = table.last  # a row with only a report cell goes on reporting on the row above
+        if not lowest and filled and not filled & {*GOALISH, None, "spearhead"}:
+            # a row with no item of its own, only metric, report or responsible cells: about the row above
+            lowest = table.last
+            row_items = row_items or table.last_items
         if lowest:
-            table.last = lowest
+            table.last, table.last_items = lowest, row_items
         for i, col in enumerate(cols):
             raw = cells[i]
             if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
@@ -767,17 +771,27 @@ class Recogniser:
 
     def _carry_on(self, text: str, line: int, table: Table) -> None:
         """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
-        two rows): joined to the last item of the table that does not end a sentence."""
-        open_items = [it for col in sorted(table.carry) for it in table.carry[col][-1:]
-                      if continues(it.label, text)]
-        if not open_items:
+        two rows): joined to the latest item of the table whose label breaks off (realign.dangling)."""
+        item = self._open_item(text, table)
+        if item is None:
             return
-        item = open_items[-1]
         item.label = clean_label(f"{item.label} {text}")
         item.cite(line)
         item.source_text = ""
         item.note("label joined with the paragraph that goes on in the row below it (one cell printed over "
                   "two rows); check the label")
+
+    def _open_item(self, text: str, table: Table) -> Item | None:
+        """The latest goal, action or metric of the table whose label breaks off and that `text` goes on
+        with."""
+        for item in reversed(self.draft.items):
+            if item.sheet not in ("goals", "actions", "indicators") or not item.lines:
+                continue
+            if max(item.lines) < table.header_line:
+                break
+            if dangling(item.label, text):
+                return item
+        return None
 
     def _report_like(self, text: str) -> bool:
         return any(p.search(text) for p in self._report_cues)
@@ -825,7 +839,8 @@ class Recogniser:
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
             # the same wording measuring the same items (a row repeated in another section) is one metric
-            key = "|".join(str(id(m)) for m in sorted(measured, key=id))
+            # (a metric measuring nothing named is its row's own)
+            key = "|".join(str(id(m)) for m in sorted(measured, key=id)) if measured else f"line {line}"
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
 
