@@ -254,3 +254,15 @@ def test_a_scrambled_row_that_begins_with_the_rest_of_a_cell_above_joins_it() ->
     desk = one(d, "actions", "We open a digital help desk.")
     assert [p.label for p in desk.refs["responsible"]] == ["Customer service manager"]
     assert not any(i.label.startswith("visitors") for i in d.items)
+
+
+def test_an_aligned_row_whose_action_names_an_organisation_stays_as_it_is() -> None:
+    text = "\n".join([
+        "Arki sujuu", "",
+        "Tavoite\tToimenpide\tVastuuhenkilö\tToteuma",
+        "Perheet saavat apua\tAvataan perhekeskus.\tvs. johtaja Liisa Virtanen\tToiminta on alkanut.",
+    ])
+    d = draft(text, "fi")
+    action = one(d, "actions", "Avataan perhekeskus.")
+    assert not [n for n in action.notes if "column" in n]
+    assert [g.label for g in action.refs["contributes_to"]] == ["Perheet saavat apua"]

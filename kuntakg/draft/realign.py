@@ -107,12 +107,14 @@ def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]]
 
 def _displaced(cells: list[str], anchor: Callable[[str], Anchor]) -> bool:
     """Whether a row as wide as the header is out of line: a paragraph that names parties or repeats what
-    another column held stands outside that column, and that column's own cell says nothing of the kind."""
+    another column held stands outside that column, and that column's own cell is empty or holds what
+    belongs elsewhere (a report under the responsible column). A cell the rules cannot read keeps the
+    row as it is."""
     for i, cell in enumerate(cells):
         for a in map(anchor, paragraphs(cell)):
             if a is not None and a[1] and a[0] != i and a[0] < len(cells):
                 home = [anchor(t) for t in paragraphs(cells[a[0]])]
-                if not any(h is not None and h[0] == a[0] for h in home):
+                if all(h is not None and h[0] != a[0] for h in home):
                     return True
     return False
 
