@@ -51,6 +51,7 @@ def test_a_row_shifted_left_is_moved_back_under_its_header() -> None:
     assert any(n.startswith("DRAFT: ") and "moved 1 column(s) right" in n for n in action.notes)
     metric = one(d, "indicators", "Bus lanes on main roads")
     assert action in metric.refs["measures"]
+    assert any(n.startswith("DRAFT: ") and "moved 1 column(s) right" in n for n in metric.notes)
     assert "Bus lanes on main roads" not in labels(d, "goals")
     assert [p.label for p in action.refs["responsible"]] == ["Transport manager"]
 

@@ -654,6 +654,7 @@ class Recogniser:
         cells = list(row.cells)
         if not any(cells):
             return
+        made = len(self.draft.items)
         placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like,
                             lambda text: self._open_item(text, table) is not None)
         cells, mismatch = placement.cells, bool(placement.reason)
@@ -768,6 +769,10 @@ class Recogniser:
                 # an empty report cell of a row with items of its own: the report says nothing of them
                 # (an assessment the cue-word rules read as not reported)
                 self._assessment(col.header, table.header_line, raw, row.n, lowest, continued_report)
+        if mismatch:  # the metrics, targets and assessments of a realigned row are as uncertain as its items
+            for item in self.draft.items[made:]:
+                if item.sheet in ("indicators", "targets", "assessments"):
+                    item.note(placement.reason)
 
     def _carry_on(self, text: str, line: int, table: Table) -> None:
         """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
