@@ -267,3 +267,23 @@ def test_an_aligned_row_whose_action_names_an_organisation_stays_as_it_is() -> N
     action = one(d, "actions", "Avataan perhekeskus.")
     assert not [n for n in action.notes if "column" in n]
     assert [g.label for g in action.refs["contributes_to"]] == ["Perheet saavat apua"]
+
+
+def test_two_cells_printed_as_one_are_split_before_the_last_sentence() -> None:
+    header = "Huvudmål\tMätare\tMål\tÅtgärd\tAnsvarig\tDelårsrapport"
+    text = "\n".join([
+        "Trygg skolväg", "",
+        header,
+        "Barnen går säkert till skolan\tAntal olyckor\tFärre olyckor vid skolorna\tVi bygger övergångsställen\t"
+        "Tekniska chefen\tTre övergångsställen har byggts.",
+        # (its metric repeats the one above) the goal and action cells ran together; so the parties sit in
+        # the action column, the report in the responsible column, a second report paragraph in the last
+        "Barnen cyklar mer\tAntal olyckor\tFler cykelbanor byggs. Vi märker ut cykelvägar.\tTekniska chefen\t"
+        "Två banor har byggts.\tSkyltarna har beställts.",
+    ])
+    d = draft(text, "sv")
+    goal = one(d, "goals", "Fler cykelbanor byggs.")
+    action = one(d, "actions", "Vi märker ut cykelvägar.")
+    assert action.refs["contributes_to"] == [goal]
+    assert [p.label for p in action.refs["responsible"]] == ["Tekniska chefen"]
+    assert any("split before their last sentence" in n for n in action.notes)

@@ -102,7 +102,27 @@ def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]]
         return Placement(cells_out, f"{reason}: check the columns", moved=[i for i, c in enumerate(cells_out) if c])
     placement = _by_content(trimmed, roles, anchor, open_above)
     placement.reason = f"{what}; its paragraphs were placed in columns by their content: check the columns"
+    if all(c.strip() for c in trimmed) and len(trimmed) == width and _unmerge(placement.cells, roles):
+        placement.reason += "; two cells printed as one were split before their last sentence: check the split"
     return placement
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+
+
+def _unmerge(cells: list[str], roles: list[str | None]) -> bool:
+    """A row with every cell filled whose content left an item column empty: two neighbouring cells were
+    printed as one. The last sentence of the item cell left of the gap goes into the gap."""
+    items = [i for i, r in enumerate(roles) if r in ITEM_ROLES]
+    for left, gap in zip(items, items[1:], strict=False):
+        if gap != left + 1 or not cells[left].strip() or cells[gap].strip() or CELL_BREAK in cells[left]:
+            continue
+        sentences = _SENTENCE_END.split(cells[left].strip())
+        if len(sentences) < 2:
+            continue
+        cells[left], cells[gap] = " ".join(sentences[:-1]), sentences[-1]
+        return True
+    return False
 
 
 def _displaced(cells: list[str], anchor: Callable[[str], Anchor]) -> bool:
