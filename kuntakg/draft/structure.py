@@ -25,12 +25,13 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
-from .model import Draft, Item, clean_label, similar_key
+from .model import Draft, Item, clean_label
 from .parties import Parties
 from .prose import ProseCues, Reading, read_sentence, split_sentences
 from .prose import note as prose_note
+from .realign import dangling, realign, remember
+from .repeats import merge_repeats
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -84,8 +85,9 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
         piece = piece.replace("**", "").strip()
         if not re.search(r"[^\W\d_]", piece):
             continue
-        if re.match(r"^[-•]\s", piece):
-            for sub in re.split(r"\s+-\s+(?=\S)", piece[1:].strip()):
+        if re.match(r"^[-•]\s", piece) or _DASH_RUN.match(piece):
+            # a bullet run in one paragraph: "- a - b", "• a • b", "-A -B" (dashes stuck to capitals)
+            for sub in re.split(r"\s+[-•]\s+(?=\S)|\s+[-•](?=[A-ZÅÄÖ])", piece[1:].strip()):
                 if re.search(r"[^\W\d_]", sub):
                     out.append((sub.strip(), True))
         elif _ENUM.match(piece):
@@ -95,6 +97,7 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
     return out
 
 
+_DASH_RUN = re.compile(r"^[-•](?=[A-ZÅÄÖ]).*\s[-•][A-ZÅÄÖ]")
 _ENUM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[^\W\d_])")
 
 
@@ -134,6 +137,9 @@ class Table:
     carry: dict[int, list[Item]] = field(default_factory=dict)
     carry_theme: Item | None = None
     seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
+    styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
+    last: list[Item] = field(default_factory=list)  # what the last row's responsible and report cells are about
+    last_items: list[Item] = field(default_factory=list)  # ... and what its metric cells measure
 
 
 class Recogniser:
@@ -142,6 +148,7 @@ class Recogniser:
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
+        self._report_cues = lexicon.cue_patterns("report_cues") if "report_cues" in lexicon.data else []
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
         self.list_role: tuple[str, str, int] | None = None  # (role, level, heading line) for bullets
@@ -590,6 +597,7 @@ class Recogniser:
             self._roadmap_rows(rows, *self.roadmap)
             return
         self.roadmap = None
+        previous = self.table
         if header is not None:
             theme = self._theme(*self.theme_candidate) if self.theme_candidate else None
             body = rows[1:]
@@ -597,6 +605,9 @@ class Recogniser:
                 header = self._merge_header(header, body[0].cells)
                 body = body[1:]
             self.table = Table(header, first.n, theme, self.org)
+            if previous is not None and [c.role for c in previous.columns] == [c.role for c in header]:
+                # the same header again (a table per section): what its columns held still tells them apart
+                self.table.seen, self.table.styles = previous.seen, previous.styles
             self.theme_candidate = None
             self.recognised += 1
         else:
@@ -688,14 +699,13 @@ class Recogniser:
         cells = list(row.cells)
         if not any(cells):
             return
-        if len(cells) > len(cols) and not any(cells[len(cols):]):
-            cells = cells[: len(cols)]
-        mismatch = len(cells) != len(cols)
-        if mismatch:
-            cells = self._place_by_content(cells, table)
-        cells += [""] * (len(cols) - len(cells))
-        for i, raw in enumerate(cells):
-            table.seen.setdefault(i, set()).update(similar_key(f) for f, _ in fragments(raw))
+        made = len(self.draft.items)
+        placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like,
+                            lambda text: self._open_item(text, table) is not None)
+        cells, mismatch = placement.cells, bool(placement.reason)
+        if placement.carried:
+            self._carry_on(placement.carried, row.n, table)
+        remember(table.seen, table.styles, cells, [c.role for c in cols])
         goal_cols = [i for i, c in enumerate(cols) if c.role in GOALISH]
         first_filled = next((i for i in goal_cols if cells[i].strip()), None)
         theme = table.theme
@@ -741,8 +751,7 @@ class Recogniser:
                     if len(double_space_split(frag)) > 1:
                         item.note("the cell holds several items run together; split at a double space")
                     if mismatch:
-                        item.note(f"the row has {len(row.cells)} cells, the header {len(cols)}; "
-                                  "its paragraphs were placed in columns by their content: check the columns")
+                        item.note(placement.reason)
                     items.append(item)
             own[i] = items
         # a blank cell left of the row's first filled item column continues the row above
@@ -771,8 +780,23 @@ class Recogniser:
         own_items = [it for i in goal_cols for it in own.get(i, []) if not it.fields.get("_sub")]
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
+        filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
+        continued_report = not lowest and filled == {"report"}
+        if not lowest and filled and not filled & {*GOALISH, None, "spearhead"}:
+            # a row with no item of its own, only metric, report or responsible cells: about the row above
+            lowest = table.last
+            row_items = row_items or table.last_items
+        if lowest:
+            table.last, table.last_items = lowest, row_items
         for i, col in enumerate(cols):
             raw = cells[i]
+            if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
+                # a report cell that only names parties reports nothing: they are the row's responsible
+                if not any(cells[j].strip() for j, c in enumerate(cols) if c.role == "responsible"):
+                    parties = self.parties.parse(raw, row.n)
+                    for item in lowest:
+                        item.ref("responsible", *parties)
+                continue
             if col.role == "metric" and raw.strip():
                 self._metrics(raw, row.n, row_items, theme)
             elif col.role == "target" and raw.strip():
@@ -786,50 +810,57 @@ class Recogniser:
                 for item in own_items:
                     if years:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
-            elif col.role == "report" and lowest:
-                self._assessment(col.header, table.header_line, raw, row.n, lowest)
+            elif col.role == "report" and lowest and (raw.strip() or own_items):
+                # an empty report cell of a row with items of its own: the report says nothing of them
+                # (an assessment the cue-word rules read as not reported)
+                self._assessment(col.header, table.header_line, raw, row.n, lowest, continued_report)
+        if mismatch:  # the metrics, targets and assessments of a realigned row are as uncertain as its items
+            for item in self.draft.items[made:]:
+                if item.sheet in ("indicators", "targets", "assessments"):
+                    item.note(placement.reason)
 
-    def _place_by_content(self, cells: list[str], table: Table) -> list[str]:
-        """A row whose cells do not line up with the header (extraction damage): its paragraphs are placed
-        by content. A paragraph that names parties goes to the responsible column, one seen before in a
-        column goes there; the others fill the item and report columns between them, in reading order."""
-        cols = table.columns
-        frags = [f for c in cells for f in fragments(c)]
-        lead = 0
-        while lead < len(cells) and not cells[lead].strip():
-            lead += 1
-        anchors: list[int | None] = []
-        responsible = next((i for i, c in enumerate(cols) if c.role == "responsible"), None)
-        for text, _ in frags:
-            k = similar_key(text)
-            seen = [i for i, keys in table.seen.items() if k in keys and cols[i].role in ("metric", "responsible")]
-            if seen:
-                anchors.append(seen[0])
-            elif responsible is not None and self._names_parties(text):
-                anchors.append(responsible)
-            else:
-                anchors.append(None)
-        free = [i for i, c in enumerate(cols) if c.role in GOALISH or c.role == "report"]
-        placed: list[list[str]] = [[] for _ in cols]
-        position = lead
-        for (text, bullet), anchor in zip(frags, anchors, strict=True):
-            raw = f"- {text}" if bullet else text
-            if anchor is not None and anchor >= position:
-                placed[anchor].append(raw)
-                position = anchor
+    def _carry_on(self, text: str, line: int, table: Table) -> None:
+        """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
+        two rows): joined to the latest item of the table whose label breaks off (realign.dangling)."""
+        item = self._open_item(text, table)
+        if item is None:
+            return
+        item.label = clean_label(f"{item.label} {text}")
+        item.cite(line)
+        item.source_text = ""
+        item.note("label joined with the paragraph that goes on in the row below it (one cell printed over "
+                  "two rows); check the label")
+
+    def _open_item(self, text: str, table: Table) -> Item | None:
+        """The latest goal, action or metric of the table whose label breaks off and that `text` goes on
+        with."""
+        for item in reversed(self.draft.items):
+            if item.sheet not in ("goals", "actions", "indicators") or not item.lines:
                 continue
-            options = [i for i in free if i >= position and not (anchor is None and placed[i] and i == position
-                                                                  and cols[i].role != "report")]
-            later = [i for i in options if i > position or not placed[i]]
-            target = later[0] if later else (options[-1] if options else len(cols) - 1)
-            placed[target].append(raw)
-            position = target
-        return [f" {CELL_BREAK} ".join(p) for p in placed]
+            if max(item.lines) < table.header_line:
+                break
+            if dangling(item.label, text):
+                return item
+        return None
 
-    def _names_parties(self, text: str) -> bool:
-        pieces = self.parties.split(text)
-        return bool(pieces) and len(text) < 200 and all(
-            self.lex.post_pattern.search(p) or self.lex.org_type(p) for p in pieces)
+    def _report_like(self, text: str) -> bool:
+        return any(p.search(text) for p in self._report_cues)
+
+    def _names_parties(self, text: str, strict: bool = False) -> bool:
+        """Whether a paragraph only names parties: short parts, each begun or ended by a post or an
+        organisation word ("chef för X", "X:n päällikkö"; a report sentence that mentions a group is no
+        party list), the first and at least two thirds of them so (a misspelt title among them is
+        forgiven); strict: all of them, of at most six words each."""
+        def edge(piece: str) -> bool:
+            words = piece.split()
+            return any(self.lex.post_pattern.search(w) or self.lex.org_type(w) for w in (words[0], words[-1]))
+        pieces = [p for p in self.parties.split(text) if p.split()]
+        if not pieces or len(text) >= 200:
+            return False
+        named = [edge(p) for p in pieces]
+        if strict:
+            return all(named) and all(len(p.split()) <= 6 for p in pieces)
+        return all(len(p.split()) <= 8 for p in pieces) and named[0] and sum(named) >= 2 * len(named) / 3
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
@@ -848,7 +879,7 @@ class Recogniser:
         return actions + goals
 
     def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
-        for frag, _ in fragments(raw):
+        for frag in [part for piece, _ in fragments(raw) for part in double_space_split(piece)]:
             # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
             name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
             indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
@@ -858,7 +889,8 @@ class Recogniser:
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
             # the same wording measuring the same items (a row repeated in another section) is one metric
-            key = "|".join(str(id(m)) for m in sorted(measured, key=id))
+            # (a metric measuring nothing named is its row's own)
+            key = "|".join(str(id(m)) for m in sorted(measured, key=id)) if measured else f"line {line}"
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
 
@@ -905,9 +937,18 @@ class Recogniser:
             self.reports[key] = self.draft.add(report)
         return self.reports[key]
 
-    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item]) -> None:
+    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item],
+                    continued: bool = False) -> None:
         report = self._report(title, header_line)
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
+        earlier = next((a for a in reversed(self.draft.of("assessments")) if continued
+                        and a.refs.get("report") == [report] and a.refs.get("about") == about), None)
+        if earlier is not None:  # the report of the row above goes on: one assessment, both texts
+            earlier.fields["text"] = f"{earlier.fields.get('text', '')} {text}".strip()
+            earlier.label = earlier.fields["text"]
+            earlier.cite(line)
+            earlier.source_text = ""
+            return
         assessment = Item("assessments", text or f"({report.label}: empty)", [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
@@ -1031,4 +1072,5 @@ def recognise(text: str, file: str, lang: str, lexicon: Lexicon) -> tuple[Draft,
     """The draft of one extracted text, and how many structures (tables, blocks, lists) were recognised."""
     recogniser = Recogniser(text, file, lang, lexicon)
     draft = recogniser.run()
+    merge_repeats(draft)
     return draft, recogniser.recognised
