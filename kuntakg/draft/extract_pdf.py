@@ -9,71 +9,57 @@ lines starting with a bullet sign become `- ` items of the cell.
 """
 from __future__ import annotations
 
-import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from .errors import DraftError
 from .layout import CELL_BREAK, Writer, clean
+from .pdf_lines import BULLET, broken_word, ends_paragraph, join_wrapped, justified
+from .pdf_pages import continue_table, drop_furniture
 
-_BULLET = re.compile(r"^\s*[•▪◦●\-–·]\s+")
 HeaderTest = Callable[[list[str]], bool]
 
 
-def _cell_text(value: str | None) -> str:
-    if not value:
-        return ""
-    parts: list[str] = []
-    for line in value.split("\n"):
-        if _BULLET.match(line):
-            parts.append("- " + _BULLET.sub("", line).strip())
-        elif parts:
-            parts[-1] = parts[-1] + " " + line.strip()
-        else:
-            parts.append(line.strip())
-    return f" {CELL_BREAK} ".join(clean(p) for p in parts if clean(p))
-
-
-def _cell_paragraphs(page: Any, box: Box) -> str:
-    """A ruled cell's text with its paragraphs: a line that stops well short of the cell's right edge,
-    followed by a line that starts with a capital, ends a paragraph; a bullet sign starts an item."""
+def _cell_paragraphs(page: Any, box: Box, keep_hyphen: Collection[str]) -> str:
+    """A ruled cell's text with its paragraphs, from the line geometry (pdf_lines.ends_paragraph); a
+    bullet sign starts an item."""
     x0, top, x1, bottom = box
     try:
-        lines = page.crop((x0, top, x1, bottom), strict=False).extract_text_lines()
+        lines = [ln for ln in page.crop((x0, top, x1, bottom), strict=False).extract_text_lines(return_chars=True)
+                 if clean(ln["text"])]
     except ValueError:
         return ""
+    if not lines:
+        return ""
+    # the cell's inner right edge: its padding is taken to be the same on both sides
+    pad = max(0.0, min(float(ln["x0"]) for ln in lines) - x0)
+    right = max(x1 - pad, max(float(ln["x1"]) for ln in lines))
+    flush = justified(lines, right)
     parts: list[tuple[str, bool]] = []
-    short = True
-    for line in lines:
+    for i, line in enumerate(lines):
         text = clean(line["text"])
-        if not text:
-            continue
-        if _BULLET.match(text):
-            parts.append((_BULLET.sub("", text), True))
-        elif parts and not ((short or re.search(r"[.!?:]$", parts[-1][0])) and text[:1].isupper()):
+        if i and not ends_paragraph(lines[i - 1], line, right, flush):
             prev, bullet = parts[-1]
-            joined = prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}"
-            parts[-1] = (joined, bullet)
+            glue = "" if broken_word(lines[i - 1], line, right) else " "
+            parts[-1] = (prev + text if not glue else join_wrapped(prev, text, keep_hyphen), bullet)
+        elif BULLET.match(text):
+            parts.append((BULLET.sub("", text), True))
         else:
             parts.append((text, False))
-        short = line["x1"] < x1 - (x1 - x0) * 0.2
     return f" {CELL_BREAK} ".join(f"- {t}" if b else t for t, b in parts)
-
-
-def _norm_row(row: list[str]) -> str:
-    return " ".join(" ".join(row).lower().split())
 
 
 Box = tuple[float, float, float, float]
 
 
-def _tables(page: Any, is_header: HeaderTest) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
+def _tables(page: Any, is_header: HeaderTest,
+            keep_hyphen: Collection[str]) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
     for table in page.find_tables():
-        rows = [[_cell_paragraphs(page, box) if box else "" for box in row.cells] for row in table.rows]
+        rows = [[_cell_paragraphs(page, box, keep_hyphen) if box else "" for box in row.cells] for row in table.rows]
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
     if not found:
@@ -178,37 +164,48 @@ def _inside(obj: dict, boxes: list[Box]) -> bool:
     return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
 
 
-def _text_blocks(page: Any, boxes: list[Box], body_size: float) -> list[tuple[float, str, str]]:
-    """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para."""
+def _outside_lines(page: Any, boxes: list[Box]) -> list[dict]:
+    """The text lines of a page outside its tables, with their chars."""
     outside = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+    return [ln for ln in outside.extract_text_lines(return_chars=True)
+            if any(c["text"].strip() for c in ln["chars"])]
+
+
+def _text_blocks(lines: list[dict], body_size: float, right: float,
+                 keep_hyphen: Collection[str]) -> list[tuple[float, str, str]]:
+    """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para. Lines of one kind
+    close below each other are one block unless the line geometry ends the paragraph."""
     blocks: list[tuple[float, str, str]] = []
-    last_bottom, last_kind = None, None
-    for line in outside.extract_text_lines(return_chars=True):
+    last: dict | None = None
+    last_kind = None
+    flush = sum(right - float(ln["x1"]) < 0.6 and " " in ln["text"].strip() for ln in lines) >= 2
+    for line in lines:
         chars = [c for c in line["chars"] if c["text"].strip()]
-        if not chars:
-            continue
         size = statistics.median(c["size"] for c in chars)
         bold = all("bold" in c["fontname"].lower() for c in chars)
         text = clean(line["text"])
         kind = "heading" if size > body_size * 1.15 else "bold" if bold else "para"
-        if _BULLET.match(text):
-            kind, text = "bullet", _BULLET.sub("", text)
-        gap = line["top"] - last_bottom if last_bottom is not None else 99.0
-        joins = bool(blocks and kind == last_kind and kind in ("para", "bold", "heading") and gap < size * 0.8)
+        if BULLET.match(text):
+            kind, text = "bullet", BULLET.sub("", text)
+        close = last is not None and line["top"] - last["bottom"] < size * 0.8
+        wraps = close and last is not None and not ends_paragraph(last, line, right, flush)
+        joins = bool(blocks and kind == last_kind and kind in ("para", "bold", "heading") and wraps)
         if joins and kind == "heading" and not text[:1].islower():
             joins = False  # a heading line that starts a new heading (a number or a capital) is not a wrap
-        if blocks and last_kind == "bullet" and kind == "para" and gap < size * 0.8:
+        if blocks and last_kind == "bullet" and kind == "para" and wraps:
             joins, kind = True, "bullet"
         if joins:
             top, k, prev = blocks[-1]
-            blocks[-1] = (top, k, prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}")
+            blocks[-1] = (top, k, join_wrapped(prev, text, keep_hyphen))
         else:
             blocks.append((line["top"], kind, text))
-        last_bottom, last_kind = line["bottom"], kind
+        last, last_kind = line, kind
     return blocks
 
 
-def extract(path: Path, is_header: HeaderTest) -> str:
+def extract(path: Path, is_header: HeaderTest, keep_hyphen_before: Collection[str] = ()) -> str:
+    """The PDF's text in the layout of layout.py. `is_header` tells a table's header row;
+    `keep_hyphen_before` are the words after which a line-end hyphen is no broken word ("ja", "och")."""
     import pdfplumber
 
     try:
@@ -224,38 +221,42 @@ def extract(path: Path, is_header: HeaderTest) -> str:
         sizes = [c["size"] for p in pages for c in p.chars if c["text"].strip()]
         if not sizes:
             raise DraftError(f"{path}: the PDF has no text layer (scanned?); OCR is not supported")
-        found = [_tables(page, is_header) for page in pages]
+        keep = {w.lower() for w in keep_hyphen_before}
+        found = [_tables(page, is_header, keep) for page in pages]
         # the body text's size, from the text outside tables (table text is often smaller)
         outside = [c["size"] for page, (_, boxes) in zip(pages, found, strict=True) for c in page.chars
                    if c["text"].strip() and not _inside(c, boxes)]
         body = statistics.median(outside if len(outside) >= 200 else sizes)
-        out = Writer()
-        pending: list[list[str]] | None = None  # a table that may go on over the page break
-        for page, (tables, boxes) in zip(pages, found, strict=True):
+        lines = drop_furniture([_outside_lines(page, boxes) for page, (_, boxes) in zip(pages, found, strict=True)],
+                               [float(page.height) for page in pages])
+        # the right edge of the running text, per page width (a landscape page has its own)
+        right: dict[float, float] = {}
+        for page, page_lines in zip(pages, lines, strict=True):
+            for ln in page_lines:
+                right[float(page.width)] = max(right.get(float(page.width), 0.0), float(ln["x1"]))
+        # the page blocks in reading order, a table or paragraph that the page break split joined back
+        merged: list[tuple[str, Any]] = []
+        for page, (tables, _), page_lines in zip(pages, found, lines, strict=True):
             blocks: list[tuple[float, str, Any]] = [(t, "table", rows) for t, rows in tables]
-            blocks += _text_blocks(page, boxes, body)
+            blocks += _text_blocks(page_lines, body, right.get(float(page.width), float(page.width)), keep)
             blocks.sort(key=lambda b: b[0])
             for i, (_, kind, value) in enumerate(blocks):
-                if kind == "table":
-                    rows = value
-                    if pending is not None and i == 0 and len(rows[0]) == len(pending[0]):
-                        if _norm_row(rows[0]) == _norm_row(pending[0]) and is_header(rows[0]):
-                            rows = rows[1:]
-                        pending.extend(rows)
-                    else:
-                        if pending is not None:
-                            out.table(pending)
-                        pending = [list(r) for r in rows]
+                prev_kind, prev = merged[-1] if merged else ("", None)
+                if i == 0 and kind == "table" and prev_kind == "table" and len(value[0]) == len(prev[0]) \
+                        and continue_table(prev, value, is_header, keep):
                     continue
-                if pending is not None:
-                    out.table(pending)
-                    pending = None
-                if kind == "heading":
-                    out.heading(value, 2)
-                else:
-                    out.paragraph(value, bold=kind == "bold", bullet=kind == "bullet")
-        if pending is not None:
-            out.table(pending)
+                if i == 0 and kind == prev_kind and kind in ("para", "bullet") and value[:1].islower():
+                    merged[-1] = (kind, join_wrapped(prev, value, keep))
+                    continue
+                merged.append((kind, [list(r) for r in value] if kind == "table" else value))
+        out = Writer()
+        for kind, value in merged:
+            if kind == "table":
+                out.table(value)
+            elif kind == "heading":
+                out.heading(value, 2)
+            else:
+                out.paragraph(value, bold=kind == "bold", bullet=kind == "bullet")
         return out.text()
     finally:
         pdf.close()

@@ -77,7 +77,7 @@ def extract(path: Path, lexicon: Lexicon) -> tuple[str, str]:
         def is_header(cells: list[str]) -> bool:
             roles = [lexicon.role(c) for c in cells if c]
             return len([r for r in roles if r]) >= lexicon.layout("header_min_roles")
-        return kind, extract_pdf.extract(path, is_header)
+        return kind, extract_pdf.extract(path, is_header, lexicon.words("conjunctions"))
     return kind, extract_text.extract(path)
 
 
