@@ -241,8 +241,8 @@ def extract(path: Path, is_header: HeaderTest, keep_hyphen_before: Collection[st
             blocks += _text_blocks(page_lines, body, right.get(float(page.width), float(page.width)), keep)
             blocks.sort(key=lambda b: b[0])
             for i, (_, kind, value) in enumerate(blocks):
-                prev_kind, prev = merged[-1] if merged else ("", None)
-                if i == 0 and kind == "table" and prev_kind == "table" and len(value[0]) == len(prev[0]) \
+                prev_kind, prev = merged[-1] if merged else ("", "")
+                if i == 0 and kind == "table" and isinstance(prev, list) and len(value[0]) == len(prev[0]) \
                         and continue_table(prev, value, is_header, keep):
                     continue
                 if i == 0 and kind == prev_kind and kind in ("para", "bullet") and value[:1].islower():

@@ -70,7 +70,8 @@ def extract(path: Path, lexicon: Lexicon) -> tuple[str, str]:
     if kind in ("docx", "xlsx") and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
         raise DraftError(f"{path}: the file is encrypted (password-protected Office file); save an unprotected copy")
     if kind == "docx":
-        return kind, extract_docx.extract(path)
+        return kind, extract_docx.extract(path, lexicon.words("docx_heading_styles"),
+                                          lexicon.words("docx_title_styles"))
     if kind == "xlsx":
         return kind, extract_xlsx.extract(path)
     if kind == "pdf":
