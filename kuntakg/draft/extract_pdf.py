@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import DraftError
 from .layout import CELL_BREAK, Writer, clean
-from .pdf_lines import BULLET, broken_word, ends_paragraph, join_wrapped, justified
+from .pdf_lines import BULLET, after_lowercase_item, broken_word, ends_paragraph, join_wrapped, justified
 from .pdf_pages import continue_table, drop_furniture
 
 HeaderTest = Callable[[list[str]], bool]
@@ -40,7 +40,8 @@ def _cell_paragraphs(page: Any, box: Box, keep_hyphen: Collection[str]) -> str:
     parts: list[tuple[str, bool]] = []
     for i, line in enumerate(lines):
         text = clean(line["text"])
-        if i and not ends_paragraph(lines[i - 1], line, right, flush):
+        if i and not ends_paragraph(lines[i - 1], line, right, flush) \
+                and not after_lowercase_item(parts, text):
             prev, bullet = parts[-1]
             glue = "" if broken_word(lines[i - 1], line, right) else " "
             parts[-1] = (prev + text if not glue else join_wrapped(prev, text, keep_hyphen), bullet)

@@ -13,6 +13,8 @@ from collections.abc import Collection
 from typing import Any
 
 BULLET = re.compile(r"^\s*[•▪◦●■□➢►\-–·]\s+")
+# a dash glued to a capitalised word starts an item typed without a space ("-Avohilmon tilastot")
+_DASH_ITEM = re.compile(r"^\s*[-–•]\s?(?=[^\W\d_])[^\W\d_a-zß-ÿ]")
 # a hyphen that ends a line, after a letter: a candidate for a word broken at the line end
 _BROKEN = re.compile(r"[^\W\d_]-$")
 
@@ -48,13 +50,21 @@ def ends_paragraph(line: dict[str, Any], following: dict[str, Any], right: float
     """True when `line` ends a paragraph before `following`: the next line starts with a bullet sign, or
     its first word would have fitted between the end of `line` and the text's right edge `right`, or
     (`flush`: justified text, whose wrapped lines all end at the edge) the line stops short of the edge."""
-    if BULLET.match(following.get("text", "")):
+    if BULLET.match(following.get("text", "")) or _DASH_ITEM.match(following.get("text", "")):
         return True
     room = right - float(line["x1"])
     # a line of one word cannot be stretched, so in justified text only a line of several words tells
     if flush and " " in line.get("text", "").strip() and room > space_width(line) * 1.5:
         return True
     return room > first_word_width(following) + space_width(line)
+
+
+def after_lowercase_item(parts: list[tuple[str, bool]], following: str) -> bool:
+    """True when `following`, a line starting with a capital, comes after a bullet item of a list
+    written as lower-case fragments ("- kehitämme …"; `parts`: the (text, is_bullet) paragraphs so far):
+    in such a list a capital starts the next paragraph."""
+    return bool(parts) and parts[-1][1] and following[:1].isupper() \
+        and any(bullet and text[:1].islower() for text, bullet in parts)
 
 
 def broken_word(line: dict[str, Any], following: dict[str, Any], right: float) -> bool:
