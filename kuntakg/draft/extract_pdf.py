@@ -16,23 +16,34 @@ from typing import Any
 
 from .errors import DraftError
 from .layout import CELL_BREAK, Writer, clean
-from .pdf_lines import BULLET, after_lowercase_item, broken_word, ends_paragraph, join_wrapped, justified
+from .pdf_lines import (
+    BULLET,
+    after_lowercase_item,
+    broken_word,
+    ends_paragraph,
+    join_wrapped,
+    justified,
+    line_gap,
+    paragraph_gap,
+)
 from .pdf_pages import continue_table, drop_furniture
 
 HeaderTest = Callable[[list[str]], bool]
 
 
-def _cell_paragraphs(page: Any, box: Box, keep_hyphen: Collection[str]) -> str:
-    """A ruled cell's text with its paragraphs, from the line geometry (pdf_lines.ends_paragraph); a
-    bullet sign starts an item."""
-    x0, top, x1, bottom = box
-    try:
-        lines = [ln for ln in page.crop((x0, top, x1, bottom), strict=False).extract_text_lines(return_chars=True)
-                 if clean(ln["text"])]
-    except ValueError:
-        return ""
+def _cell_lines(page: Any, box: Box) -> list[dict]:
+    """The text lines of a ruled cell: of the chars whose middle is in the cell (a crop would also take
+    the descenders of a line just above)."""
+    inside = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, [box], margin=0.0))
+    return [ln for ln in inside.extract_text_lines(return_chars=True) if clean(ln["text"])]
+
+
+def _cell_paragraphs(lines: list[dict], box: Box, wrap_gap: float | None, keep_hyphen: Collection[str]) -> str:
+    """A ruled cell's text with its paragraphs, from the line geometry (pdf_lines.ends_paragraph, and a
+    vertical gap wider than `wrap_gap`, the gap between wrapped lines); a bullet sign starts an item."""
     if not lines:
         return ""
+    x0, _, x1, _ = box
     # the cell's inner right edge: its padding is taken to be the same on both sides
     pad = max(0.0, min(float(ln["x0"]) for ln in lines) - x0)
     right = max(x1 - pad, max(float(ln["x1"]) for ln in lines))
@@ -40,7 +51,8 @@ def _cell_paragraphs(page: Any, box: Box, keep_hyphen: Collection[str]) -> str:
     parts: list[tuple[str, bool]] = []
     for i, line in enumerate(lines):
         text = clean(line["text"])
-        if i and not ends_paragraph(lines[i - 1], line, right, flush) \
+        spaced = bool(i) and wrap_gap is not None and paragraph_gap(lines[i - 1], line, wrap_gap)
+        if i and not spaced and not ends_paragraph(lines[i - 1], line, right, flush) \
                 and not after_lowercase_item(parts, text):
             prev, bullet = parts[-1]
             glue = "" if broken_word(lines[i - 1], line, right) else " "
@@ -59,8 +71,12 @@ def _tables(page: Any, is_header: HeaderTest,
             keep_hyphen: Collection[str]) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
-    for table in page.find_tables():
-        rows = [[_cell_paragraphs(page, box, keep_hyphen) if box else "" for box in row.cells] for row in table.rows]
+    tables = page.find_tables()
+    cells = {box: _cell_lines(page, box) for table in tables for row in table.rows for box in row.cells if box}
+    wrap_gap = line_gap(list(cells.values()))
+    for table in tables:
+        rows = [[_cell_paragraphs(cells[box], box, wrap_gap, keep_hyphen) if box else "" for box in row.cells]
+                for row in table.rows]
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
     if not found:
@@ -160,9 +176,9 @@ def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _inside(obj: dict, boxes: list[Box]) -> bool:
+def _inside(obj: dict, boxes: list[Box], margin: float = 1.0) -> bool:
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+    return any(b[0] - margin <= cx <= b[2] + margin and b[1] - margin <= cy <= b[3] + margin for b in boxes)
 
 
 def _outside_lines(page: Any, boxes: list[Box]) -> list[dict]:

@@ -40,6 +40,21 @@ def space_width(line: dict[str, Any]) -> float:
     return (size or float(line["bottom"] - line["top"])) * 0.28
 
 
+def line_gap(blocks: list[list[dict[str, Any]]]) -> float | None:
+    """The vertical gap between wrapped lines: the smallest gap between consecutive lines of the same
+    size in any of `blocks` (cells); None when no block has two lines."""
+    gaps = [float(b["top"]) - float(a["bottom"]) for lines in blocks for a, b in zip(lines, lines[1:], strict=False)
+            if abs((a["bottom"] - a["top"]) - (b["bottom"] - b["top"])) < 0.5]
+    return min(gaps) if gaps else None
+
+
+def paragraph_gap(line: dict[str, Any], following: dict[str, Any], wrap_gap: float) -> bool:
+    """True when the space between the lines is wider than between wrapped lines (`wrap_gap`) by more
+    than a third of the line height: paragraph spacing."""
+    height = float(line["bottom"]) - float(line["top"])
+    return float(following["top"]) - float(line["bottom"]) > wrap_gap + height / 3
+
+
 def justified(lines: list[dict[str, Any]], right: float) -> bool:
     """True when the lines are set justified: some line of several words, other than the last, ends at
     the right edge."""

@@ -69,6 +69,7 @@ def extract(path: Path, lexicon: Lexicon) -> tuple[str, str]:
         raise DraftError(f"{path}: not readable ({exc.strerror})") from exc
     if kind in ("docx", "xlsx") and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
         raise DraftError(f"{path}: the file is encrypted (password-protected Office file); save an unprotected copy")
+
     def is_header(cells: list[str]) -> bool:
         roles = [lexicon.role(c) for c in cells if c]
         return len([r for r in roles if r]) >= lexicon.layout("header_min_roles")
