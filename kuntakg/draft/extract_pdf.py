@@ -67,11 +67,23 @@ def _cell_paragraphs(lines: list[dict], box: Box, wrap_gap: float | None, keep_h
 Box = tuple[float, float, float, float]
 
 
+def _closing_lines(page: Any) -> list[dict]:
+    """Horizontal lines where the vertical rules of a table start or end without one: a row split by a
+    page break is printed open at the page's foot and at the top of the next page's part."""
+    ends: dict[float, list[float]] = {}
+    for edge in page.edges:
+        if edge["orientation"] == "v":
+            for y in (round(float(edge["top"]), 1), round(float(edge["bottom"]), 1)):
+                ends.setdefault(y, []).append(float(edge["x0"]))
+    return [{"object_type": "line", "x0": min(xs), "x1": max(xs), "top": y, "bottom": y, "width": max(xs) - min(xs),
+             "height": 0.0} for y, xs in sorted(ends.items()) if len(xs) >= 2 and max(xs) > min(xs)]
+
+
 def _tables(page: Any, is_header: HeaderTest,
             keep_hyphen: Collection[str]) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
-    tables = page.find_tables()
+    tables = page.find_tables({"explicit_horizontal_lines": _closing_lines(page)})
     cells = {box: _cell_lines(page, box) for table in tables for row in table.rows for box in row.cells if box}
     wrap_gap = line_gap(list(cells.values()))
     for table in tables:
@@ -80,9 +92,7 @@ def _tables(page: Any, is_header: HeaderTest,
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
     if not found:
-        unruled = _unruled(page, is_header)
-        if unruled is not None:
-            found.append(unruled)
+        found = _unruled(page, is_header)
     return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]
 
 
@@ -108,30 +118,41 @@ def _groups(line: list[dict]) -> list[list[dict]]:
     return out
 
 
-def _unruled(page: Any, is_header: HeaderTest) -> tuple[Box, list[list[str]]] | None:
-    """A table without rules: a line whose word groups are a known header fixes the columns (their left
-    edges); the lines below it, as long as their words fall into those columns, are its rows."""
+def _unruled(page: Any, is_header: HeaderTest) -> list[tuple[Box, list[list[str]]]]:
+    """Tables without rules: a line whose word groups are a known header fixes the columns (their left
+    edges); the lines below it, as long as no wider gap than two and a half lines parts them, are its
+    rows. Several such tables on a page are found one after the other."""
     lines = _lines_of_words(page)
-    for i, line in enumerate(lines):
+    found: list[tuple[Box, list[list[str]]]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         groups = _groups(line)
         cells = [" ".join(w["text"] for w in g) for g in groups]
         if len(groups) < 2 or not is_header(cells):
+            i += 1
             continue
         starts = [g[0]["x0"] for g in groups]
         height = line[0]["bottom"] - line[0]["top"]
         body: list[list[dict]] = []
         bottom = line[0]["bottom"]
         for following in lines[i + 1:]:
-            if following[0]["top"] - bottom > height * 2.5:
+            if following[0]["top"] - bottom > height * 2.5 or _is_larger(following, line):
                 break
             body.append(following)
             bottom = following[0]["bottom"]
         rows = [cells] + _banded_rows(body, starts)
-        if len(rows) < 2:
-            return None
-        box = (0.0, line[0]["top"] - 1, float(page.width), bottom + 1)
-        return box, rows
-    return None
+        if len(rows) >= 2:
+            found.append(((0.0, line[0]["top"] - 1, float(page.width), bottom + 1), rows))
+        i += 1 + len(body)
+    return found
+
+
+def _is_larger(line: list[dict], than: list[dict]) -> bool:
+    """True when the line's type is clearly larger than the other's (a heading after a table)."""
+    def size(ln: list[dict]) -> float:
+        return statistics.median(float(w["bottom"] - w["top"]) for w in ln)
+    return size(line) > size(than) * 1.15
 
 
 def _banded_rows(lines: list[list[dict]], starts: list[float]) -> list[list[str]]:
