@@ -190,6 +190,34 @@ def test_pdf_table_with_horizontal_rules_only(tmp_path):
     assert {"Antalet besökare", "Antalet sommarjobb"} <= set(labels(got, "indicators"))
 
 
+def test_pdf_running_header_and_page_numbers_do_not_break_a_table(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body, heading = _styles()
+
+    def furniture(canvas: Any, document: Any) -> None:
+        canvas.setFont("DejaVu", 8)
+        canvas.drawString(50, A4[1] - 30, "Esimerkkilän kaupunki – Ympäristöohjelma 2027")
+        canvas.drawString(A4[0] - 80, 25, f"{document.page} (4)")
+
+    rows: list[list[Any]] = [[cell(body, "Tavoite"), cell(body, "Toimenpide")]]
+    for n in range(1, 26):
+        rows.append([cell(body, f"Järven {n} vedenlaatu paranee."),
+                     cell(body, f"Kunnostetaan järven {n} ranta-alue ja poistetaan vesikasvillisuutta.")])
+    path = tmp_path / "ympäristö.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4, topMargin=50, bottomMargin=50).build(
+        [Paragraph("Vesistöt", heading), ruled(rows, [200, 260], repeatRows=1)],
+        onFirstPage=furniture, onLaterPages=furniture)
+    _, text = extract(path, LEXICON)
+    assert "Ympäristöohjelma 2027" not in text and "(4)" not in text
+    assert text.count("Tavoite\tToimenpide") == 1
+    got = drafted(path, tmp_path)
+    assert len(got["goals"]) == 25 and len(got["actions"]) == 25
+    assert goal_of(got, "Kunnostetaan järven 25 ranta-alue ja poistetaan vesikasvillisuutta.") == \
+        "Järven 25 vedenlaatu paranee."
+
+
 def test_pdf_without_text_layer_keeps_its_error(tmp_path):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -314,6 +342,25 @@ def test_docx_content_controls_lists_and_nested_table(tmp_path):
                                       "Avataan työhuoneet."]
     assert goal_of(got, "Tuodaan taidenäyttelyt kouluihin.") == "Kulttuuri tavoittaa kaikki ikäryhmät."
     assert goal_of(got, "Avataan työhuoneet.") == "Taiteilijat työskentelevät kunnassa."
+
+
+def test_docx_table_framed_in_a_one_cell_table(tmp_path):
+    import docx
+
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1)
+    inner = frame.cell(0, 0)
+    inner.paragraphs[0].text = "Vapaa-aikalautakunnan tavoitteet"
+    table = inner.add_table(rows=2, cols=2)
+    for j, (head, value) in enumerate([("Tavoite", "Uimahalli on auki myös sunnuntaisin."),
+                                       ("Toimenpide", "Palkataan kaksi uimavalvojaa.")]):
+        table.cell(0, j).text = head
+        table.cell(1, j).text = value
+    document.save(str(tmp_path / "vapaa-aika.docx"))
+    _, text = extract(tmp_path / "vapaa-aika.docx", LEXICON)
+    assert "Tavoite\tToimenpide\n" in text
+    got = drafted(tmp_path / "vapaa-aika.docx", tmp_path)
+    assert goal_of(got, "Palkataan kaksi uimavalvojaa.") == "Uimahalli on auki myös sunnuntaisin."
 
 
 # -- XLSX (openpyxl) -------------------------------------------------------------------------------
