@@ -1,11 +1,13 @@
 """PDF with a text layer -> the extracted-text layout, with pdfplumber.
 
-Ruled tables are found from their lines; a page without ruled tables is searched for an unruled one
-by text alignment, accepted only when one of its first rows is a header the lexicon recognises (a
-paragraph page laid out in columns is no table). Text outside tables becomes headings (larger font),
-bold lines and paragraphs, in reading order. A table that goes on over a page break with the same
-number of columns is one table; its repeated header row is dropped. A cell's wrapped lines are joined;
-lines starting with a bullet sign become `- ` items of the cell.
+Ruled tables are found from their lines (a row left open by a page break is closed where the vertical
+rules end); a page without ruled tables is searched for unruled ones by text alignment, accepted only
+under a header row the lexicon recognises (a paragraph page laid out in columns is no table). Text
+outside tables becomes headings (larger font), bold lines and paragraphs, in reading order; running
+headers, footers and page numbers are dropped (pdf_pages). Paragraphs, in cells and outside them, come
+from the line geometry (pdf_lines): wrapped lines are joined, words hyphenated at a line end repaired,
+lines starting with a bullet sign become `- ` items. A table that goes on over a page break is one table
+(pdf_pages.continue_table), and so is a paragraph.
 """
 from __future__ import annotations
 
