@@ -370,25 +370,32 @@ def test_xlsx_two_tables_on_one_sheet_and_merged_cells(tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.title = "Ohjelma"
+    sheet.append(["Kaupunkistrategian toimeenpano 2026"])  # a title, a blank row, then a subtitle
+    sheet.append([])
     sheet.append(["Elinvoima"])
     sheet.append(["Tavoite", "Toimenpide", "Vastuu"])
     sheet.append(["Yrityksiä syntyy lisää.", "Perustetaan yrityspalvelupiste.", "elinkeinojohtaja"])
     sheet.append([None, "Järjestetään yrittäjäaamut.", "elinkeinojohtaja"])
-    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("A5:A6")
     sheet.append([])
     sheet.append([])
     sheet.append(["Hyvinvointi"])
     sheet.append(["Tavoite", "Toimenpide", "Mittari", "Vastuu"])
     sheet.append(["Liikunta lisääntyy.", "Avataan ulkokuntosali.", "Kävijämäärä", "liikuntapalvelut"])
+    sheet.append([])  # spacing inside the table: the rows below go on in it
+    sheet.append(["Yksinäisyys vähenee.", "Perustetaan kylätalojen kerhoja.", "Kerhojen määrä", "kulttuurijohtaja"])
     other = book.create_sheet("Talous")
     other.append(["Tavoite", "Toimenpide"])
     other.append(["Talous on tasapainossa.", "Karsitaan päällekkäisiä tiloja."])
     book.save(tmp_path / "ohjelma.xlsx")
     _, text = extract(tmp_path / "ohjelma.xlsx", LEXICON)
     assert "Tavoite\tToimenpide\tVastuu\n" in text and "Tavoite\tToimenpide\tMittari\tVastuu\n" in text
+    assert "Kaupunkistrategian toimeenpano 2026\n\nElinvoima\n\nTavoite\tToimenpide\tVastuu\n" in text
     got = drafted(tmp_path / "ohjelma.xlsx", tmp_path)
-    assert labels(got, "goals") == ["Yrityksiä syntyy lisää.", "Liikunta lisääntyy.", "Talous on tasapainossa."]
+    assert labels(got, "goals") == ["Yrityksiä syntyy lisää.", "Liikunta lisääntyy.", "Yksinäisyys vähenee.",
+                                    "Talous on tasapainossa."]
     assert goal_of(got, "Järjestetään yrittäjäaamut.") == "Yrityksiä syntyy lisää."
     assert goal_of(got, "Avataan ulkokuntosali.") == "Liikunta lisääntyy."
-    assert labels(got, "indicators") == ["Kävijämäärä"]
+    assert goal_of(got, "Perustetaan kylätalojen kerhoja.") == "Yksinäisyys vähenee."
+    assert labels(got, "indicators") == ["Kävijämäärä", "Kerhojen määrä"]
 

@@ -1,10 +1,10 @@
 """Excel (.xlsx) -> the extracted-text layout, with openpyxl: one `## sheet` heading per sheet, then its
-tables. A merged range keeps its value in its top-left cell (openpyxl leaves the others empty).
+text and tables. A merged range keeps its value in its top-left cell (openpyxl leaves the others empty).
 
-Several tables on one sheet are told apart by blank rows: after a run of blank rows a new table starts
-when the next row is a header row (`is_header`, the lexicon's test) or a title row (one filled cell)
-followed by a header row; otherwise the blank rows are spacing inside one table. A title row becomes a
-paragraph before its table. Columns empty throughout a table are left out of it."""
+Several tables on one sheet are told apart by blank rows (_parts): rows of one filled cell before a
+header row are title lines (paragraphs before the table); a run of rows that starts with a header row
+after blank rows is a new table, any other run goes on the table above. Columns empty throughout a
+table are left out of it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -36,35 +36,29 @@ def _drop_empty_columns(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _parts(rows: list[list[str]], is_header: Callable[[list[str]], bool]) -> list[tuple[list[str], list[list[str]]]]:
-    """(title lines, table rows) of the tables of one sheet; `rows` still has its blank rows."""
+    """(title lines, table rows) of the tables of one sheet; `rows` still has its blank rows. The rows
+    between blank rows are a segment: one that starts (after title rows of one filled cell) with a header
+    row is a new table, its title rows go before it; other segments go on the table above (blank rows
+    as spacing); a segment of title rows alone is text."""
     def filled(row: list[str]) -> list[str]:
         return [c for c in row if c.strip()]
 
-    def starts_table(i: int) -> bool:
-        rest = [r for r in rows[i:] if filled(r)]
-        if rest and is_header(filled(rest[0])):
-            return True
-        return len(rest) > 1 and len(filled(rest[0])) == 1 and is_header(filled(rest[1]))
-
+    segments: list[list[list[str]]] = [[]]
+    for row in rows:
+        if filled(row):
+            segments[-1].append(row)
+        elif segments[-1]:
+            segments.append([])
     parts: list[tuple[list[str], list[list[str]]]] = []
-    titles: list[str] = []
-    table: list[list[str]] = []
-    after_blank = True
-    for i, row in enumerate(rows):
-        if not filled(row):
-            after_blank = True
-            continue
-        if after_blank and table and starts_table(i):
-            parts.append((titles, table))
-            titles, table = [], []
-        after_blank = False
-        if not table and len(filled(row)) == 1 and i + 1 < len(rows) and not is_header(filled(row)) \
-                and any(is_header(filled(r)) for r in rows[i + 1:i + 2]):
-            titles.append(filled(row)[0])
-            continue
-        table.append(row)
-    if table or titles:
-        parts.append((titles, table))
+    for segment in (s for s in segments if s):
+        lead = next((k for k, row in enumerate(segment) if len(filled(row)) > 1), len(segment))
+        titles = [filled(row)[0] for row in segment[:lead]]
+        if lead == len(segment):
+            parts.append((titles, []))
+        elif is_header(filled(segment[lead])) or not parts or not parts[-1][1]:
+            parts.append((titles, segment[lead:]))
+        else:
+            parts[-1][1].extend(segment)
     return parts
 
 
