@@ -142,7 +142,7 @@ def test_pdf_paragraphs_in_a_cell_and_hyphenated_words(tmp_path):
         "Otetaan käyttöön etäkotihoito kaikissa sosiaali- ja terveyskeskuksissa ja terveysasemilla vuoden aikana."]
 
 
-def test_pdf_unruled_table_and_heading_between_tables(tmp_path):
+def test_pdf_unruled_tables_beside_a_ruled_one_and_headings_between(tmp_path):
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     body, heading = _styles()
@@ -155,12 +155,17 @@ def test_pdf_unruled_table_and_heading_between_tables(tmp_path):
     second = Table([["Tavoite", "Toimenpide", "Vastuuhenkilö"],
                     ["Liikuntapaikat ovat esteettömiä.", "Rakennetaan luiskat halleihin.", "liikuntajohtaja"]],
                    colWidths=[160, 180, 120], style=plain)
-    path = write_pdf(tmp_path / "ympäristö.pdf", [Paragraph("Viheralueet", heading), first, Spacer(1, 20),
+    ruled_first = ruled([[cell(body, "Tavoite"), cell(body, "Toimenpide"), cell(body, "Vastuuhenkilö")],
+                        [cell(body, "Kirjasto on kohtaamispaikka."), cell(body, "Avataan kirjastokahvila."),
+                         cell(body, "kirjastotoimenjohtaja")]], [160, 180, 120])
+    path = write_pdf(tmp_path / "ympäristö.pdf", [Paragraph("Kirjasto", heading), ruled_first, Spacer(1, 20),
+                                                  Paragraph("Viheralueet", heading), first, Spacer(1, 20),
                                                   Paragraph("Liikunta", heading), second])
     _, text = extract(path, LEXICON)
-    assert "## Viheralueet" in text and "## Liikunta" in text
+    assert "## Kirjasto" in text and "## Viheralueet" in text and "## Liikunta" in text
     got = drafted(path, tmp_path)
-    assert labels(got, "goals") == ["Puistot ovat siistejä.", "Liikuntapaikat ovat esteettömiä."]
+    assert labels(got, "goals") == ["Kirjasto on kohtaamispaikka.", "Puistot ovat siistejä.",
+                                    "Liikuntapaikat ovat esteettömiä."]
     assert goal_of(got, "Järjestetään siivoustalkoot.") == "Puistot ovat siistejä."
     assert goal_of(got, "Rakennetaan luiskat halleihin.") == "Liikuntapaikat ovat esteettömiä."
 

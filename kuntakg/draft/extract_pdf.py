@@ -93,8 +93,11 @@ def _tables(page: Any, is_header: HeaderTest,
                 for row in table.rows]
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
-    if not found:
-        found = _unruled(page, is_header)
+    # unruled tables in the text outside the ruled ones
+    ruled = [bbox for bbox, _ in found]
+    rest = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, ruled)) if ruled else page
+    found += _unruled(rest, is_header)
+    found.sort(key=lambda f: f[0][1])
     return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]
 
 
