@@ -307,12 +307,15 @@ def test_docx_localised_heading_styles(tmp_path):
     assert labels(got, "actions") == ["Palkataan kaksi erityisopettajaa."]
 
 
-def _wrap_in_content_control(element: Any) -> None:
-    """Put a w:sdt (content control) around `element` where it stands."""
+def _wrap_in_content_control(element: Any, placeholder: bool = False) -> None:
+    """Put a w:sdt (content control) around `element` where it stands; `placeholder`: the control shows
+    its placeholder text (nothing was filled in)."""
     from docx.oxml import OxmlElement
 
-    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
-    sdt.append(OxmlElement("w:sdtPr"))
+    sdt, content, props = OxmlElement("w:sdt"), OxmlElement("w:sdtContent"), OxmlElement("w:sdtPr")
+    if placeholder:
+        props.append(OxmlElement("w:showingPlcHdr"))
+    sdt.append(props)
     sdt.append(content)
     element.addprevious(sdt)
     content.append(element)
@@ -324,10 +327,12 @@ def test_docx_content_controls_lists_and_nested_table(tmp_path):
     document = docx.Document()
     intro = document.add_paragraph("Kulttuuriohjelma 2026", style="Title")
     _wrap_in_content_control(intro._p)  # a template's title field
-    table = _docx_table(document, [["Tavoite", "Toimenpide", "Mittari"],
-                                   ["Kulttuuri tavoittaa kaikki ikäryhmät.", "", "Kävijämäärä"],
+    table = _docx_table(document, [["Tavoite", "Toimenpide", "Mittari", "Toteuma"],
+                                   ["Kulttuuri tavoittaa kaikki ikäryhmät.", "", "Kävijämäärä",
+                                    "Kirjoita toteuma tähän."],
                                    ["Taiteilijat työskentelevät kunnassa.", "Avataan työhuoneet.",
-                                    "Työhuoneiden käyttöaste"]])
+                                    "Työhuoneiden käyttöaste", "Työhuoneet avattiin."]])
+    _wrap_in_content_control(table.cell(1, 3).paragraphs[0]._p, placeholder=True)  # an unfilled field
     action_cell = table.cell(1, 1)
     action_cell.paragraphs[0].text = "Järjestetään kylissä konsertteja."
     action_cell.paragraphs[0].style = document.styles["List Bullet"]
@@ -347,6 +352,8 @@ def test_docx_content_controls_lists_and_nested_table(tmp_path):
                                       "Avataan työhuoneet."]
     assert goal_of(got, "Tuodaan taidenäyttelyt kouluihin.") == "Kulttuuri tavoittaa kaikki ikäryhmät."
     assert goal_of(got, "Avataan työhuoneet.") == "Taiteilijat työskentelevät kunnassa."
+    assert "Kirjoita toteuma tähän." not in text
+    assert [r["text"] for r in got["assessments"] if r.get("text")] == ["Työhuoneet avattiin."]
 
 
 def test_docx_table_framed_in_a_one_cell_table(tmp_path):

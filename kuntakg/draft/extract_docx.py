@@ -52,13 +52,19 @@ def _on(value: str | None) -> bool:
     return value is not None and value.lower() not in ("0", "false", "off")
 
 
+def _placeholder(sdt: Any) -> bool:
+    """True when a content control shows its placeholder ("Kirjoita tekstiä tähän."), not content."""
+    props = sdt.find(_q("sdtPr"))
+    return props is not None and props.find(_q("showingPlcHdr")) is not None
+
+
 def _children(element: Any) -> Iterator[Any]:
     """The block-level children of `element`, with content controls and custom XML unwrapped."""
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == _q("sdt"):
             content = child.find(_q("sdtContent"))
-            if content is not None:
+            if content is not None and not _placeholder(child):
                 yield from _children(content)
         elif tag == _q("customXml"):
             yield from _children(child)
@@ -73,8 +79,9 @@ def paragraph_text(p: Any) -> str:
     def walk(node: Any) -> None:
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in (_q("txbxContent"), f"{{{_MC}}}Fallback", _q("pPr"), _q("rPr"), _q("del")):
-                continue  # text boxes (stored twice), properties, deleted text
+            if tag in (_q("txbxContent"), f"{{{_MC}}}Fallback", _q("pPr"), _q("rPr"), _q("del"), _q("moveFrom"),
+                       _q("sdtPr")) or (tag == _q("sdt") and _placeholder(child)):
+                continue  # text boxes (stored twice), properties, deleted or moved-away text, placeholders
             if tag == _q("t"):
                 parts.append(child.text or "")
             elif tag in (_q("tab"), _q("br"), _q("cr")):
