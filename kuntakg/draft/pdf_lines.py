@@ -12,7 +12,8 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-BULLET = re.compile(r"^\s*[•▪◦●■□➢►\-–·]\s+")
+# bullet signs; U+F0B7, U+F0A7, U+F0D8, U+F076 are the Symbol/Wingdings bullets of Word-made PDFs
+BULLET = re.compile(r"^\s*[•▪◦●■□➢►▶❖○✓\-–·\uf0b7\uf0a7\uf0d8\uf076]\s+")
 # a dash glued to a capitalised word starts an item typed without a space ("-Avohilmon tilastot")
 _DASH_ITEM = re.compile(r"^\s*[-–•]\s?(?=[^\W\d_])[^\W\d_a-zß-ÿ]")
 # a hyphen that ends a line, after a letter: a candidate for a word broken at the line end
