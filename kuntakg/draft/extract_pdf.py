@@ -11,6 +11,7 @@ lines starting with a bullet sign become `- ` items. A table that goes on over a
 """
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -146,7 +147,14 @@ def _unruled(page: Any, is_header: HeaderTest) -> list[tuple[Box, list[list[str]
                 break
             body.append(following)
             bottom = following[0]["bottom"]
-        rows = [cells] + _banded_rows(body, starts)
+        rules = _rules_between(page, line[0]["top"], bottom)
+        if rules:  # horizontal rules only: each band between two rules is a row (the header's too)
+            bands: dict[int, list[list[dict]]] = {}
+            for ln in [line, *body]:
+                bands.setdefault(bisect.bisect(rules, float(ln[0]["top"])), []).append(ln)
+            rows = [_row(band, starts) for _, band in sorted(bands.items())]
+        else:
+            rows = [cells] + _banded_rows(body, starts)
         if len(rows) >= 2:
             found.append(((0.0, line[0]["top"] - 1, float(page.width), bottom + 1), rows))
         i += 1 + len(body)
@@ -177,16 +185,30 @@ def _banded_rows(lines: list[list[dict]], starts: list[float]) -> list[list[str]
             bands[-1].append(line)
     if not banded:
         bands = [[line] for line in lines]
-    rows = []
-    for band in bands:
-        row = [""] * len(starts)
-        for line in band:
-            for g in _groups(line):
-                col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
-                text = " ".join(w["text"] for w in g)
-                row[col] = f"{row[col]} {text}".strip()
-        rows.append(row)
+    rows = [_row(band, starts) for band in bands]
     return rows if banded else _merge_wrapped(rows)
+
+
+def _row(lines: list[list[dict]], starts: list[float]) -> list[str]:
+    """One row of an unruled table from its lines: each word group goes to the column it starts in."""
+    row = [""] * len(starts)
+    for line in lines:
+        for g in _groups(line):
+            col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
+            text = " ".join(w["text"] for w in g)
+            row[col] = f"{row[col]} {text}".strip()
+    return row
+
+
+def _rules_between(page: Any, top: float, bottom: float) -> list[float]:
+    """The y of the horizontal rules across at least half the page's text width between top and bottom
+    (a table ruled only between its rows)."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    if not chars:
+        return []
+    width = max(float(c["x1"]) for c in chars) - min(float(c["x0"]) for c in chars)
+    return sorted({round(float(e["top"]), 1) for e in page.edges
+                   if e["orientation"] == "h" and top < e["top"] < bottom and e["x1"] - e["x0"] >= width / 2})
 
 
 def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
