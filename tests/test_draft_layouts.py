@@ -399,17 +399,24 @@ def test_xlsx_two_tables_on_one_sheet_and_merged_cells(tmp_path):
     sheet.append([])  # spacing inside the table: the rows below go on in it
     sheet.append(["Yksinäisyys vähenee.", "Perustetaan kylätalojen kerhoja.", "Kerhojen määrä", "kulttuurijohtaja"])
     other = book.create_sheet("Talous")
-    other.append(["Tavoite", "Toimenpide"])
-    other.append(["Talous on tasapainossa.", "Karsitaan päällekkäisiä tiloja."])
+    other.append(["Tavoite", "Toimenpide", "Mittari", "Tavoitetaso"])
+    other.append(["Talous on tasapainossa.", "Karsitaan päällekkäisiä tiloja.", "Tilojen käyttöaste", 0.85])
+    other.cell(2, 4).number_format = "0 %"  # 85 % shown, 0.85 stored
+    hidden = book.create_sheet("Valinnat")  # the lookup list behind a drop-down: not part of the plan
+    hidden.append(["Tavoite", "Toimenpide"])
+    hidden.append(["Valitse tavoite", "Valitse toimenpide"])
+    hidden.sheet_state = "hidden"
     book.save(tmp_path / "ohjelma.xlsx")
     _, text = extract(tmp_path / "ohjelma.xlsx", LEXICON)
     assert "Tavoite\tToimenpide\tVastuu\n" in text and "Tavoite\tToimenpide\tMittari\tVastuu\n" in text
     assert "Kaupunkistrategian toimeenpano 2026\n\nElinvoima\n\nTavoite\tToimenpide\tVastuu\n" in text
     got = drafted(tmp_path / "ohjelma.xlsx", tmp_path)
+    assert "\tTilojen käyttöaste\t85 %\n" in text and "Valinnat" not in text
     assert labels(got, "goals") == ["Yrityksiä syntyy lisää.", "Liikunta lisääntyy.", "Yksinäisyys vähenee.",
                                     "Talous on tasapainossa."]
     assert goal_of(got, "Järjestetään yrittäjäaamut.") == "Yrityksiä syntyy lisää."
     assert goal_of(got, "Avataan ulkokuntosali.") == "Liikunta lisääntyy."
     assert goal_of(got, "Perustetaan kylätalojen kerhoja.") == "Yksinäisyys vähenee."
-    assert labels(got, "indicators") == ["Kävijämäärä", "Kerhojen määrä"]
+    assert labels(got, "indicators") == ["Kävijämäärä", "Kerhojen määrä", "Tilojen käyttöaste"]
+    assert [(t["value"], t["unit"]) for t in got["targets"] if t.get("value")] == [("85", "percent")]
 

@@ -4,7 +4,8 @@ text and tables. A merged range keeps its value in its top-left cell (openpyxl l
 Several tables on one sheet are told apart by blank rows (_parts): rows of one filled cell before a
 header row are title lines (paragraphs before the table); a run of rows that starts with a header row
 after blank rows is a new table, any other run goes on the table above. Columns empty throughout a
-table are left out of it."""
+table are left out of it. A number formatted as a percentage is written as one ("5 %"); hidden
+sheets are skipped."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,12 @@ from .errors import DraftError
 from .layout import Writer
 
 
-def _text(value: object) -> str:
+def _text(value: object, number_format: str = "General") -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        # a share stored as a fraction and shown as a percentage: the reader saw "5 %", not 0.05
+        return f"{round(value * 100, 6):g} %"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -80,7 +84,9 @@ def extract(path: Path, is_header: Callable[[list[str]], bool] = lambda cells: F
         raise DraftError(f"{path}: not a readable XLSX workbook: {exc or type(exc).__name__}") from exc
     out = Writer()
     for sheet in book.worksheets:
-        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        if sheet.sheet_state != "visible":
+            continue  # a hidden sheet holds lookup lists and helpers, not the plan
+        rows = [[_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
         if not any(c.strip() for r in rows for c in r):
             continue
         out.heading(sheet.title, 2)
