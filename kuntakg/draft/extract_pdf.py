@@ -34,11 +34,25 @@ from .pdf_pages import continue_table, drop_furniture
 HeaderTest = Callable[[list[str]], bool]
 
 
-def _cell_lines(page: Any, box: Box) -> list[dict]:
-    """The text lines of a ruled cell: of the chars whose middle is in the cell (a crop would also take
-    the descenders of a line just above)."""
-    inside = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, [box], margin=0.0))
-    return [ln for ln in inside.extract_text_lines(return_chars=True) if clean(ln["text"])]
+def _by_middle(chars: list[dict]) -> tuple[list[float], list[dict]]:
+    """The chars sorted by the y of their middle, with those ys (for bisecting a cell's rows)."""
+    ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    return [(c["top"] + c["bottom"]) / 2 for c in ordered], ordered
+
+
+def _cell_lines(chars: tuple[list[float], list[dict]], box: Box) -> list[dict]:
+    """The text lines of a ruled cell: of the page's chars whose middle is in the cell (a crop would also
+    take the descenders of a line just above); `chars` from _by_middle."""
+    from pdfplumber.utils import chars_to_textmap
+
+    ys, ordered = chars
+    x0, top, x1, bottom = box
+    band = ordered[bisect.bisect_left(ys, top):bisect.bisect_right(ys, bottom)]
+    inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 <= x1]
+    if not inside:
+        return []
+    return [ln for ln in chars_to_textmap(inside).extract_text_lines(strip=True, return_chars=True)
+            if clean(ln["text"])]
 
 
 def _cell_paragraphs(lines: list[dict], box: Box, wrap_gap: float | None, keep_hyphen: Collection[str]) -> str:
@@ -87,7 +101,8 @@ def _tables(page: Any, is_header: HeaderTest,
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
     tables = page.find_tables({"explicit_horizontal_lines": _closing_lines(page)})
-    cells = {box: _cell_lines(page, box) for table in tables for row in table.rows for box in row.cells if box}
+    chars = _by_middle(page.chars)
+    cells = {box: _cell_lines(chars, box) for table in tables for row in table.rows for box in row.cells if box}
     wrap_gap = line_gap(list(cells.values()))
     for table in tables:
         rows = [[_cell_paragraphs(cells[box], box, wrap_gap, keep_hyphen) if box else "" for box in row.cells]
