@@ -64,7 +64,11 @@ def _children(element: Any) -> Iterator[Any]:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == _q("sdt"):
             content = child.find(_q("sdtContent"))
-            if content is not None and not _placeholder(child):
+            if content is None:
+                continue
+            if _placeholder(child):  # only its paragraphs are placeholder text; rows and cells keep the grid
+                yield from (c for c in _children(content) if c.tag in (_q("tr"), _q("tc")))
+            else:
                 yield from _children(content)
         elif tag == _q("customXml"):
             yield from _children(child)

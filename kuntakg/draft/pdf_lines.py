@@ -46,6 +46,7 @@ def line_gap(blocks: list[list[dict[str, Any]]]) -> float | None:
     size in any of `blocks` (cells); None when no block has two lines."""
     gaps = [float(b["top"]) - float(a["bottom"]) for lines in blocks for a, b in zip(lines, lines[1:], strict=False)
             if abs((a["bottom"] - a["top"]) - (b["bottom"] - b["top"])) < 0.5]
+    gaps = [g for g in gaps if g >= 0]  # overlapping lines (a raised footnote mark) tell nothing
     return min(gaps) if gaps else None
 
 
