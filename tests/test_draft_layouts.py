@@ -142,6 +142,25 @@ def test_pdf_paragraphs_in_a_cell_and_hyphenated_words(tmp_path):
         "Otetaan käyttöön etäkotihoito kaikissa sosiaali- ja terveyskeskuksissa ja terveysasemilla vuoden aikana."]
 
 
+def test_pdf_justified_cell_paragraphs(tmp_path):
+    """In justified text a paragraph's last line stops short of the edge while wrapped lines reach it: the
+    next paragraph is told even when its first long word would not have fitted after that line."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    body, heading = _styles()
+    justified = ParagraphStyle("justified", parent=body, alignment=TA_JUSTIFY)
+    first = ("Kehitetään koulujen oppilashuoltoa yhdessä nuorisopalvelujen kanssa niin, että tuki on lähellä "
+             "oppilaita koko lukuvuoden.")
+    second = "Oppilashuoltohenkilöstön määrää lisätään kahdella kuraattorilla."
+    rows = [[cell(body, "Tavoite"), cell(body, "Toimenpide")],
+            [cell(body, "Oppilaat voivat hyvin."), [Paragraph(first, justified), Paragraph(second, justified)]]]
+    path = write_pdf(tmp_path / "koulu.pdf", [Paragraph("Opetuspalvelut", heading), ruled(rows, [150, 160])])
+    got = drafted(path, tmp_path)
+    assert labels(got, "actions") == [first, second]
+
+
 def test_pdf_unruled_tables_beside_a_ruled_one_and_headings_between(tmp_path):
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
