@@ -43,7 +43,9 @@ def drop_furniture(pages: list[list[dict]], heights: list[float]) -> list[list[d
 
 
 def _norm_row(row: list[str]) -> str:
-    return " ".join(" ".join(row).lower().split())
+    """A row's words only (no breaks, hyphens or punctuation): a header row printed again on the next
+    page may wrap differently."""
+    return re.sub(r"[\W_]+", "", " ".join(row).replace(CELL_BREAK, " ").lower())
 
 
 def _continues(above: list[str], row: list[str]) -> bool:
