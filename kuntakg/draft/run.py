@@ -71,15 +71,18 @@ def extract(path: Path, lexicon: Lexicon) -> tuple[str, str]:
         raise DraftError(f"{path}: not readable ({exc.strerror})") from exc
     if kind in ("docx", "xlsx") and path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
         raise DraftError(f"{path}: the file is encrypted (password-protected Office file); save an unprotected copy")
+
+    def is_header(cells: list[str]) -> bool:
+        roles = [lexicon.role(c) for c in cells if c]
+        return len([r for r in roles if r]) >= lexicon.layout("header_min_roles")
+
     if kind == "docx":
-        return kind, extract_docx.extract(path)
+        return kind, extract_docx.extract(path, lexicon.words("docx_heading_styles"),
+                                          lexicon.words("docx_title_styles"))
     if kind == "xlsx":
-        return kind, extract_xlsx.extract(path)
+        return kind, extract_xlsx.extract(path, is_header)
     if kind == "pdf":
-        def is_header(cells: list[str]) -> bool:
-            roles = [lexicon.role(c) for c in cells if c]
-            return len([r for r in roles if r]) >= lexicon.layout("header_min_roles")
-        return kind, extract_pdf.extract(path, is_header)
+        return kind, extract_pdf.extract(path, is_header, lexicon.words("conjunctions"))
     return kind, extract_text.extract(path)
 
 
