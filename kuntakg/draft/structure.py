@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
+from .metrics import inline_metric, metric_name, split_cell
 from .model import Draft, Item, clean_label, similar_key
 from .parties import Parties
 from .targets import parse as parse_target
@@ -471,7 +472,8 @@ class Recogniser:
     def _new_item(self, role: str, level: str, raw: str, line: int, source_text: str = "",
                   theme: Item | None = None, org: Item | None = None, merge: bool = True) -> Item:
         sheet = {"goal": "goals", "action": "actions", "pilot": "actions", "promise": "promises"}[role]
-        item = Item(sheet, clean_label(raw), [line], source_text=source_text.strip())
+        own_metric = inline_metric(clean_label(raw), self.lex, self.draft.lang)  # "…, mittarina X"
+        item = Item(sheet, own_metric[0] if own_metric else clean_label(raw), [line], source_text=source_text.strip())
         if role == "goal":
             item.fields["level"] = level or self.lex.fallback_level
         if role in ("action", "pilot"):
@@ -483,7 +485,10 @@ class Recogniser:
         key = f"{role}:{item.fields.get('level', '')}"
         added = self.draft.add(item, merge_key=key if merge else None)
         if added is item:
-            self._stated_target(item, raw, line)
+            self._stated_target(item, own_metric[0] if own_metric else raw, line)
+        if own_metric:
+            for indicator in self._metrics(own_metric[1], line, [added], theme):
+                indicator.note(f"the {sheet[:-1]} names its own metric ('{own_metric[1]}')")
         return added
 
     def _stated_target(self, item: Item, raw: str, line: int) -> None:
@@ -494,11 +499,11 @@ class Recogniser:
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        name = self.lex.metric_name(item.label)
-        indicator = Item("indicators", name or item.label, [line], source_text=item.source_text)
+        name = metric_name(item.label, self.lex, self.draft.lang)
+        indicator = Item("indicators", name.label, [line], source_text=item.source_text)
         indicator.ref("measures", item)
         indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
-                       + (f", named '{name}' after what it counts" if name else ""))
+                       + (f", named '{name.label}' after what it measures" if name.how else ""))
         self.draft.add(indicator)
         self._target_for(indicator, raw, line)
 
@@ -802,13 +807,18 @@ class Recogniser:
         goals = by_col.get(goal_idx[-1], []) if goal_idx else []
         return actions + goals
 
-    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
-        for frag, _ in fragments(raw):
+    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> list[Item]:
+        """The metrics of a metric cell, each measuring `measured`, with their targets; returned."""
+        out: list[Item] = []
+        pieces = [(part, len(split_cell(frag)) > 1) for frag, _ in fragments(raw) for part in split_cell(frag)]
+        for frag, several in pieces:
             # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
-            name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
-            indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
-            if name:
-                indicator.note(f"metric named from its target statement '{clean_label(frag)}'; check the name")
+            name = metric_name(frag, self.lex, self.draft.lang)
+            indicator = Item("indicators", name.label, [line], source_text=frag)
+            if name.how:
+                indicator.note(f"{name.how}; check the name")
+            if several:
+                indicator.note("the metric cell holds several metrics; split at a double space or semicolon")
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
@@ -816,6 +826,8 @@ class Recogniser:
             key = "|".join(str(id(m)) for m in sorted(measured, key=id))
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
+            out.append(indicator)
+        return out
 
     def _target_for(self, indicator: Item, text: str, line: int, explicit: bool = False) -> None:
         parsed = parse_target(text, self.lex)

@@ -1,0 +1,132 @@
+"""Issue 13: metrics, spearheads, targets and responsible parties in drafts, on small fi/sv/en texts written
+for these tests (not taken from the seed documents): several metrics in one cell, a metric named inside a
+goal or action, metric names from target, count, rate and survey wordings."""
+from __future__ import annotations
+
+from kuntakg.draft.lexicon import Lexicon
+from kuntakg.draft.metrics import inline_metric, metric_name, split_cell
+from kuntakg.draft.model import Draft, Item
+from kuntakg.draft.run import lexicon_path
+from kuntakg.draft.structure import recognise
+from kuntakg.project import Project
+
+PATH = lexicon_path(Project())
+
+
+def lexicon(lang: str) -> Lexicon:
+    return Lexicon.load(PATH, (lang,))
+
+
+def draft(text: str, lang: str = "fi") -> Draft:
+    result, recognised = recognise(text, "plan.txt", lang, lexicon(lang))
+    assert recognised
+    return result
+
+
+def labels(d: Draft, sheet: str) -> list[str]:
+    return [i.label for i in d.of(sheet)]
+
+
+def one(d: Draft, sheet: str, label: str) -> Item:
+    found = [i for i in d.of(sheet) if i.label == label]
+    assert len(found) == 1, (label, labels(d, sheet))
+    return found[0]
+
+
+def refs(item: Item, column: str) -> list[str]:
+    return [i.label for i in item.refs.get(column, [])]
+
+
+def name(text: str, lang: str) -> str:
+    return metric_name(text, lexicon(lang), lang).label
+
+
+# -- several metrics in one cell ------------------------------------------------------------------
+
+def test_split_cell_at_double_space_and_semicolon():
+    assert split_cell("Kirjastokäynnit  Lainausten määrä") == ["Kirjastokäynnit", "Lainausten määrä"]
+    assert split_cell("Visits to the pool; Swimming lessons held") == ["Visits to the pool", "Swimming lessons held"]
+    # one space, or a double space before a lower-case word, is one metric
+    assert split_cell("Antal besök  per vecka") == ["Antal besök  per vecka"]
+
+
+def test_key_value_block_with_two_metrics_in_one_cell():
+    text = "\n".join([
+        "Tavoite\tLiikunnan lisääminen",
+        "Toimenpide\tAvataan uimahalli iltaisin",
+        "Mittari\tUimahallikäyntien määrä  Uimakoulujen osallistujat",
+        "Vastuuhenkilö\tliikuntapäällikkö Oona Virta",
+    ])
+    d = draft(text)
+    assert labels(d, "indicators") == ["Uimahallikäyntien määrä", "Uimakoulujen osallistujat"]
+    for indicator in d.of("indicators"):
+        assert "Avataan uimahalli iltaisin" in refs(indicator, "measures")
+        assert any("several metrics" in n for n in indicator.notes)
+
+
+def test_english_table_cell_with_metrics_separated_by_semicolons():
+    text = "\n".join([
+        "| Objective | Action | Indicator | Owner |",
+        "|---|---|---|---|",
+        "| Cleaner parks | Add litter bins | Bins emptied per week; Resident complaints | Parks manager |",
+    ])
+    d = draft(text, "en")
+    assert labels(d, "indicators") == ["Bins emptied per week", "Resident complaints"]
+
+
+# -- metric names ---------------------------------------------------------------------------------
+
+def test_metric_named_from_a_target_keeps_its_scope_but_not_its_baseline():
+    assert name("Kotihoidon käyntien määrän lisääminen 10 % pohjoisella alueella", "fi") == \
+        "Kotihoidon käyntien määrä pohjoisella alueella"
+    assert name("Kotihoidon käyntien määrän lisääminen 10 %:lla vuodesta 2020", "fi") == "Kotihoidon käyntien määrä"
+
+
+def test_rate_per_year_names_the_yearly_change():
+    assert name("työpaikkojen määrä kasvaa 2 % vuodessa", "fi") == "Työpaikkojen määrän vuotuinen kasvu"
+    assert name("Antalet invånare ökar med 1 % per år", "sv") == "Årlig ökning av antalet invånare"
+    assert name("Library loans grow 4 % a year", "en") == "Annual growth in library loans"
+
+
+def test_count_names_the_number_of_things_counted():
+    assert name("Kotikäyntejä vuoden 2024 aikana vähintään 40 kpl", "fi") == "Kotikäyntien määrä"
+    assert name("Järjestettyjä tapahtumia vähintään 6", "fi") == "Järjestettyjen tapahtumien määrä"
+    assert name("minst 5 föräldramöten under 2025", "sv") == "Antal föräldramöten"
+    assert name("At least 12 open days in 2026", "en") == "Number of open days"
+
+
+def test_survey_names_what_it_measures():
+    assert name("Oppilastyytyväisyyskysely kahdesti vuodessa", "fi") == "Oppilastyytyväisyys"
+    assert name("Elevnöjdhetsenkät en gång per år", "sv") == "Elevnöjdhet"
+    assert name("Resident satisfaction survey annually", "en") == "Resident satisfaction"
+
+
+def test_plain_metric_is_kept_as_written():
+    assert metric_name("Uimahallikäyntien määrä", lexicon("fi"), "fi").how == ""
+    assert name("Share of pupils walking to school", "en") == "Share of pupils walking to school"
+
+
+# -- a goal or action that names its metric -------------------------------------------------------
+
+def test_inline_metric_cues():
+    assert inline_metric("Lisäämme liikuntaa, mittarina liikuntaan osallistuneet", lexicon("fi"), "fi") == (
+        "Lisäämme liikuntaa", "liikuntaan osallistuneet")
+    assert inline_metric("Vi förbättrar skolmaten (mätare: elevernas nöjdhet)", lexicon("sv"), "sv") == (
+        "Vi förbättrar skolmaten", "elevernas nöjdhet")
+    assert inline_metric("Faster permits, measured by average handling time.", lexicon("en"), "en") == (
+        "Faster permits", "average handling time")
+    # a word that only contains the cue is none
+    assert inline_metric("Otamme käyttöön uuden mittariston", lexicon("fi"), "fi") is None
+
+
+def test_action_cell_with_its_own_metric_gets_an_indicator():
+    text = "\n".join([
+        "| Goal | Action | Responsible |",
+        "|---|---|---|",
+        "| Safer cycling | Build lit cycle paths, measured by km of lit path | Streets department |",
+    ])
+    d = draft(text, "en")
+    action = one(d, "actions", "Build lit cycle paths")
+    metric = one(d, "indicators", "km of lit path")
+    assert refs(metric, "measures") == [action.label]
+    assert any("names its own metric" in n for n in metric.notes)
