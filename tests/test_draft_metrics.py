@@ -130,3 +130,65 @@ def test_action_cell_with_its_own_metric_gets_an_indicator():
     metric = one(d, "indicators", "km of lit path")
     assert refs(metric, "measures") == [action.label]
     assert any("names its own metric" in n for n in metric.notes)
+
+
+# -- headings: organisations versus spearheads -----------------------------------------------------
+
+KV_SV = "\n".join([
+    "Mål\tTryggt boende",
+    "Åtgärd\tFler hembesök",
+    "Mätare\tAntal hembesök",
+    "Ansvarig\tvårdchef Eva Lind",
+])
+
+
+def test_numbered_sibling_of_an_organisation_heading_is_an_organisation_not_a_spearhead():
+    text = "\n".join([
+        "# Verksamhetsplan för omsorgen",
+        "",
+        "## 3.1 Enhet för hemvård",
+        "",
+        KV_SV,
+        "",
+        "## 3.2 Äldreomsorg",
+        "",
+        KV_SV.replace("Tryggt boende", "Aktiv vardag").replace("Fler hembesök", "Dagverksamhet utökas"),
+    ])
+    d = draft(text, "sv")
+    assert "Äldreomsorg" in labels(d, "organizations")
+    assert labels(d, "themes") == []
+    action = one(d, "actions", "Dagverksamhet utökas")
+    assert refs(action, "organization") == ["Äldreomsorg"]
+
+
+def test_heading_naming_an_organisation_is_no_spearhead():
+    text = "\n".join([
+        "### Opetuslautakunta",
+        "",
+        "Tavoite\tKoulumatkat turvallisiksi",
+        "Toimenpide\tRakennetaan alikulku",
+        "Vastuuhenkilö\ttekninen johtaja",
+    ])
+    d = draft(text)
+    assert labels(d, "themes") == []
+    assert labels(d, "organizations") == ["Opetuslautakunta"]
+
+
+def test_spearhead_that_holds_no_items_is_dropped():
+    text = "\n".join([
+        "# Contents",
+        "",
+        "1. Introduction\t2",
+        "2. Goals\t3",
+        "",
+        "Jane Smith",
+        "Director of Culture",
+        "",
+        "| Spearhead | Goal | Action |",
+        "|---|---|---|",
+        "| A lively centre | More events downtown | Open the square for markets |",
+    ])
+    d = draft(text, "en")
+    assert labels(d, "themes") == ["A lively centre"]
+    goal = one(d, "goals", "More events downtown")
+    assert refs(goal, "theme") == ["A lively centre"]

@@ -23,6 +23,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from .headings import OrgSections, drop_empty_themes
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
 from .metrics import inline_metric, metric_name, split_cell
@@ -139,6 +140,7 @@ class Recogniser:
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
+        self.org_sections = OrgSections(lexicon)  # numbered sections whose subsections are organisations
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
         self.list_role: tuple[str, str, int] | None = None  # (role, level, heading line) for bullets
@@ -176,6 +178,7 @@ class Recogniser:
                 goal.notes = [n for n in goal.notes if n not in guessed]
                 goal.note(f"goal level guessed as '{top}' (no level word in its header, and it serves no "
                           "higher goal)")
+        drop_empty_themes(self.draft)
         self.draft.years = sorted({int(y) for ln in self.lines for y in re.findall(r"\b(?:19|20)\d\d\b", ln.raw)})
         return self.draft
 
@@ -222,13 +225,16 @@ class Recogniser:
             self.list_role = (role, self.lex.level(text) or "", line.n)  # "Toimenpiteet:" before a list
             return
         if line.kind == "heading":
-            org_kind = self.lex.org_type(text)
+            org_kind = self.org_sections.kind(text)
             if org_kind and not role:
+                self.org_sections.register(text, org_kind)
                 label = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?", "", text)
                 words = label.split()
                 if len(words) > 1 and self.lex.org_type(words[0]) and not self.lex.org_type(" ".join(words[1:])):
                     label = " ".join(words[1:])
                 self.org = self._organisation(label, org_kind, line.n)
+                self.theme_candidate = None  # an organisation's heading is no spearhead
+                return
         if line.kind in ("heading", "bold") and (role in GOALISH or role in ("metric", "promise")):
             level = self.lex.level(text) or ""
             self.list_role = (role, level, line.n)
@@ -263,7 +269,7 @@ class Recogniser:
         title = (self.draft.title or ("", 0))[1] == line.n
         # a heading that names no role, no organisation and is not the title is the spearhead of the
         # sections under it
-        topical = role is None and not outline and not title and not self.lex.org_type(line.text)
+        topical = role is None and not outline and not title and not self.org_sections.kind(line.text)
         self.heads.append((line.text, line.n, depth, topical))
         self.topic = self.heads[-1] if self.heads[-1][3] else None
         if role is not None:
