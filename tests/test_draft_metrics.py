@@ -192,3 +192,26 @@ def test_spearhead_that_holds_no_items_is_dropped():
     assert labels(d, "themes") == ["A lively centre"]
     goal = one(d, "goals", "More events downtown")
     assert refs(goal, "theme") == ["A lively centre"]
+
+
+# -- responsible parties: plural and definite posts -------------------------------------------------
+
+def parties(text: str, lang: str) -> list[str]:
+    from kuntakg.draft.parties import Parties
+    d = Draft("plan.txt", lang)
+    return [p.label for p in Parties(d, lexicon(lang)).parse(text, 3)]
+
+
+def test_plural_and_definite_posts_are_drafted_in_their_base_form():
+    assert parties("Koulujen rehtorit ja kouluterveydenhoitajat", "fi") == ["Koulujen rehtori", "kouluterveydenhoitaja"]
+    assert parties("Nuorisotyön ohjaajat", "fi") == ["Nuorisotyön ohjaaja"]
+    assert parties("enhetscheferna och skolläkaren", "sv") == ["enhetschef", "skolläkare"]
+    assert parties("Branch managers and the library director", "en") == ["Branch manager", "the library director"]
+
+
+def test_base_form_post_keeps_a_note_of_how_it_was_printed():
+    from kuntakg.draft.parties import Parties
+    d = Draft("plan.txt", "fi")
+    [post] = Parties(d, lexicon("fi")).parse("kirjastojen esimiehet", 3)
+    assert post.label == "kirjastojen esimies"
+    assert any("kirjastojen esimiehet" in n and n.startswith("DRAFT:") for n in post.notes)

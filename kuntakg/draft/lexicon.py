@@ -98,7 +98,8 @@ class Lexicon:
 
     @cached_property
     def post_pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{e})" for e in self.words("post_stems")), re.IGNORECASE)
+        stems = self.words("post_stems") + (self.words("post_stems_more") if "post_stems_more" in self.data else [])
+        return re.compile("|".join(f"(?:{e})" for e in stems), re.IGNORECASE)
 
     def number_word(self, word: str) -> int | None:
         for lang in self.langs:

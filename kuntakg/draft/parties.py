@@ -77,6 +77,29 @@ class Parties:
         found.cite(line)
         return found
 
+    def base_post(self, label: str) -> str:
+        """A post in its base form: the word holding a post stem loses a plural or definite ending
+        ("lähiesimiehet" -> "lähiesimies", "servicechefen för …" -> "servicechef för …")."""
+        forms: dict[str, str] = (self.lexicon.data.get("post_base_endings") or {}).get(self.draft.lang) or {}
+        words = label.split()
+        for i, word in enumerate(words):
+            if not self.lexicon.post_pattern.search(word):
+                continue
+            end = next((e for e in sorted(forms, key=len, reverse=True) if word.lower().endswith(e)), None)
+            if end is not None:
+                base = word[: len(word) - len(end)] + forms[end]
+                if self.lexicon.post_pattern.search(base):
+                    words[i] = base
+            break
+        return " ".join(words)
+
+    def _post(self, label: str, line: int, raw: str) -> Item:
+        base = self.base_post(label)
+        post = self._party("posts", base, line, raw)
+        if base != label:
+            post.note(f"printed as '{label}' (plural or definite form); drafted as the post '{base}'")
+        return post
+
     def parse(self, text: str, line: int) -> list[Item]:
         """The parties of one responsible cell, registered in the draft."""
         out: list[Item] = []
@@ -91,20 +114,20 @@ class Parties:
             if name and (not title or self.lexicon.post_pattern.search(title)):
                 person = self._party("people", name["name"], line, piece)
                 if title:
-                    post = self._party("posts", title, line, piece)
+                    post = self._post(title, line, piece)
                     post.ref("holder", person)
                     out.append(post)
                 else:
                     out.append(person)
                 continue
             if self.lexicon.post_pattern.search(piece):
-                out.append(self._party("posts", piece, line, piece))
+                out.append(self._post(piece, line, piece))
                 continue
             kind = self.lexicon.org_type(piece)
             if kind:
                 out.append(self._party("organizations", piece, line, piece, type=kind))
                 continue
-            post = self._party("posts", piece, line, piece)
+            post = self._post(piece, line, piece)
             post.note(f"'{piece}' names no known post, organisation type or person; drafted as a post")
             out.append(post)
         return out
