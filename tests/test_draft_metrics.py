@@ -215,3 +215,38 @@ def test_base_form_post_keeps_a_note_of_how_it_was_printed():
     [post] = Parties(d, lexicon("fi")).parse("kirjastojen esimiehet", 3)
     assert post.label == "kirjastojen esimies"
     assert any("kirjastojen esimiehet" in n and n.startswith("DRAFT:") for n in post.notes)
+
+
+# -- targets ---------------------------------------------------------------------------------------
+
+def test_about_a_number_is_approximately_and_at_most_stays_at_most():
+    from kuntakg.draft.targets import parse
+    fi = parse("jonoa on noin 14 päivää", lexicon("fi"))
+    assert (fi.value, fi.unit, fi.comparison) == ("14", "days", "approximately")
+    sv = parse("väntetiden är ungefär 10 dagar", lexicon("sv"))
+    assert (sv.value, sv.unit, sv.comparison) == ("10", "days", "approximately")
+    assert parse("queues of at most 5 days", lexicon("en")).comparison == "at-most"
+    # a change word decides before 'about'
+    assert parse("Loans increase by about 5 %", lexicon("en")).comparison == "increase-by"
+
+
+def test_number_clause_of_an_item_of_several_sentences():
+    from kuntakg.draft.metrics import number_clause
+    text = "Kirjasto palvelee joustavasti. Aukioloa lisätään, esimerkiksi lauantaisin on auki 6 tuntia. Tiedotamme."
+    assert number_clause(text, lexicon("fi"), "fi") == "lauantaisin on auki 6 tuntia"
+    assert number_clause("We answer quickly, for example within 3 days.", lexicon("en"), "en") is None  # one sentence
+
+
+def test_goal_of_several_sentences_gets_the_numbered_clause_as_its_metric():
+    text = "\n".join([
+        "| Goal | Action |",
+        "|---|---|",
+        "| Permits are handled fast. Most permits are decided, for example, in about 20 days. We publish the queue."
+        " | Hire a permit clerk |",
+    ])
+    d = draft(text, "en")
+    [metric] = d.of("indicators")
+    assert metric.label == "in about 20 days"
+    [target] = d.of("targets")
+    assert (target.fields["value"], target.fields["unit"], target.fields["comparison"]) == ("20", "days",
+                                                                                           "approximately")

@@ -198,3 +198,29 @@ def inline_metric(text: str, lex: Lexicon, lang: str) -> tuple[str, str] | None:
     if not re.search(r"[^\W\d_]{3}", item) or not re.search(r"[^\W\d_]{3}", metric):
         return None
     return item, metric
+
+
+def number_clause(text: str, lex: Lexicon, lang: str) -> str | None:
+    """In an item of several sentences, the clause that states its one number ("Hoito järjestetään
+    nopeasti, esimerkiksi hoitoon pääsee noin 30 päivässä. Julkaistaan …" -> "hoitoon pääsee noin 30
+    päivässä"): the metric of the number, not the whole item. None for one sentence, or no single number."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", clean_label(text)) if s.strip()]
+    if len(sentences) < 2:
+        return None
+
+    def numbered(parts: list[str]) -> list[str]:
+        return [p for p in parts if any(not _YEAR.match(m.group(1)) for m in _NUMBER.finditer(p))]
+
+    found = numbered(sentences)
+    if len(found) != 1:
+        return None
+    clauses = numbered([c for c in re.split(r"[,;]\s+", found[0]) if c.strip()])
+    clause = clauses[0] if len(clauses) == 1 else found[0]
+    cues = "|".join(f"(?:{e})" for e in _by_lang_all(lex, "example_cues", lang))
+    if cues:
+        clause = re.sub(rf"^\s*(?:{cues})\s+", "", clause, flags=re.IGNORECASE)
+    return clause.strip(" .;:")
+
+
+def _by_lang_all(lex: Lexicon, key: str, lang: str) -> list[str]:
+    return list((lex.data.get(key) or {}).get(lang) or [])

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .headings import OrgSections, drop_empty_themes
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
-from .metrics import inline_metric, metric_name, split_cell
+from .metrics import inline_metric, metric_name, number_clause, split_cell
 from .model import Draft, Item, clean_label, similar_key
 from .parties import Parties
 from .targets import parse as parse_target
@@ -499,14 +499,17 @@ class Recogniser:
 
     def _stated_target(self, item: Item, raw: str, line: int) -> None:
         """A goal or action that states a number ("asukasluku kasvaa 1 % vuodessa", "vähintään yhden
-        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target."""
+        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target; in an item
+        of several sentences, the clause that states the number is the metric's wording."""
+        clause = number_clause(raw, self.lex, self.draft.lang)
+        raw = clause or raw
         parsed = parse_target(raw, self.lex)
         explicit_unit = parsed.unit and not any("recorded as a count" in n for n in parsed.notes)
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        name = metric_name(item.label, self.lex, self.draft.lang)
-        indicator = Item("indicators", name.label, [line], source_text=item.source_text)
+        name = metric_name(clause or item.label, self.lex, self.draft.lang)
+        indicator = Item("indicators", name.label, [line], source_text=clause or item.source_text)
         indicator.ref("measures", item)
         indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
                        + (f", named '{name.label}' after what it measures" if name.how else ""))
