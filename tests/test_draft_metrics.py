@@ -250,3 +250,44 @@ def test_goal_of_several_sentences_gets_the_numbered_clause_as_its_metric():
     [target] = d.of("targets")
     assert (target.fields["value"], target.fields["unit"], target.fields["comparison"]) == ("20", "days",
                                                                                            "approximately")
+
+
+# -- a paragraph that introduces a list of spearheads ----------------------------------------------
+
+def test_paragraph_introducing_spearheads_gives_a_theme_per_bullet():
+    text = "\n".join([
+        "Kulttuuripalveluiden painopisteet vuosille 2024 – 2027 ohjaavat työtämme:",
+        "",
+        "- Lukutaidon vahvistaminen tarkoittaa, että jokainen lapsi löytää kirjan.",
+        "- Kaupunkilaisten osallisuuteen panostamme avoimilla työpajoilla.",
+        "- Saavutettavuus",
+        "",
+        "| Tavoite | Toimenpide |",
+        "|---|---|",
+        "| Lapset lukevat | Kirjastoauto kouluille |",
+    ])
+    d = draft(text)
+    assert labels(d, "themes") == ["Kulttuuripalveluiden painopisteet vuosille 2024 – 2027", "Lukutaidon vahvistaminen",
+                                   "Kaupunkilaisten osallisuuteen", "Saavutettavuus"]
+    child = one(d, "themes", "Lukutaidon vahvistaminen")
+    assert refs(child, "parent") == ["Kulttuuripalveluiden painopisteet vuosille 2024 – 2027"]
+    assert child.fields["description"].startswith("Lukutaidon vahvistaminen tarkoittaa")
+    assert any(n.startswith("DRAFT:") for n in child.notes)
+
+
+def test_spearhead_lists_in_swedish_and_english():
+    sv = draft("\n".join(["Stadens fokusområden är:", "", "- Trygg vardag innebär att alla känner sig trygga.",
+                          "- Grön stad", "", "| Mål | Åtgärd |", "|---|---|", "| Färre olyckor | Bättre belysning |"]),
+               "sv")
+    assert labels(sv, "themes") == ["Stadens fokusområden", "Trygg vardag", "Grön stad"]
+    en = draft("\n".join(["Our priorities for 2030 are:", "", "- Healthy lives means active residents.",
+                          "- Good jobs, for all ages", "", "| Goal | Action |", "|---|---|",
+                          "| More exercise | Free gym hours |"]), "en")
+    assert labels(en, "themes") == ["Our priorities for 2030", "Healthy lives", "Good jobs"]
+
+
+def test_a_colon_paragraph_without_a_spearhead_word_starts_no_theme_list():
+    d = draft("\n".join(["Seuraavat asiat ovat tärkeitä:", "", "- Hyvä johtaminen", "",
+                         "| Tavoite | Toimenpide |", "|---|---|", "| Osaava henkilöstö | Koulutusta |"]))
+    assert "Hyvä johtaminen" not in labels(d, "themes")
+    assert not any(t.refs.get("parent") for t in d.of("themes"))

@@ -23,7 +23,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .headings import OrgSections, drop_empty_themes
+from .headings import OrgSections, drop_empty_themes, spearhead_intro, spearhead_label
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
 from .metrics import inline_metric, metric_name, number_clause, split_cell
@@ -140,6 +140,7 @@ class Recogniser:
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
+        self.spearhead_list: Item | None = None  # the theme a paragraph "… painopisteet ovat:" introduced
         self.org_sections = OrgSections(lexicon)  # numbered sections whose subsections are organisations
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
@@ -206,6 +207,7 @@ class Recogniser:
         if line.kind == "bullet":
             self._bullet(line)
             return
+        self.spearhead_list = None  # a list of spearheads ends at the next line that is no bullet
         if line.kind in ("heading", "bold"):
             self.list_role = None
             self._section(line)
@@ -221,6 +223,12 @@ class Recogniser:
         if line.kind == "heading":
             self.outline_goal, self.outline_items = None, []  # a new section ends the outline above
         role = self.lex.role(text) if len(text) < 120 else None
+        intro = spearhead_intro(text, self.lex) if line.kind == "para" and role not in (*GOALISH, "metric") else None
+        if intro:  # "Strategian painopisteet ovat:" before a list of spearheads
+            self.spearhead_list = self._theme(intro, line.n)
+            self.spearhead_list.source_text = intro
+            self.list_role = None
+            return
         if line.kind == "para" and text.endswith(":") and role in (*GOALISH, "metric"):
             self.list_role = (role, self.lex.level(text) or "", line.n)  # "Toimenpiteet:" before a list
             return
@@ -453,6 +461,15 @@ class Recogniser:
         return org
 
     def _bullet(self, line: Line) -> None:
+        if self.spearhead_list is not None:
+            raw = re.sub(r"^[-•*]\s+", "", line.raw.strip())
+            theme = self._theme(spearhead_label(clean_label(raw), self.lex, self.draft.lang), line.n)
+            theme.ref("parent", self.spearhead_list)
+            theme.fields.setdefault("description", clean_label(raw))
+            theme.note(f"a bullet under '{self.spearhead_list.label}' (line {self.spearhead_list.lines[0]}) read as "
+                       "a spearhead; its name is the bullet's first words, the bullet its description")
+            self.recognised += 1
+            return
         if self.list_role is None and self.prose is not None:
             self.list_role = (self.prose[0], self.prose[1], self.prose[3])  # a list in a prose section
         if self.list_role is None:
