@@ -291,3 +291,20 @@ def test_a_colon_paragraph_without_a_spearhead_word_starts_no_theme_list():
                          "| Tavoite | Toimenpide |", "|---|---|", "| Osaava henkilöstö | Koulutusta |"]))
     assert "Hyvä johtaminen" not in labels(d, "themes")
     assert not any(t.refs.get("parent") for t in d.of("themes"))
+
+
+def test_misspelt_post_word_is_still_a_post_and_splits_the_cell():
+    from kuntakg.draft.parties import Parties
+    d = Draft("plan.txt", "fi")
+    got = Parties(d, lexicon("fi")).parse("Liikuntalautakunta sekä liikuntatoimen pääliikkö ja uimavalvojat", 3)
+    assert [(p.sheet, p.label) for p in got][:2] == [("organizations", "Liikuntalautakunta"),
+                                                     ("posts", "liikuntatoimen pääliikkö")]
+    assert any("misspelt" in n for n in got[1].notes)
+    assert parties("Youth coordinater and the sports manager", "en") == ["Youth coordinater", "the sports manager"]
+    assert parties("skolans socialarbetrae och rektorn", "sv") == ["skolans socialarbetrae", "rektor"]
+
+
+def test_ordinary_words_are_no_misspelt_posts():
+    lex = lexicon("fi")
+    for word in ("kehittäminen", "johtaminen", "asiantuntijuus", "suunnitelman", "ohjaustoiminta"):
+        assert lex.misspelt_post(word) is None, word

@@ -101,6 +101,24 @@ class Lexicon:
         stems = self.words("post_stems") + (self.words("post_stems_more") if "post_stems_more" in self.data else [])
         return re.compile("|".join(f"(?:{e})" for e in stems), re.IGNORECASE)
 
+    def names_post(self, text: str) -> bool:
+        """Whether `text` holds a post word, spelt right or with a slip of the pen."""
+        return bool(self.post_pattern.search(text) or self.misspelt_post(text))
+
+    def misspelt_post(self, text: str) -> str | None:
+        """The post stem a word of `text` ends in with a slip of the pen ("palvelupääliikkö" for
+        "…päällikkö"): a plain stem of eight letters or more whose ending of the word is at least 0.88
+        alike (difflib); None if no word is."""
+        stems = [s for s in self.words("post_stems") + list(self.words("post_stems_more")
+                 if "post_stems_more" in self.data else []) if _PLAIN.match(s) and len(s) >= 8]
+        for word in re.findall(r"[^\W\d_]{8,}", text.lower()):
+            for stem in stems:
+                for size in (len(stem) - 1, len(stem), len(stem) + 1):
+                    tail = word[-size:]
+                    if len(tail) == size and difflib.SequenceMatcher(None, tail, stem).ratio() >= 0.88:
+                        return stem
+        return None
+
     def number_word(self, word: str) -> int | None:
         for lang in self.langs:
             value = self.data["number_words"].get(lang, {}).get(word.lower())

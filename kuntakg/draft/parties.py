@@ -27,8 +27,7 @@ class Parties:
         self.known: dict[str, list[Item]] = {"organizations": [], "posts": [], "people": []}
 
     def _complete(self, piece: str) -> bool:
-        return bool(self.lexicon.post_pattern.search(piece) or self.lexicon.org_type(piece)
-                    or _NAME.search(piece))
+        return bool(self.lexicon.names_post(piece) or self.lexicon.org_type(piece) or _NAME.search(piece))
 
     def split(self, text: str) -> list[str]:
         text = clean_label(text).strip(" .;")
@@ -122,6 +121,12 @@ class Parties:
                 continue
             if self.lexicon.post_pattern.search(piece):
                 out.append(self._post(piece, line, piece))
+                continue
+            stem = self.lexicon.misspelt_post(piece) if not self.lexicon.org_type(piece) else None
+            if stem:
+                post = self._post(piece, line, piece)
+                post.note(f"'{piece}' read as a post: a word looks like a misspelt '{stem}'; check the spelling")
+                out.append(post)
                 continue
             kind = self.lexicon.org_type(piece)
             if kind:

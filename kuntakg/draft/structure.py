@@ -815,7 +815,7 @@ class Recogniser:
     def _names_parties(self, text: str) -> bool:
         pieces = self.parties.split(text)
         return bool(pieces) and len(text) < 200 and all(
-            self.lex.post_pattern.search(p) or self.lex.org_type(p) for p in pieces)
+            self.lex.names_post(p) or self.lex.org_type(p) for p in pieces)
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
