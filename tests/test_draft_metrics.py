@@ -308,3 +308,33 @@ def test_ordinary_words_are_no_misspelt_posts():
     lex = lexicon("fi")
     for word in ("kehittäminen", "johtaminen", "asiantuntijuus", "suunnitelman", "ohjaustoiminta"):
         assert lex.misspelt_post(word) is None, word
+
+
+def kinds(text: str, lang: str) -> list[tuple[str, str]]:
+    from kuntakg.draft.parties import Parties
+    return [(p.sheet, p.label) for p in Parties(Draft("plan.txt", lang), lexicon(lang)).parse(text, 3)]
+
+
+def test_abbreviated_organisations_are_organisations_with_a_note():
+    from kuntakg.draft.parties import Parties
+    d = Draft("plan.txt", "fi")
+    got = Parties(d, lexicon("fi")).parse("Tekltk, kh ja tekninen johtaja", 3)
+    assert [(p.sheet, p.label) for p in got] == [("organizations", "Tekltk"), ("organizations", "Kh"),
+                                                 ("posts", "tekninen johtaja")]
+    assert got[0].fields["type"] == "board" and got[1].fields["type"] == "executive-board"
+    assert any("abbreviation" in n for n in got[0].notes)
+    assert kinds("KS och kommundirektören", "sv") == [("organizations", "KS"), ("posts", "kommundirektör")]
+
+
+def test_slash_and_bracket_join_two_parties_only_when_both_name_one():
+    assert kinds("Tekltk / kaupungininsinööri", "fi")[0] == ("organizations", "Tekltk")
+    assert kinds("Kultur- och fritidsnämnden/kulturchefen", "sv") == [
+        ("organizations", "Kultur- och fritidsnämnden"), ("posts", "kulturchef")]
+    assert kinds("Planning Board (chair: Ann Lee)", "en") == [("organizations", "Planning Board"), ("posts", "chair")]
+    # a slash inside a name is no separator
+    assert kinds("lasten/nuorten palveluiden johtaja", "fi") == [("posts", "lasten/nuorten palveluiden johtaja")]
+
+
+def test_teachers_are_posts():
+    assert kinds("Rehtorit ja opettajat", "fi") == [("posts", "Rehtori"), ("posts", "opettaja")]
+    assert kinds("class teachers and the principal", "en") == [("posts", "class teacher"), ("posts", "the principal")]

@@ -88,7 +88,11 @@ class Lexicon:
         return str(self.data.get("fallback_level", "operational"))
 
     def org_type(self, text: str) -> str | None:
-        return self.first("org_types", text)
+        return self.first("org_types", text) or self.org_abbreviation(text)
+
+    def org_abbreviation(self, text: str) -> str | None:
+        """The organisation type an abbreviated name stands for ("Sivltk" -> board), else None."""
+        return self.first("org_type_abbreviations", text) if "org_type_abbreviations" in self.data else None
 
     def layout(self, key: str) -> Any:
         return self.data["layout"][key]

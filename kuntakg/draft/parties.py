@@ -34,8 +34,9 @@ class Parties:
         conj = "|".join(re.escape(w) for w in self.lexicon.words("conjunctions"))
         pieces: list[str] = []
         for part in re.split(r"\s*[,;]\s*", text):
-            sub = [p.strip(" .") for p in re.split(rf"\s+(?:{conj})\s+", part) if p.strip(" .")]
-            words = re.findall(rf"\s+({conj})\s+", part)
+            # not after a cut compound: "Kultur- och fritidsnämnden", "sosiaali- ja terveyslautakunta"
+            sub = [p.strip(" .") for p in re.split(rf"(?<!-)\s+(?:{conj})\s+", part) if p.strip(" .")]
+            words = re.findall(rf"(?<!-)\s+({conj})\s+", part)
             merged: list[str] = []
             if self.draft.lang == "fi":
                 carry = ""
@@ -53,7 +54,21 @@ class Parties:
                     else:
                         merged.append(p)
             pieces += merged
-        return [p for p in pieces if p]
+        return [q for p in pieces for q in self._slashed(p) if q]
+
+    def _slashed(self, piece: str) -> list[str]:
+        """'Ptltk / perusturvajohtaja' -> both parties, when each side of the slash names one; a slash
+        inside a name ('lasten/nuorten palvelut') stays. A party in brackets after another is one too."""
+        bracket = re.fullmatch(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)", piece)  # "Board (chair: Tom Hill)"
+        if bracket:
+            sides = [bracket["a"].strip(), " ".join(bracket["b"].replace(":", " ").split())]
+            if all(self._complete(s) for s in sides):
+                return sides
+        seps = "|".join(re.escape(s) for s in self.lexicon.data.get("party_separators") or [])
+        if not seps:
+            return [piece]
+        sides = [s.strip(" .") for s in re.split(rf"\s*(?:{seps})\s*", piece)]
+        return sides if len(sides) > 1 and all(s and self._complete(s) for s in sides) else [piece]
 
     def _find(self, sheet: str, label: str) -> Item | None:
         key = label.lower()
@@ -130,7 +145,10 @@ class Parties:
                 continue
             kind = self.lexicon.org_type(piece)
             if kind:
-                out.append(self._party("organizations", piece, line, piece, type=kind))
+                org = self._party("organizations", piece, line, piece, type=kind)
+                if not self.lexicon.first("org_types", piece):
+                    org.note(f"'{piece}' read as an abbreviation of a {kind}; write the organisation's full name")
+                out.append(org)
                 continue
             post = self._post(piece, line, piece)
             post.note(f"'{piece}' names no known post, organisation type or person; drafted as a post")
