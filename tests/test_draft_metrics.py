@@ -338,3 +338,33 @@ def test_slash_and_bracket_join_two_parties_only_when_both_name_one():
 def test_teachers_are_posts():
     assert kinds("Rehtorit ja opettajat", "fi") == [("posts", "Rehtori"), ("posts", "opettaja")]
     assert kinds("class teachers and the principal", "en") == [("posts", "class teacher"), ("posts", "the principal")]
+
+
+def test_rate_period_of_a_value_and_not_of_a_deadline():
+    from kuntakg.draft.targets import parse
+    assert parse("lainaukset lisääntyvät 3 % vuodessa", lexicon("fi")).per == "year"
+    assert parse("minst 2 hembesök per månad", lexicon("sv")).per == "month"
+    assert parse("at least 4 sessions a week", lexicon("en")).per == "week"
+    # "within 14 days": the period word carries the number itself
+    within = parse("päätös tehdään 14 päivässä", lexicon("fi"))
+    assert (within.value, within.unit, within.per) == ("14", "days", "")
+
+
+def test_ordinal_number_is_no_target_value():
+    from kuntakg.draft.targets import parse
+    got = parse("Yhteistyö 3. sektorin toimijoiden kanssa", lexicon("fi"))
+    assert not got.numeric and got.value == ""
+    got = parse("2. asteen opiskelijoista 90 % valmistuu", lexicon("fi"))
+    assert (got.value, got.unit) == ("90", "percent")
+
+
+def test_rate_target_in_a_draft_carries_its_period():
+    text = "\n".join([
+        "| Goal | Action |",
+        "|---|---|",
+        "| Library loans grow 4 % a year | Longer opening hours |",
+    ])
+    d = draft(text, "en")
+    [target] = d.of("targets")
+    assert (target.fields["value"], target.fields["unit"], target.fields["per"]) == ("4", "percent", "year")
+    assert [i.label for i in target.refs["indicator"]] == ["Annual growth in library loans"]

@@ -861,7 +861,7 @@ class Recogniser:
             return
         target = Item("targets", indicator.label, [line], source_text=text)
         target.ref("indicator", indicator)
-        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric"):
+        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric", "per"):
             if getattr(parsed, name):
                 target.fields[name] = getattr(parsed, name)
         if parsed.baseline_year:

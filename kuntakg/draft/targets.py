@@ -13,6 +13,7 @@ from .lexicon import Lexicon
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_ORDINAL = re.compile(r"\.\s+[a-zåäö]")  # "3. sektorin", "2. asteen": an ordinal, no quantity
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Target:
     baseline_value: str = ""
     baseline_year: str = ""
     non_numeric: str = ""
+    per: str = ""  # the rate period of a value given per year, month, … (rate-period code list)
     notes: list[str] = field(default_factory=list)
     numeric: bool = False
 
@@ -64,10 +66,12 @@ def parse(text: str, lexicon: Lexicon) -> Target:
                 t.numeric = True
                 return t
     numbers = [m for m in _NUMBER.finditer(low)
-               if not _YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())]
+               if not _YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())
+               and not _ORDINAL.match(low, m.end())]
     if not numbers:
         converted = _words_to_numbers(low, lexicon)
-        numbers = [m for m in _NUMBER.finditer(converted) if not _YEAR.match(m.group(1))]
+        numbers = [m for m in _NUMBER.finditer(converted)
+                   if not _YEAR.match(m.group(1)) and not _ORDINAL.match(converted, m.end())]
         low_for_unit = converted
     else:
         low_for_unit = low
@@ -89,10 +93,25 @@ def parse(text: str, lexicon: Lexicon) -> Target:
         t.notes.append("no unit next to the number; recorded as a count")
     t.comparison = _comparison(low, lexicon)
     t.numeric = True
+    t.per = _per(low, lexicon)
+    if t.per:
+        t.notes.append(f"the value is given per {t.per} (a rate period); check")
     if not t.comparison:
         t.comparison = "reach"
         t.notes.append("no comparison word found; recorded as 'reach'")
     return t
+
+
+def _per(text: str, lexicon: Lexicon) -> str:
+    """The rate period of 'kasvaa 1 % vuodessa' (year); not of '30 päivässä', where the period word
+    carries the number itself (within 30 days)."""
+    if "rate_periods" not in lexicon.data:
+        return ""
+    for name, pattern in lexicon.patterns("rate_periods"):
+        for m in pattern.finditer(text):
+            if not re.search(r"\d\s*$", text[: m.start()]):
+                return name
+    return ""
 
 
 def _unit(text: str, lexicon: Lexicon) -> str:
