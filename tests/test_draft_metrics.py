@@ -156,6 +156,7 @@ def test_numbered_sibling_of_an_organisation_heading_is_an_organisation_not_a_sp
     ])
     d = draft(text, "sv")
     assert "Äldreomsorg" in labels(d, "organizations")
+    assert any("names no organisation type" in n for n in one(d, "organizations", "Äldreomsorg").notes)
     assert labels(d, "themes") == []
     action = one(d, "actions", "Dagverksamhet utökas")
     assert refs(action, "organization") == ["Äldreomsorg"]

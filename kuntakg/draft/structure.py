@@ -241,6 +241,9 @@ class Recogniser:
                 if len(words) > 1 and self.lex.org_type(words[0]) and not self.lex.org_type(" ".join(words[1:])):
                     label = " ".join(words[1:])
                 self.org = self._organisation(label, org_kind, line.n)
+                if not self.lex.org_type(text):
+                    self.org.note(f"the heading '{text}' names no organisation type; read as a {org_kind} like the "
+                                  "other numbered sections beside or above it")
                 self.theme_candidate = None  # an organisation's heading is no spearhead
                 return
         if line.kind in ("heading", "bold") and (role in GOALISH or role in ("metric", "promise")):
