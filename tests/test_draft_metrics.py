@@ -369,3 +369,13 @@ def test_rate_target_in_a_draft_carries_its_period():
     [target] = d.of("targets")
     assert (target.fields["value"], target.fields["unit"], target.fields["per"]) == ("4", "percent", "year")
     assert [i.label for i in target.refs["indicator"]] == ["Annual growth in library loans"]
+
+
+def test_metric_stated_with_its_level_is_named_by_the_words_before_the_level():
+    assert name("Sairauspoissaolot alle 8 päivää", "fi") == "Sairauspoissaolot"
+    assert name("Toimintakate on enintään 120 euroa per asukas", "fi") == "Toimintakate"
+    assert name("Väntetid högst 14 dagar", "sv") == "Väntetid"
+    assert name("Resident satisfaction ≥ 4 (scale 1–5)", "en") == "Resident satisfaction"
+    # the level cue starts the wording, or more words follow the number: kept as written
+    assert name("Vähintään kahden kerhon toiminta", "fi") == "Vähintään kahden kerhon toiminta"
+    assert name("palveluun pääsee noin 7 päivän jonotuksella", "fi") == "palveluun pääsee noin 7 päivän jonotuksella"

@@ -139,6 +139,40 @@ def _count(text: str, lex: Lexicon, lang: str) -> str | None:
     return _capital(template.format(what=what))
 
 
+def _level(text: str, lex: Lexicon, lang: str) -> str | None:
+    """'Väntetid högst 14 dagar' -> 'Väntetid': the words before a level cue and its number name the
+    metric (a linking verb at their end dropped); None when the cue starts the text or no number follows."""
+    cues = [p for name, p in lex.patterns("comparisons") if name in ("at-least", "at-most", "approximately")]
+    found = [m for p in cues for m in p.finditer(text)] + list(re.finditer(r"[≥≤<>]", text))
+    found = [m for m in found if _NUMBER.search(text[m.end(): m.end() + 12]) and _only_unit_after(text[m.end():], lex)]
+    if not found:
+        return None
+    words = text[: min(m.start() for m in found)].strip(" ,.:;-–(")
+    links = (lex.data.get("linking_verbs") or {}).get(lang) or []
+    for verb in sorted(links, key=len, reverse=True):
+        words = re.sub(rf"\s+{re.escape(verb)}$", "", words, flags=re.IGNORECASE)
+    if not re.search(r"[^\W\d_]{3}", words) or len(words.split()) > 8 or _NUMBER.search(words):
+        return None
+    return _capital(words)
+
+
+def _only_unit_after(rest: str, lex: Lexicon) -> bool:
+    """Whether the words after a level cue are its number and unit only ('alle 10 päivää (2023)'),
+    not more of the wording ('noin 30 päivän odotusajalla', where the metric follows the number)."""
+    number = _NUMBER.search(rest)
+    if number is None:
+        return False
+    tail = re.sub(r"\([^()]*\)", " ", rest[number.end():]).strip()
+    for _, pattern in lex.patterns("units"):
+        m = pattern.match(tail)
+        if m:
+            tail = tail[m.end():]
+            tail = re.sub(r"^[^\W\d_]*", "", tail)  # the rest of the unit's word ("päivää")
+            break
+    tail = re.sub(r"^\s*(?:per|/)\s*[^\W\d_]+", "", tail.strip())
+    return not re.search(r"[^\W\d_]{2}", tail)
+
+
 def _instrument(text: str, lex: Lexicon, lang: str) -> str | None:
     """'Asiakastyytyväisyyskysely kerran vuodessa' -> 'Asiakastyytyväisyys': the metric is what the
     survey measures, not the survey or how often it is held."""
@@ -179,6 +213,9 @@ def metric_name(text: str, lex: Lexicon, lang: str) -> MetricName:
     count = _count(words, lex, lang)
     if count:
         return MetricName(count, f"a count ('{words}') read as the metric '{count}'")
+    level = _level(words, lex, lang)
+    if level:
+        return MetricName(level, f"a metric stated with its level ('{words}'); the metric is '{level}'")
     tool = _instrument(words, lex, lang)
     if tool:
         return MetricName(tool, f"the cell names how the metric is measured ('{words}'); the metric is '{tool}'")
