@@ -14,6 +14,8 @@ recognised by their header row (cells whose role the lexicon knows), not by thei
   mål", "Key actions") each sentence is a candidate item; anywhere, a sentence with a goal cue
   ("tavoitteena on", "vi strävar efter att", "we aim to") is a candidate goal; actions serve the nearest
   goal above them; all with DRAFT notes;
+* a plan written as paragraphs (no goal/action table or outline key): every other sentence is read by
+  the cue words of prose.py (aims, intentions, plans, done activities, pilots; background skipped);
 * a heading, bold line or short paragraph right before a table is its spearhead (theme); a spearhead
   column, if any, names it per row; "Name of the area: X" lines set the organisation.
 """
@@ -29,6 +31,8 @@ from .lexicon import Lexicon, normal
 from .metrics import inline_metric, metric_name, number_clause, split_cell
 from .model import Draft, Item, clean_label, similar_key
 from .parties import Parties
+from .prose import ProseCues, Reading, read_sentence, split_sentences
+from .prose import note as prose_note
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -162,6 +166,11 @@ class Recogniser:
         self.heads: list[tuple[str, int, int, bool]] = []
         self.topic: tuple[str, int, int, bool] | None = None  # the current heading, if it names no role
         self.prose_topic: tuple[str, int, int, bool] | None = None  # the heading enclosing the prose section
+        # a plan in paragraphs (prose.py): every sentence is read by its cue words
+        self.prose_cues = ProseCues(lexicon, lang)
+        self.narrative = self._is_narrative()
+        self.weak_goals: set[int] = set()  # ids of goals read from an intention, not a stated aim
+        self.goal_group: list[Item] = []  # the goals listed in one sentence, which later actions serve
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -330,7 +339,7 @@ class Recogniser:
         if re.fullmatch(r"([*_])[^*_].*\1", raw_line):
             return False  # a paragraph all in italics: guidance of a template, not content
         made = False
-        for sentence in self.lex.sentences(raw_line):
+        for sentence in split_sentences(raw_line, self.prose_cues):
             sentence = re.sub(r"^(?:\(?\d{1,2}[.)]|[a-z]\))\s+", "", sentence)  # "1. …", "a) …"
             text = clean_label(sentence)
             if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
@@ -349,6 +358,15 @@ class Recogniser:
                 continue
             elif self.prose is not None:
                 role, raw = self.prose[0], sentence
+            elif self.narrative:
+                stated = self.text_goal is not None and id(self.text_goal[0]) not in self.weak_goals
+                readings = read_sentence(sentence, self.prose_cues, goal_stated=stated)
+                if any(r.cue_class == "aims" for r in readings):
+                    self.goal_group = []  # a new list of aims
+                for reading in readings:
+                    self._prose_reading(reading, line.n)
+                made = made or bool(readings)
+                continue
             else:
                 continue
             level = self.prose[1] if self.prose is not None and role == self.prose[0] else ""
@@ -368,6 +386,33 @@ class Recogniser:
             self.recognised += 1
         return made
 
+    def _is_narrative(self) -> bool:
+        """Whether the text is a plan in paragraphs: no table header or outline key names goals or actions.
+        Where they do, they carry the items and the paragraphs around them are context. (A section under
+        a heading that names goals or actions is read as such either way.)"""
+        for line in self.lines:
+            if line.kind == "row" and self._header(line.cells) is not None:
+                return False
+            kv = _KV_KEY.match(line.text) if line.kind in ("heading", "bold", "para") else None
+            if kv and self.lex.role(kv["key"]) in GOALISH and len(kv["key"].split()) <= 5:
+                return False
+        return True
+
+    def _prose_reading(self, reading: Reading, line: int) -> None:
+        """An item read from a sentence of a plan in paragraphs (prose.py), with a DRAFT note naming its
+        cue; the goals one sentence lists are served together by the actions below them."""
+        item = self._new_item(reading.role, "", reading.text, line, source_text=reading.text,
+                              theme=self._prose_theme())
+        item.label = item.label[:1].upper() + item.label[1:]
+        item.note(prose_note(reading))
+        if reading.role == "goal":
+            if reading.cue_class == "intention":
+                self.weak_goals.add(id(item))
+            if reading.cue_class == "aims":
+                self.goal_group.append(item)
+        self._prose_item(item, reading.role, "", reading.text)
+        self.recognised += 1
+
     def _prose_item(self, item: Item, role: str, level: str, text: str) -> None:
         """A goal, action or pilot read from prose or a list: goals become the goal that later actions
         serve; actions and pilots serve the nearest goal above them (a DRAFT note says so)."""
@@ -384,7 +429,7 @@ class Recogniser:
                 item.note(f"pilot outcome '{outcome}' read from cue words")
         if self.outline_goal is None and self.text_goal is not None and not item.refs.get("contributes_to"):
             goal = self.text_goal[0]
-            item.ref("contributes_to", goal)
+            item.ref("contributes_to", *(self.goal_group if goal in self.goal_group else [goal]))
             item.note(f"linked to the nearest goal above it ('{goal.label}', line {goal.lines[0]}); check the link")
 
     def _outline(self, key: str, value: str, line: Line) -> bool:
