@@ -17,7 +17,7 @@ from typing import Any
 
 from .lexicon import Lexicon
 from .model import clean_label
-from .targets import _NUMBER, _YEAR
+from .targets import NUMBER, YEAR
 from .targets import parse as parse_target
 
 
@@ -93,7 +93,7 @@ def _rate(text: str, lex: Lexicon, lang: str) -> str | None:
 
 
 def _last_number_end(text: str) -> int | None:
-    numbers = [m for m in _NUMBER.finditer(text) if not _YEAR.match(m.group(1))]
+    numbers = [m for m in NUMBER.finditer(text) if not YEAR.match(m.group(1))]
     return numbers[-1].end() if numbers else None
 
 
@@ -119,7 +119,7 @@ def _count(text: str, lex: Lexicon, lang: str) -> str | None:
     if not cues or not template or not cues.search(text):
         return None
     plain = _remove(text, _any(lex, "time_phrases", lang))
-    first = _NUMBER.search(plain)
+    first = NUMBER.search(plain)
     cue = cues.search(plain)
     if lang == "fi":
         cut = min(m.start() for m in (first, cue) if m is not None)
@@ -144,14 +144,14 @@ def _level(text: str, lex: Lexicon, lang: str) -> str | None:
     metric (a linking verb at their end dropped); None when the cue starts the text or no number follows."""
     cues = [p for name, p in lex.patterns("comparisons") if name in ("at-least", "at-most", "approximately")]
     found = [m for p in cues for m in p.finditer(text)] + list(re.finditer(r"[≥≤<>]", text))
-    found = [m for m in found if _NUMBER.search(text[m.end(): m.end() + 12]) and _only_unit_after(text[m.end():], lex)]
+    found = [m for m in found if NUMBER.search(text[m.end(): m.end() + 12]) and _only_unit_after(text[m.end():], lex)]
     if not found:
         return None
     words = text[: min(m.start() for m in found)].strip(" ,.:;-–(")
     links = (lex.data.get("linking_verbs") or {}).get(lang) or []
     for verb in sorted(links, key=len, reverse=True):
         words = re.sub(rf"\s+{re.escape(verb)}$", "", words, flags=re.IGNORECASE)
-    if not re.search(r"[^\W\d_]{3}", words) or len(words.split()) > 8 or _NUMBER.search(words):
+    if not re.search(r"[^\W\d_]{3}", words) or len(words.split()) > 8 or NUMBER.search(words):
         return None
     return _capital(words)
 
@@ -159,7 +159,7 @@ def _level(text: str, lex: Lexicon, lang: str) -> str | None:
 def _only_unit_after(rest: str, lex: Lexicon) -> bool:
     """Whether the words after a level cue are its number and unit only ('alle 10 päivää (2023)'),
     not more of the wording ('noin 30 päivän odotusajalla', where the metric follows the number)."""
-    number = _NUMBER.search(rest)
+    number = NUMBER.search(rest)
     if number is None:
         return False
     tail = re.sub(r"\([^()]*\)", " ", rest[number.end():]).strip()
@@ -246,7 +246,7 @@ def number_clause(text: str, lex: Lexicon, lang: str) -> str | None:
         return None
 
     def numbered(parts: list[str]) -> list[str]:
-        return [p for p in parts if any(not _YEAR.match(m.group(1)) for m in _NUMBER.finditer(p))]
+        return [p for p in parts if any(not YEAR.match(m.group(1)) for m in NUMBER.finditer(p))]
 
     found = numbered(sentences)
     if len(found) != 1:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-_ORDINAL = re.compile(r"\.\s+[a-zåäö]")  # "3. sektorin", "2. asteen": an ordinal, no quantity
+NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+YEAR = re.compile(r"^(19|20)\d\d$")
+ORDINAL = re.compile(r"\.\s+[a-zåäö]")  # "3. sektorin", "2. asteen": an ordinal, no quantity
 
 
 @dataclass
@@ -59,19 +59,19 @@ def parse(text: str, lexicon: Lexicon) -> Target:
             a, b = lexicon.number_word(m["a"]), lexicon.number_word(m["b"])
             a = a if a is not None else (int(m["a"]) if m["a"].isdigit() else None)
             b = b if b is not None else (int(m["b"]) if m["b"].isdigit() else None)
-            if a is not None and b is not None and not (_YEAR.match(str(a)) or _YEAR.match(str(b))):
+            if a is not None and b is not None and not (YEAR.match(str(a)) or YEAR.match(str(b))):
                 t.baseline_value, t.value = str(a), str(b)
                 t.comparison = "increase-to" if b > a else "decrease-to"
                 t.unit = _unit(low, lexicon)
                 t.numeric = True
                 return t
-    numbers = [m for m in _NUMBER.finditer(low)
-               if not _YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())
-               and not _ORDINAL.match(low, m.end())]
+    numbers = [m for m in NUMBER.finditer(low)
+               if not YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())
+               and not ORDINAL.match(low, m.end())]
     if not numbers:
         converted = _words_to_numbers(low, lexicon)
-        numbers = [m for m in _NUMBER.finditer(converted)
-                   if not _YEAR.match(m.group(1)) and not _ORDINAL.match(converted, m.end())]
+        numbers = [m for m in NUMBER.finditer(converted)
+                   if not YEAR.match(m.group(1)) and not ORDINAL.match(converted, m.end())]
         low_for_unit = converted
     else:
         low_for_unit = low
