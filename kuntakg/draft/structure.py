@@ -25,7 +25,9 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from .headings import OrgSections, drop_empty_themes, spearhead_intro, spearhead_label
 from .lexicon import Lexicon, normal
+from .metrics import inline_metric, metric_name, number_clause, split_cell
 from .model import Draft, Item, clean_label
 from .parties import Parties
 from .prose import ProseCues, Reading, read_sentence, split_sentences
@@ -149,6 +151,8 @@ class Recogniser:
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
         self._report_cues = lexicon.cue_patterns("report_cues") if "report_cues" in lexicon.data else []
+        self.spearhead_list: Item | None = None  # the theme a paragraph "… painopisteet ovat:" introduced
+        self.org_sections = OrgSections(lexicon)  # numbered sections whose subsections are organisations
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
         self.list_role: tuple[str, str, int] | None = None  # (role, level, heading line) for bullets
@@ -191,6 +195,7 @@ class Recogniser:
                 goal.notes = [n for n in goal.notes if n not in guessed]
                 goal.note(f"goal level guessed as '{top}' (no level word in its header, and it serves no "
                           "higher goal)")
+        drop_empty_themes(self.draft)
         self.draft.years = sorted({int(y) for ln in self.lines for y in re.findall(r"\b(?:19|20)\d\d\b", ln.raw)})
         return self.draft
 
@@ -218,6 +223,7 @@ class Recogniser:
         if line.kind == "bullet":
             self._bullet(line)
             return
+        self.spearhead_list = None  # a list of spearheads ends at the next line that is no bullet
         if line.kind in ("heading", "bold"):
             self.list_role = None
             self._section(line)
@@ -233,17 +239,29 @@ class Recogniser:
         if line.kind == "heading":
             self.outline_goal, self.outline_items = None, []  # a new section ends the outline above
         role = self.lex.role(text) if len(text) < 120 else None
+        intro = spearhead_intro(text, self.lex) if line.kind == "para" and role not in (*GOALISH, "metric") else None
+        if intro:  # "Strategian painopisteet ovat:" before a list of spearheads
+            self.spearhead_list = self._theme(intro, line.n)
+            self.spearhead_list.source_text = intro
+            self.list_role = None
+            return
         if line.kind == "para" and text.endswith(":") and role in (*GOALISH, "metric"):
             self.list_role = (role, self.lex.level(text) or "", line.n)  # "Toimenpiteet:" before a list
             return
         if line.kind == "heading":
-            org_kind = self.lex.org_type(text)
+            org_kind = self.org_sections.kind(text)
             if org_kind and not role:
+                self.org_sections.register(text, org_kind)
                 label = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?", "", text)
                 words = label.split()
                 if len(words) > 1 and self.lex.org_type(words[0]) and not self.lex.org_type(" ".join(words[1:])):
                     label = " ".join(words[1:])
                 self.org = self._organisation(label, org_kind, line.n)
+                if not self.lex.org_type(text):
+                    self.org.note(f"the heading '{text}' names no organisation type; read as a {org_kind} like the "
+                                  "other numbered sections beside or above it")
+                self.theme_candidate = None  # an organisation's heading is no spearhead
+                return
         if line.kind in ("heading", "bold") and (role in GOALISH or role in ("metric", "promise")):
             level = self.lex.level(text) or ""
             self.list_role = (role, level, line.n)
@@ -278,7 +296,7 @@ class Recogniser:
         title = (self.draft.title or ("", 0))[1] == line.n
         # a heading that names no role, no organisation and is not the title is the spearhead of the
         # sections under it
-        topical = role is None and not outline and not title and not self.lex.org_type(line.text)
+        topical = role is None and not outline and not title and not self.org_sections.kind(line.text)
         self.heads.append((line.text, line.n, depth, topical))
         self.topic = self.heads[-1] if self.heads[-1][3] else None
         if role is not None:
@@ -498,6 +516,15 @@ class Recogniser:
         return org
 
     def _bullet(self, line: Line) -> None:
+        if self.spearhead_list is not None:
+            raw = re.sub(r"^[-•*]\s+", "", line.raw.strip())
+            theme = self._theme(spearhead_label(clean_label(raw), self.lex, self.draft.lang), line.n)
+            theme.ref("parent", self.spearhead_list)
+            theme.fields.setdefault("description", clean_label(raw))
+            theme.note(f"a bullet under '{self.spearhead_list.label}' (line {self.spearhead_list.lines[0]}) read as "
+                       "a spearhead; its name is the bullet's first words, the bullet its description")
+            self.recognised += 1
+            return
         if self.list_role is None and self.prose is not None:
             self.list_role = (self.prose[0], self.prose[1], self.prose[3])  # a list in a prose section
         if self.list_role is None:
@@ -523,7 +550,8 @@ class Recogniser:
     def _new_item(self, role: str, level: str, raw: str, line: int, source_text: str = "",
                   theme: Item | None = None, org: Item | None = None, merge: bool = True) -> Item:
         sheet = {"goal": "goals", "action": "actions", "pilot": "actions", "promise": "promises"}[role]
-        item = Item(sheet, clean_label(raw), [line], source_text=source_text.strip())
+        own_metric = inline_metric(clean_label(raw), self.lex, self.draft.lang)  # "…, mittarina X"
+        item = Item(sheet, own_metric[0] if own_metric else clean_label(raw), [line], source_text=source_text.strip())
         if role == "goal":
             item.fields["level"] = level or self.lex.fallback_level
         if role in ("action", "pilot"):
@@ -535,22 +563,28 @@ class Recogniser:
         key = f"{role}:{item.fields.get('level', '')}"
         added = self.draft.add(item, merge_key=key if merge else None)
         if added is item:
-            self._stated_target(item, raw, line)
+            self._stated_target(item, own_metric[0] if own_metric else raw, line)
+        if own_metric:
+            for indicator in self._metrics(own_metric[1], line, [added], theme):
+                indicator.note(f"the {sheet[:-1]} names its own metric ('{own_metric[1]}')")
         return added
 
     def _stated_target(self, item: Item, raw: str, line: int) -> None:
         """A goal or action that states a number ("asukasluku kasvaa 1 % vuodessa", "vähintään yhden
-        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target."""
+        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target; in an item
+        of several sentences, the clause that states the number is the metric's wording."""
+        clause = number_clause(raw, self.lex, self.draft.lang)
+        raw = clause or raw
         parsed = parse_target(raw, self.lex)
         explicit_unit = parsed.unit and not any("recorded as a count" in n for n in parsed.notes)
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        name = self.lex.metric_name(item.label)
-        indicator = Item("indicators", name or item.label, [line], source_text=item.source_text)
+        name = metric_name(clause or item.label, self.lex, self.draft.lang)
+        indicator = Item("indicators", name.label, [line], source_text=clause or item.source_text)
         indicator.ref("measures", item)
         indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
-                       + (f", named '{name}' after what it counts" if name else ""))
+                       + (f", named '{name.label}' after what it measures" if name.how else ""))
         self.draft.add(indicator)
         self._target_for(indicator, raw, line)
 
@@ -853,7 +887,7 @@ class Recogniser:
         forgiven); strict: all of them, of at most six words each."""
         def edge(piece: str) -> bool:
             words = piece.split()
-            return any(self.lex.post_pattern.search(w) or self.lex.org_type(w) for w in (words[0], words[-1]))
+            return any(self.lex.names_post(w) or self.lex.org_type(w) for w in (words[0], words[-1]))
         pieces = [p for p in self.parties.split(text) if p.split()]
         if not pieces or len(text) >= 200:
             return False
@@ -878,13 +912,18 @@ class Recogniser:
         goals = by_col.get(goal_idx[-1], []) if goal_idx else []
         return actions + goals
 
-    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
-        for frag in [part for piece, _ in fragments(raw) for part in double_space_split(piece)]:
+    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> list[Item]:
+        """The metrics of a metric cell, each measuring `measured`, with their targets; returned."""
+        out: list[Item] = []
+        pieces = [(part, len(split_cell(frag)) > 1) for frag, _ in fragments(raw) for part in split_cell(frag)]
+        for frag, several in pieces:
             # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
-            name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
-            indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
-            if name:
-                indicator.note(f"metric named from its target statement '{clean_label(frag)}'; check the name")
+            name = metric_name(frag, self.lex, self.draft.lang)
+            indicator = Item("indicators", name.label, [line], source_text=frag)
+            if name.how:
+                indicator.note(f"{name.how}; check the name")
+            if several:
+                indicator.note("the metric cell holds several metrics; split at a double space or semicolon")
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
@@ -893,6 +932,8 @@ class Recogniser:
             key = "|".join(str(id(m)) for m in sorted(measured, key=id)) if measured else f"line {line}"
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
+            out.append(indicator)
+        return out
 
     def _target_for(self, indicator: Item, text: str, line: int, explicit: bool = False) -> None:
         parsed = parse_target(text, self.lex)
@@ -900,7 +941,7 @@ class Recogniser:
             return
         target = Item("targets", indicator.label, [line], source_text=text)
         target.ref("indicator", indicator)
-        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric"):
+        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric", "per"):
             if getattr(parsed, name):
                 target.fields[name] = getattr(parsed, name)
         if parsed.baseline_year:
