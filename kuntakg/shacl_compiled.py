@@ -50,25 +50,22 @@ class Finding:
 
 
 class DataView:
-    """The data graph with the ontology's class and property axioms, without copying the data.
+    """Look-ups over the graph pySHACL validates: the data with the ontology's class and property
+    axioms poured in (pyshacl.rdfutil.inoculate). Class closures are memoised: the same few classes
+    are asked about for every node."""
 
-    pySHACL copies the data graph and pours the ontology into it (pyshacl.rdfutil.inoculate); the
-    union of the data and `inoculated` (the ontology poured into an empty graph) is the same graph.
-    Class closures are memoised: the same few classes are asked about for every node."""
-
-    def __init__(self, data: Graph, inoculated: Graph):
-        self.graphs = (data, inoculated) if len(inoculated) else (data,)
+    def __init__(self, graph: Graph):
+        self.graph = graph
         self._subclasses: dict[Node, frozenset[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> set[Node]:
-        return {o for g in self.graphs for o in g.objects(subject, predicate)}
+        return set(self.graph.objects(subject, predicate))
 
     def subjects(self, predicate: Node, obj: Node) -> set[Node]:
-        return {s for g in self.graphs for s in g.subjects(predicate, obj)}
+        return set(self.graph.subjects(predicate, obj))
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
-        for g in self.graphs:
-            yield from g.subject_objects(predicate)
+        return self.graph.subject_objects(predicate)
 
     def subclasses(self, cls: Node) -> frozenset[Node]:
         """`cls` and everything rdfs:subClassOf* it (rdflib's transitive_subjects, as pySHACL walks it)."""
@@ -88,7 +85,7 @@ class DataView:
         if isinstance(node, Literal):
             return False
         classes = self.subclasses(cls)
-        return any(t in classes for g in self.graphs for t in g.objects(node, RDF.type))
+        return any(t in classes for t in self.graph.objects(node, RDF.type))
 
     def instances(self, cls: Node) -> set[Node]:
         return {s for c in self.subclasses(cls) for s in self.subjects(RDF.type, c)}
@@ -458,7 +455,7 @@ def _property_check(shapes: Graph, shape: Node, node_severity: Node, custom: set
         return None
     if any((shape, p, None) in shapes for p in TARGETS + (SH.target,)) or (shape, RDF.type, SH.NodeShape) in shapes:
         return None
-    parameters = {p for p in shapes.predicates(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
+    parameters = {p for p, _ in shapes.predicate_objects(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
     if not parameters <= COMPILED:
         return None
     messages = frozenset(shapes.objects(shape, SH.message))
@@ -508,7 +505,7 @@ def compile_shapes(shapes: Graph) -> Compiled:
         if not props:
             continue
         checks.append(NodeCheck(shape, targets, tuple(props)))
-        rest = {p for p in shapes.predicates(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
+        rest = {p for p, _ in shapes.predicate_objects(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
         if all((shape, SH.property, p) in removed for p in shapes.objects(shape, SH.property)):
             rest.discard(SH.property)
         if not rest:  # nothing left for pySHACL to do with this shape: not even its focus nodes
