@@ -107,13 +107,17 @@ class _ValidationWork:
     everyone: list[DocumentRDF]
     current: ClassVar[_ValidationWork | None] = None  # the work a forked validation process was started with
 
-    def errors_of(self, index: int) -> list:
+    def data_of(self, index: int) -> Graph:
+        """The graph a document is validated as: its own, with what it points at."""
         doc = self.docs[index]
         data = doc.graph + neighbourhood(doc.graph, self.reference)
         for other in self.everyone:
             if other is not doc and _refers_to(doc.graph, other.graph):
                 data += neighbourhood(doc.graph, other.graph)
-        return located(check(data, self.shapes, self.ontology), doc)
+        return data
+
+    def errors_of(self, index: int) -> list:
+        return located(check(self.data_of(index), self.shapes, self.ontology), self.docs[index])
 
     @staticmethod
     def install(work: "_ValidationWork") -> None:

@@ -97,7 +97,7 @@ def report(data: Graph, shapes: Graph, ontology: Graph, compiled: bool | None = 
     plan = _memo(_compiled_shapes, compile_shapes, shapes)
     # The graph pySHACL would validate (a copy of the data with the ontology poured in), made once
     # for both halves from the ontology poured out once per process.
-    target = data + _memo(_inoculated, _inoculate, ontology)
+    target = data + inoculated(ontology)
     conforms, findings = run_checks(plan.checks, DataView(target))
     if len(plan.reduced):
         rest = _pyshacl(target, plan.reduced, None)
@@ -110,7 +110,13 @@ def prepare(shapes: Graph, ontology: Graph) -> None:
     validation workers, which then share the result instead of each redoing it."""
     if compiling():
         _memo(_compiled_shapes, compile_shapes, shapes)
-        _memo(_inoculated, _inoculate, ontology)
+        inoculated(ontology)
+
+
+def inoculated(ontology: Graph) -> Graph:
+    """What pySHACL pours of the ontology into (a copy of) the data graph: its class and property
+    axioms (pyshacl.rdfutil.inoculate, its own function), poured into an empty graph once per ontology."""
+    return _memo(_inoculated, _inoculate, ontology)
 
 
 def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
