@@ -396,13 +396,19 @@ def _constraints(shapes: Graph, shape: Node) -> list[tuple[URIRef, Constraint]] 
     return out
 
 
-def _custom_parameters(shapes: Graph) -> set[Node]:
+def _custom_parameters(shapes: Graph) -> set[Node] | None:
     """Parameters of the constraint components the shapes graph defines itself (pySHACL applies them
-    to every shape that has their mandatory parameters)."""
+    to every shape that has their mandatory parameters); None when one has no mandatory parameter,
+    and so applies to every shape."""
     found: set[Node] = set()
     for component in shapes.subjects(RDF.type, SH.ConstraintComponent):
+        mandatory = False
         for parameter in shapes.objects(component, SH.parameter):
             found.update(shapes.objects(parameter, SH.path))
+            optional = shapes.value(parameter, SH.optional)
+            mandatory = mandatory or not (isinstance(optional, Literal) and optional.value is True)
+        if not mandatory:
+            return None
     return found
 
 
@@ -472,10 +478,13 @@ def _property_check(shapes: Graph, shape: Node, node_severity: Node, custom: set
 
 def _node_candidates(shapes: Graph) -> Iterator[Node]:
     """Shapes pySHACL validates on their own, from their targets, and only so: node shapes with
-    targets that no other shape refers to."""
+    targets that no other shape refers to. Not a closed shape (sh:closed reads its sh:property list),
+    not a deactivated one, nor one pySHACL refuses to load (a property shape without a path)."""
     with_targets = {s for p in TARGETS for s in shapes.subjects(p, None)}
     for shape in sorted(with_targets, key=str):
         if any((shape, p, None) in shapes for p in (SH.path, SH.deactivated, SH.closed)):
+            continue
+        if (shape, RDF.type, SH.PropertyShape) in shapes:
             continue
         if next(shapes.subject_predicates(shape), None) is not None:
             continue
@@ -488,6 +497,9 @@ def compile_shapes(shapes: Graph) -> Compiled:
     removed: set[tuple[Node, Node, Node]] = set()
     checks: list[NodeCheck] = []
     compiled: set[Node] = set()
+    # SHACL rules change the data before pySHACL validates it (advanced mode): then nothing is compiled
+    if custom is None or (None, SH.rule, None) in shapes:
+        return Compiled(checks, shapes, compiled)
     for shape in _node_candidates(shapes):
         targets, severity = _targets(shapes, shape), _severity(shapes, shape)
         if targets is None or severity is None:

@@ -342,3 +342,36 @@ def test_shapes_without_a_message_stay_with_pyshacl(project):
         """), format="turtle")
     assert not compile_shapes(shapes).compiled_shapes
     assert_same(Graph(), shapes, Graph())
+
+
+SIMPLE = f"""\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <{EX}> .
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "p needed"@en ] .
+"""
+
+
+def test_shacl_rules_turn_compilation_off():
+    """A SHACL rule adds data before pySHACL validates (advanced mode): here the very value asked for."""
+    shapes = Graph().parse(data=SIMPLE + textwrap.dedent("""\
+        ex:S sh:rule [ a sh:TripleRule ; sh:subject sh:this ; sh:predicate ex:p ; sh:object ex:b ] .
+        """), format="turtle")
+    assert not compile_shapes(shapes).compiled_shapes
+    assert assert_same(Graph(), shapes, Graph()).conforms
+
+
+def test_a_custom_constraint_component_keeps_the_shapes_using_it_with_pyshacl():
+    shapes = Graph().parse(data=SIMPLE + textwrap.dedent("""\
+        ex:NotEqual a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:notEqual ] ;
+            sh:validator [ a sh:SPARQLAskValidator ; sh:message "equal"@en ;
+                           sh:ask "ASK { FILTER ($value != $notEqual) }" ] .
+        ex:T a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:property [ sh:path ex:q ; sh:minCount 1 ; ex:notEqual ex:b ; sh:message "q needed, not b"@en ] .
+        """), format="turtle")
+    plan = compile_shapes(shapes)
+    assert len(plan.compiled_shapes) == 1 and (URIRef(EX + "T"), SH.property, None) in plan.reduced
+    data = Graph().parse(data=f"<{EX}a> <{EX}q> <{EX}b> .", format="turtle")
+    merged = assert_same(data, shapes, Graph())
+    assert {f.component for f in merged.findings} == {SH.MinCountConstraintComponent, URIRef(EX + "NotEqual")}
