@@ -10,7 +10,7 @@ mixes it (its own `inoculate`), and yields the results pySHACL would report for 
 node, path, value, constraint component, source shape, severity and messages. Each constraint below
 follows pySHACL's implementation of it (pyshacl.constraints.core, 0.40), quirks included; anything
 not listed here, or written in a form pySHACL would reject or treat specially, stays with pySHACL
-whole (see `_compilable`)."""
+whole (see `_node_candidates` and `_property_check`)."""
 from __future__ import annotations
 
 import re
@@ -97,6 +97,7 @@ Constraint = Callable[[Node, set[Node], DataView], list[Node | None]]
 
 @dataclass(frozen=True)
 class Targets:
+    """A node shape's targets (pyshacl.shape.Shape.focus_nodes): sh:targetClass takes subclasses."""
     nodes: tuple[Node, ...] = ()
     classes: tuple[Node, ...] = ()
     subjects_of: tuple[Node, ...] = ()
@@ -189,13 +190,15 @@ def _datatype_matches(value: Node, rule: Node | None) -> bool:
     return False
 
 
+# The Python value pySHACL expects of a literal of these datatypes; other datatypes pass unchecked.
+PYTHON_TYPES: dict[Node, type | tuple[type, ...]] = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
+
+
 def _actual_datatype(value: Literal, rule: Node | None) -> bool:
-    python = value.value
-    kinds: dict[Node | None, type | tuple[type, ...]] = {
-        XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-        XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
-    kind = kinds.get(rule)
-    return kind is None or isinstance(python, kind)
+    kind = PYTHON_TYPES.get(rule) if rule is not None else None
+    return kind is None or isinstance(value.value, kind)
 
 
 NODE_KINDS: dict[Node, tuple[type, ...]] = {
