@@ -186,7 +186,7 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
 
 def _violation(finding: Finding, shapes: Graph, languages: dict[str, str | None]) -> Violation:
     messages: dict[str, str] = {}
-    for m in finding.messages:
+    for m in sorted(finding.messages, key=str):  # a set: sorted, so that a tie between two is decided alike
         if isinstance(m, Literal):
             messages.setdefault(m.language or languages.get(str(m)) or "en", str(m))
     path: URIRef | tuple | None = finding.path if isinstance(finding.path, URIRef) else None
