@@ -287,3 +287,61 @@ def test_two_cells_printed_as_one_are_split_before_the_last_sentence() -> None:
     assert action.refs["contributes_to"] == [goal]
     assert [p.label for p in action.refs["responsible"]] == ["Tekniska chef"]  # base form (parties.py)
     assert any("split before their last sentence" in n for n in action.notes)
+
+
+def test_a_report_only_row_above_the_first_item_row_is_that_rows_report() -> None:
+    # the extraction printed the report of the first row in a row of its own, above it
+    text = "\n".join([
+        "Elinvoimainen keskusta", "",
+        "Tavoite\tMittari\tToimenpide\tVastuutaho\tToteuma 2024",
+        "\t\t\t\tRahoituspäätös saatiin maaliskuussa, ja työt alkoivat huhtikuussa.",
+        "Viihtyisämpi keskusta\tKävijämäärä\tTorin kunnostus käynnistetään.\tTekninen lautakunta\t",
+        "Vilkkaampi kauppa\tLiikevaihto\tTyhjiin liiketiloihin etsitään yrittäjiä.\tElinkeinopäällikkö\t"
+        "Kolme tilaa on vuokrattu.",
+    ])
+    d = draft(text, "fi")
+    square = one(d, "actions", "Torin kunnostus käynnistetään.")
+    about = [a for a in d.of("assessments") if square in a.refs["about"]]
+    assert [a.fields["text"] for a in about] == ["Rahoituspäätös saatiin maaliskuussa, ja työt alkoivat huhtikuussa."]
+    assert about[0].lines == [4, 5]
+    assert any(n.startswith("DRAFT: report placed by layout") for n in about[0].notes)
+    shops = one(d, "actions", "Tyhjiin liiketiloihin etsitään yrittäjiä.")
+    assert [a.fields["text"] for a in d.of("assessments") if shops in a.refs["about"]] == ["Kolme tilaa on vuokrattu."]
+    assert len(d.of("assessments")) == 2  # no empty assessment shadows the placed report
+
+
+def test_a_report_beside_a_lone_goal_in_a_scrambled_row_goes_to_the_action_above_with_no_report() -> None:
+    text = "\n".join([
+        "Trygg vardag", "",
+        "Mål\tMätare\tÅtgärd\tAnsvarig\tLägesrapport 2023",
+        "Tryggare skolvägar\tAntal olyckor\tNya övergångsställen byggs vid skolorna.\tTekniska nämnden\t"
+        "Tre övergångsställen har byggts.",
+        "\t<p>Antal besök</p>\t<p>Öppettiderna vid hälsostationen förlängs.</p>\t<p>Social- och hälsovårdsnämnden</p>",
+        "<p>Bättre service</p>\t<p>Kvällsmottagningen har inletts i september.</p>",
+    ])
+    d = draft(text, "sv")
+    hours = one(d, "actions", "Öppettiderna vid hälsostationen förlängs.")
+    about = [a for a in d.of("assessments") if hours in a.refs["about"]]
+    assert [a.fields["text"] for a in about] == ["Kvällsmottagningen har inletts i september."]
+    assert any(n.startswith("DRAFT: report placed by layout") for n in about[0].notes)
+    service = one(d, "goals", "Bättre service")
+    assert not [a for a in d.of("assessments") if service in a.refs["about"]]
+
+
+def test_a_report_beside_a_lone_goal_goes_to_the_action_below_when_the_row_above_has_its_own() -> None:
+    text = "\n".join([
+        "Green town", "",
+        "Goal\tIndicator\tAction\tResponsible\tProgress report",
+        "\t<p>Tonnes of waste</p>\t<p>Sorting bins are set up in every school.</p>\t<p>Education director</p>\t"
+        "<p>Bins have been delivered to six schools.</p>",
+        "<p>Less landfill</p>\t<p>Composting was piloted in two kitchens during spring.</p>",
+        "\t<p>Kitchen waste</p>\t<p>Composting is extended to all kitchens.</p>\t<p>Catering manager</p>",
+    ])
+    d = draft(text, "en")
+    bins = one(d, "actions", "Sorting bins are set up in every school.")
+    assert [a.fields["text"] for a in d.of("assessments") if bins in a.refs["about"]] == \
+        ["Bins have been delivered to six schools."]
+    compost = one(d, "actions", "Composting is extended to all kitchens.")
+    about = [a for a in d.of("assessments") if compost in a.refs["about"]]
+    assert [a.fields["text"] for a in about] == ["Composting was piloted in two kitchens during spring."]
+    assert any(n.startswith("DRAFT: report placed by layout") for n in about[0].notes)

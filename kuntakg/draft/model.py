@@ -88,6 +88,11 @@ class Draft:
         self.items.append(item)
         return item
 
+    def remove(self, item: Item) -> None:
+        """Take an item out again (a text found to belong to another row's item)."""
+        self.items = [i for i in self.items if i is not item]
+        self._index = {k: v for k, v in self._index.items() if v is not item}
+
     def of(self, sheet: str) -> list[Item]:
         return [i for i in self.items if i.sheet == sheet]
 

@@ -34,6 +34,8 @@ from .prose import ProseCues, Reading, read_sentence, split_sentences
 from .prose import note as prose_note
 from .realign import dangling, realign, remember
 from .repeats import merge_repeats
+from .report_rows import ReportRow
+from .report_rows import place as place_reports
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -142,6 +144,7 @@ class Table:
     styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
     last: list[Item] = field(default_factory=list)  # what the last row's responsible and report cells are about
     last_items: list[Item] = field(default_factory=list)  # ... and what its metric cells measure
+    report_rows: list[ReportRow] = field(default_factory=list)  # the rows read so far (report_rows.py)
 
 
 class Recogniser:
@@ -822,6 +825,10 @@ class Recogniser:
             row_items = row_items or table.last_items
         if lowest:
             table.last, table.last_items = lowest, row_items
+        has_action = any(cols[i].role != "goal" for i in goal_cols if own.get(i))
+        report_row = ReportRow(row.n, has_action, bool(own_items) and not has_action
+                               and any(c.role not in ("goal", "spearhead") for c in cols if c.role in GOALISH),
+                               mismatch)
         for i, col in enumerate(cols):
             raw = cells[i]
             if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
@@ -847,7 +854,13 @@ class Recogniser:
             elif col.role == "report" and lowest and (raw.strip() or own_items):
                 # an empty report cell of a row with items of its own: the report says nothing of them
                 # (an assessment the cue-word rules read as not reported)
-                self._assessment(col.header, table.header_line, raw, row.n, lowest, continued_report)
+                made_a, appended = self._assessment(col.header, table.header_line, raw, row.n, lowest,
+                                                    continued_report)
+                report_row.assessment, report_row.appended = made_a, appended
+                report_row.text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
+            elif col.role == "report" and raw.strip() and not report_row.text:
+                report_row.text = " ".join(clean_label(f) for f, _ in fragments(raw))  # about no item yet
+        place_reports(self.draft, table.report_rows, report_row)
         if mismatch:  # the metrics, targets and assessments of a realigned row are as uncertain as its items
             for item in self.draft.items[made:]:
                 if item.sheet in ("indicators", "targets", "assessments"):
@@ -979,7 +992,8 @@ class Recogniser:
         return self.reports[key]
 
     def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item],
-                    continued: bool = False) -> None:
+                    continued: bool = False) -> tuple[Item, bool]:
+        """The row's assessment, and whether the text went on the assessment of the row above."""
         report = self._report(title, header_line)
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
         earlier = next((a for a in reversed(self.draft.of("assessments")) if continued
@@ -989,14 +1003,14 @@ class Recogniser:
             earlier.label = earlier.fields["text"]
             earlier.cite(line)
             earlier.source_text = ""
-            return
+            return earlier, True
         assessment = Item("assessments", text or f"({report.label}: empty)", [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
         assessment.ref("report", report)
         assessment.ref("about", *about)
         key = "|".join(sorted(str(id(a)) for a in about)) + report.label
-        self.draft.add(assessment, merge_key=key)
+        return self.draft.add(assessment, merge_key=key), False
 
     # -- key-value blocks ------------------------------------------------------------------------
     def _kv_block(self, rows: list[Line]) -> None:
