@@ -345,3 +345,20 @@ def test_a_report_beside_a_lone_goal_goes_to_the_action_below_when_the_row_above
     about = [a for a in d.of("assessments") if compost in a.refs["about"]]
     assert [a.fields["text"] for a in about] == ["Composting was piloted in two kitchens during spring."]
     assert any(n.startswith("DRAFT: report placed by layout") for n in about[0].notes)
+
+
+def test_a_paragraph_stating_a_plan_left_over_in_a_scrambled_row_is_an_action_not_a_report() -> None:
+    text = "\n".join([
+        "Mobility", "",
+        "Goal\tIndicator\tAction\tResponsible\tProgress report",
+        "More cycling\tCycle counts\tA cycle lane plan is drawn up.\tCity planning department\t"
+        "The plan has been approved.",
+        "\t<p>Safer school routes.</p> <p>Crossings near schools will be rebuilt.</p>\t<p>Traffic safety unit</p> "
+        "<p>Parents will be informed about the new routes in every school.</p>",
+    ])
+    d = draft(text, "en")
+    crossings = one(d, "actions", "Crossings near schools will be rebuilt.")
+    assert any(n.startswith("DRAFT: ") and "placed in columns by their content" in n for n in crossings.notes)
+    about = [a for a in d.of("assessments") if crossings in a.refs["about"]]
+    assert [a.fields["text"] for a in about] == [""]  # the row's report cell is empty: not reported
+    assert "Crossings near schools will be rebuilt." not in [a.fields["text"] for a in d.of("assessments")]

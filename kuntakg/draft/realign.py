@@ -81,9 +81,11 @@ def _fill(cells: list[str], width: int) -> list[str]:
 
 def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]],
             names_parties: Callable[[str], bool], report_like: Callable[[str], bool],
-            open_above: Callable[[str], bool] | None = None) -> Placement:
+            open_above: Callable[[str], bool] | None = None,
+            plans: Callable[[str], bool] | None = None) -> Placement:
     """The row's cells placed under the header's columns (`roles`, one per column). `open_above` tells
-    whether a paragraph can go on with an item above that does not end a sentence."""
+    whether a paragraph can go on with an item above that does not end a sentence; `plans` whether a
+    paragraph states a plan (the lexicon's prose cues), which no report column takes."""
     width = len(roles)
     trimmed = list(cells)
     while len(trimmed) > width and not trimmed[-1].strip():
@@ -100,7 +102,7 @@ def realign(cells: list[str], roles: list[str | None], seen: dict[int, set[str]]
             else "its cells were read as printed, from the left"
         reason = f"{what}; {how}"
         return Placement(cells_out, f"{reason}: check the columns", moved=[i for i, c in enumerate(cells_out) if c])
-    placement = _by_content(trimmed, roles, anchor, open_above)
+    placement = _by_content(trimmed, roles, anchor, open_above, plans)
     placement.reason = f"{what}; its paragraphs were placed in columns by their content: check the columns"
     if all(c.strip() for c in trimmed) and len(trimmed) == width and _unmerge(placement.cells, roles):
         placement.reason += "; two cells printed as one were split before their last sentence: check the split"
@@ -237,7 +239,8 @@ def _shift(cells: list[str], width: int, anchor: Callable[[str], Anchor]) -> tup
 
 
 def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str], Anchor],
-                open_above: Callable[[str], bool] | None = None) -> Placement:
+                open_above: Callable[[str], bool] | None = None,
+                plans: Callable[[str], bool] | None = None) -> Placement:
     width = len(roles)
     lead = 0
     while lead < len(cells) and not cells[lead].strip():
@@ -268,8 +271,10 @@ def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str
         options = later if len(later) >= remaining else empty[-remaining:] if len(empty) >= remaining else empty
         if options:
             target = options[0]
-        elif report is not None and not placed[report]:
-            target = report  # more paragraphs than item columns: the last is the report's
+        elif report is not None and not placed[report] and not (plans is not None and plans(text)):
+            # more paragraphs than item columns: the last is the report's, unless it states a plan
+            # ("kehitetään", "ska införas", "will be set up"): then it is one more item
+            target = report
         else:
             target = items[-1] if items else width - 1
         placed[target].append(text)

@@ -738,7 +738,8 @@ class Recogniser:
             return
         made = len(self.draft.items)
         placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like,
-                            lambda text: self._open_item(text, table) is not None)
+                            lambda text: self._open_item(text, table) is not None,
+                            lambda text: self.prose_cues.find("plan", text) is not None)
         cells, mismatch = placement.cells, bool(placement.reason)
         if placement.carried:
             self._carry_on(placement.carried, row.n, table)
