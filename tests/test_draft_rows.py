@@ -362,3 +362,31 @@ def test_a_paragraph_stating_a_plan_left_over_in_a_scrambled_row_is_an_action_no
     about = [a for a in d.of("assessments") if crossings in a.refs["about"]]
     assert [a.fields["text"] for a in about] == [""]  # the row's report cell is empty: not reported
     assert "Crossings near schools will be rebuilt." not in [a.fields["text"] for a in d.of("assessments")]
+
+
+def test_a_second_report_cell_in_a_scrambled_row_is_the_report_of_the_row_below_with_none() -> None:
+    rows = [
+        "Puhtaat vesistöt", "",
+        "Tavoite\tMittari\tToimenpide\tVastuutaho\tToteuma 2024",
+        "Terveempi luonto\tNäytteiden määrä\tVesinäytteitä otetaan joka kuukausi.\tYmpäristöpäällikkö\t"
+        "Näytteitä on otettu suunnitellusti.",
+        # two report cells printed in one row: the second belongs to the row below, whose report cell is empty
+        "<p>Puhtaampi järvi</p>\t<p>Rantojen kunnostus aloitetaan.</p>\t<p>Ruoppaus on tehty kahdella rannalla.</p>\t"
+        "<p>Vesiensuojelun koulutusta ei ole järjestetty henkilöstöpulan vuoksi.</p>",
+        "\t\t<p>Järjestetään vesiensuojelukoulutus kyläyhdistyksille.</p>\t<p>Ympäristöpäällikkö</p>",
+    ]
+    d = draft("\n".join(rows), "fi")
+    shores = one(d, "actions", "Rantojen kunnostus aloitetaan.")
+    assert [a.fields["text"] for a in d.of("assessments") if shores in a.refs["about"]] == \
+        ["Ruoppaus on tehty kahdella rannalla."]
+    course = one(d, "actions", "Järjestetään vesiensuojelukoulutus kyläyhdistyksille.")
+    about = [a for a in d.of("assessments") if course in a.refs["about"]]
+    assert [a.fields["text"] for a in about] == ["Vesiensuojelun koulutusta ei ole järjestetty henkilöstöpulan vuoksi."]
+    assert about[0].lines == [5, 6]
+    assert any(n.startswith("DRAFT: report placed by layout") for n in about[0].notes)
+    # the row below reports for itself: both reports stay with the row that printed them
+    rows[-1] += "\t<p>Koulutus pidettiin toukokuussa.</p>"
+    d = draft("\n".join(rows), "fi")
+    shores = one(d, "actions", "Rantojen kunnostus aloitetaan.")
+    assert [a.fields["text"] for a in d.of("assessments") if shores in a.refs["about"]] == \
+        ["Ruoppaus on tehty kahdella rannalla. Vesiensuojelun koulutusta ei ole järjestetty henkilöstöpulan vuoksi."]

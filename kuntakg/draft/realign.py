@@ -39,6 +39,9 @@ class Placement:
     reason: str = ""  # why the row was realigned; empty if it was left as it is
     carried: str = ""  # a paragraph that continues the cell above (the row began mid-sentence)
     moved: list[int] = field(default_factory=list)  # columns whose content the realignment set
+    # the report column's last paragraph when it came from a cell of its own after another report cell:
+    # two reports printed in one row, the second perhaps the row below's (report_rows.py decides)
+    second_report: str = ""
 
 
 def paragraphs(cell: str) -> list[str]:
@@ -248,9 +251,10 @@ def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str
     # a row with more cells than the header has spurious empty cells: they do not continue the row above
     lead = max(0, lead - max(0, len(cells) - width))
     texts = [p for c in cells for p in paragraphs(c)]
+    origin = [i for i, c in enumerate(cells) for _ in paragraphs(c)]  # the printed cell of each paragraph
     carried = ""
     if texts and re.match(r"^[a-zåäöüé]", texts[0]) and (lead > 0 or (open_above and open_above(texts[0]))):
-        carried, texts = texts[0], texts[1:]  # the rest of a paragraph from the row above
+        carried, texts, origin = texts[0], texts[1:], origin[1:]  # the rest of a paragraph from the row above
         if len(paragraphs(cells[lead])) == 1:
             lead += 1  # its cell is the row above's: the row's own cells begin after it
     items = [i for i, r in enumerate(roles) if r in ITEM_ROLES]
@@ -258,10 +262,13 @@ def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str
     report = next((i for i, r in enumerate(roles) if r == "report"), None)
     anchors = [anchor(t) for t in texts]
     placed: list[list[str]] = [[] for _ in roles]
+    report_from: list[int] = []  # the printed cells of the report column's paragraphs
     position = lead - 1
     for k, (text, a) in enumerate(zip(texts, anchors, strict=True)):
         if a is not None:
             placed[a[0]].append(text)
+            if a[0] == report:
+                report_from.append(origin[k])
             if a[0] < last_item:  # a column among the item columns: what follows comes after it
                 position = max(position, a[0])
             continue
@@ -278,7 +285,13 @@ def _by_content(cells: list[str], roles: list[str | None], anchor: Callable[[str
         else:
             target = items[-1] if items else width - 1
         placed[target].append(text)
+        if target == report:
+            report_from.append(origin[k])
         if target in items:
             position = target
     moved = [i for i, p in enumerate(placed) if p]
-    return Placement([f" {CELL_BREAK} ".join(p) for p in placed], carried=carried, moved=moved)
+    second = ""
+    if report is not None and len(set(report_from)) > 1 and report_from.count(report_from[-1]) == 1:
+        second = placed[report][-1]
+    return Placement([f" {CELL_BREAK} ".join(p) for p in placed], carried=carried, moved=moved,
+                     second_report=second)

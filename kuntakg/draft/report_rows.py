@@ -7,6 +7,8 @@ assessment that reads as "not reported". This module looks at two neighbouring r
 
 * a report-only row (a report text and no item) whose row above already has its own report, or is no
   item row, reports on the item row below it when that row's report cell is empty;
+* a realigned row whose report column took two reports printed in separate cells gives the second one
+  to the item row below it when that row's report cell is empty;
 * a realigned row with goals but no action (in a table that has an action column) whose report sits
   next to an action row with an empty report cell reports on that action row: the one above if its cell
   is empty, else the one below.
@@ -19,8 +21,8 @@ from dataclasses import dataclass
 
 from .model import Draft, Item
 
-NOTE = "report placed by layout: the text stood in line {src} (a row with no action of its own) next to " \
-       "this row, whose report cell is empty; check which item it reports on"
+NOTE = "report placed by layout: the text stood in line {src} next to this row, whose report cell is " \
+       "empty; check which item it reports on"
 
 
 @dataclass
@@ -35,6 +37,7 @@ class ReportRow:
     assessment: Item | None = None  # the assessment the row's report cell made or extended
     appended: bool = False  # the text was appended to the assessment of the row above (a continuation)
     moved: bool = False  # the text has already been given to another row
+    second: str = ""  # a second report printed in a cell of its own in the row (realign.Placement)
 
     @property
     def report_only(self) -> bool:
@@ -52,7 +55,9 @@ def place(draft: Draft, rows: list[ReportRow], row: ReportRow) -> None:
     it belongs; then append `row` to `rows`."""
     above = rows[-1] if rows else None
     before = rows[-2] if len(rows) > 1 else None
-    if above is not None and row.empty and not above.moved:
+    if above is not None and row.empty and above.second and above.assessment is not None and not above.moved:
+        _give_second(above, row)
+    elif above is not None and row.empty and not above.moved:
         if above.report_only and (before is None or not before.has_action and not before.goal_only
                                   or bool(before.text)):
             _give(draft, above, row)
@@ -68,8 +73,32 @@ def _took(row: ReportRow, before: ReportRow | None) -> bool:
     return before is not None and before.empty
 
 
-def _give(draft: Draft, source: ReportRow, target: ReportRow) -> None:
+def _give_second(source: ReportRow, target: ReportRow) -> None:
+    """The second report of `source` goes to `target`, whose own report cell is empty."""
+    assert source.assessment is not None and target.assessment is not None
+    own = source.assessment.fields.get("text", "")
+    if not own.endswith(source.second) or own == source.second:
+        return
+    rest = own[: len(own) - len(source.second)].strip()
+    source.assessment.fields["text"] = source.assessment.label = rest
+    source.assessment.source_text = ""
+    _fill(target, source.second, source.line)
+    source.second = ""
+
+
+def _fill(target: ReportRow, text: str, line: int) -> None:
     assert target.assessment is not None
+    assessment = target.assessment
+    assessment.fields["text"] = text
+    assessment.label = text
+    assessment.source_text = ""  # the text is quoted from another line: cite the lines
+    assessment.cite(line)
+    assessment.lines.sort()
+    assessment.note(NOTE.format(src=line))
+    target.text = text
+
+
+def _give(draft: Draft, source: ReportRow, target: ReportRow) -> None:
     text = source.text
     if source.assessment is not None:
         if source.appended:
@@ -81,12 +110,5 @@ def _give(draft: Draft, source: ReportRow, target: ReportRow) -> None:
                 source.assessment.lines = [n for n in source.assessment.lines if n != source.line]
         else:
             draft.remove(source.assessment)
-    assessment = target.assessment
-    assessment.fields["text"] = text
-    assessment.label = text
-    assessment.source_text = ""  # the text is quoted from another line: cite the lines
-    assessment.cite(source.line)
-    assessment.lines.sort()
-    assessment.note(NOTE.format(src=source.line))
+    _fill(target, text, source.line)
     source.moved = True
-    target.text = text

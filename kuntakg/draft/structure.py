@@ -829,7 +829,7 @@ class Recogniser:
         has_action = any(cols[i].role != "goal" for i in goal_cols if own.get(i))
         report_row = ReportRow(row.n, has_action, bool(own_items) and not has_action
                                and any(c.role not in ("goal", "spearhead") for c in cols if c.role in GOALISH),
-                               mismatch)
+                               mismatch, second=clean_label(placement.second_report))
         for i, col in enumerate(cols):
             raw = cells[i]
             if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
