@@ -390,3 +390,28 @@ def test_a_second_report_cell_in_a_scrambled_row_is_the_report_of_the_row_below_
     shores = one(d, "actions", "Rantojen kunnostus aloitetaan.")
     assert [a.fields["text"] for a in d.of("assessments") if shores in a.refs["about"]] == \
         ["Ruoppaus on tehty kahdella rannalla. Vesiensuojelun koulutusta ei ole järjestetty henkilöstöpulan vuoksi."]
+
+
+def test_a_report_only_row_between_a_reported_row_and_an_unreported_one_goes_below_unless_it_goes_on() -> None:
+    rows = [
+        "Digital services", "",
+        "Goal\tIndicator\tAction\tResponsible\tProgress report",
+        "Faster answers\tReply time\tA chat service is opened.\tCustomer service manager\tThe chat has been opened.",
+        "\t\t\t\tA booking calendar was launched in March.",
+        "Fewer queues\tQueue length\tOnline booking is offered for all clinics.\tHealth services director\t",
+    ]
+    d = draft("\n".join(rows), "en")
+    chat = one(d, "actions", "A chat service is opened.")
+    booking = one(d, "actions", "Online booking is offered for all clinics.")
+    assert [a.fields["text"] for a in d.of("assessments") if chat in a.refs["about"]] == ["The chat has been opened."]
+    assert [a.fields["text"] for a in d.of("assessments") if booking in a.refs["about"]] == \
+        ["A booking calendar was launched in March."]
+    # a report cut over two rows (the second row goes on in lower case) stays one report
+    rows[3] = rows[3].replace("The chat has been opened.", "The chat has been opened and")
+    rows[4] = "\t\t\t\tis used every day."
+    d = draft("\n".join(rows), "en")
+    chat = one(d, "actions", "A chat service is opened.")
+    booking = one(d, "actions", "Online booking is offered for all clinics.")
+    assert [a.fields["text"] for a in d.of("assessments") if chat in a.refs["about"]] == \
+        ["The chat has been opened and is used every day."]
+    assert [a.fields["text"] for a in d.of("assessments") if booking in a.refs["about"]] == [""]

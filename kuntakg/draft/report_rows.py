@@ -5,8 +5,9 @@ item, or beside a goal in the row next to it, while the item's own report cell s
 row, such a report would be about the wrong item (or about nothing), and the item would get an empty
 assessment that reads as "not reported". This module looks at two neighbouring rows at a time:
 
-* a report-only row (a report text and no item) whose row above already has its own report, or is no
-  item row, reports on the item row below it when that row's report cell is empty;
+* a report-only row (a report text and no item) whose row above already has its own report (one the
+  text does not go on with in lower case), or is no item row, reports on the item row below it when
+  that row's report cell is empty;
 * a realigned row whose report column took two reports printed in separate cells gives the second one
   to the item row below it when that row's report cell is empty;
 * a realigned row with goals but no action (in a table that has an action column) whose report sits
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Draft, Item
+from .realign import continues
 
 NOTE = "report placed by layout: the text stood in line {src} next to this row, whose report cell is " \
        "empty; check which item it reports on"
@@ -59,7 +61,7 @@ def place(draft: Draft, rows: list[ReportRow], row: ReportRow) -> None:
         _give_second(above, row)
     elif above is not None and row.empty and not above.moved:
         if above.report_only and (before is None or not before.has_action and not before.goal_only
-                                  or bool(before.text)):
+                                  or bool(before.text) and not continues(before.text, above.text)):
             _give(draft, above, row)
         elif above.goal_only and above.realigned and row.realigned and above.text and not _took(above, before):
             _give(draft, above, row)
