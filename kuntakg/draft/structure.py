@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
 from .model import Draft, Item, clean_label, similar_key
+from .numbering import numbered_heading_levels
 from .parties import Parties
 from .prose import ProseCues, Reading, read_sentence, split_sentences
 from .prose import note as prose_note
@@ -139,6 +140,10 @@ class Table:
 class Recogniser:
     def __init__(self, text: str, file: str, lang: str, lexicon: Lexicon):
         self.lines = read_lines(text)
+        # "1. Elinvoima" above "1.1 …" lines: a section heading written as a numbered paragraph
+        for n, level in numbered_heading_levels(self.lines, lexicon.layout("heading_max_chars")).items():
+            line = self.lines[n - 1]
+            self.lines[n - 1] = Line(line.n, line.raw, "heading", line.text, level=level)
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
@@ -209,7 +214,9 @@ class Recogniser:
         if self.draft.title is None and line.kind in ("heading", "bold", "para") and len(line.text) < 200:
             self.draft.title = (line.text, line.n)
         if line.kind == "bullet":
-            self._bullet(line)
+            kv = _KV_KEY.match(line.text)  # "- Toimenpide: …" under an outline goal
+            if not (kv and self.outline_items and self._outline(kv["key"], kv["value"], line)):
+                self._bullet(line)
             return
         if line.kind in ("heading", "bold"):
             self.list_role = None
@@ -252,6 +259,8 @@ class Recogniser:
         if line.kind in ("heading", "bold") or len(text) <= self.lex.layout("heading_max_chars"):
             if not re.search(r"[^\W\d_]{3}", text):
                 return
+            if line.kind == "para" and any(re.search(p, text, re.IGNORECASE) for p in self.lex.layout("dateline")):
+                return  # "Kaupunginhallitus 23.9.2024": a dateline, not the spearhead of what follows
             self.theme_candidate = (text, line.n)
         else:
             self.theme_candidate = None
@@ -426,7 +435,7 @@ class Recogniser:
             self.outline_theme = self._theme(value, n)
             self.theme_candidate = (value, n)  # and of a table that follows
             return True
-        theme = self.outline_theme
+        theme = self._prose_theme()  # the outline's spearhead, else the heading above
         if role in GOALISH:
             level = self.lex.level(key) or ""
             parts = [value]
@@ -671,6 +680,11 @@ class Recogniser:
         roles = [c.role for c in columns if c.role]
         if len(roles) < self.lex.layout("header_min_roles") or not any(r in GOALISH for r in roles):
             return None
+        followup = [c for c in columns if c.role == "metric" and any(
+            re.fullmatch(p, normal(c.header)) for p in self.lex.layout("followup_headers"))]
+        if followup and len(followup) < roles.count("metric"):
+            for col in followup:  # "Uppföljning" beside a "Mätare" column: the follow-up is the status
+                col.role = "report"
         last_item_col: Column | None = None
         for col in columns:
             if col.role in GOALISH:
@@ -907,6 +921,12 @@ class Recogniser:
 
     def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item]) -> None:
         report = self._report(title, header_line)
+        if any(a.sheet != "goals" for a in about):
+            # a goal repeated on each of its action rows: the row's status is its action's; the goal is
+            # assessed once, by its first row
+            assessed = {id(g) for a in self.draft.of("assessments") if a.refs.get("report", [None])[0] is report
+                        for g in a.refs.get("about", [])}
+            about = [a for a in about if a.sheet != "goals" or id(a) not in assessed]
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
         assessment = Item("assessments", text or f"({report.label}: empty)", [line],
                           source_text=raw.strip() if raw.strip() else "")
