@@ -97,9 +97,16 @@ def test_balanced_scorecard_xlsx(project):
     # "Näkökulma" is the spearhead column; a blank perspective cell continues the one above
     theme = {r.get("id"): r.get("label") for r in t["themes"]}
     assert [theme[g.get("theme")] for g in t["goals"]] == ["Asiakas", "Asiakas", "Talous", "Talous", "Henkilöstö"]
-    assert target_of(t, "Sähköisten palvelujen osuus") == ("80", "percent", "at-least", "")
-    assert target_of(t, "Sairauspoissaolopäivät henkilöä kohden") == ("12", "days", "at-most", "")
+    assert target_of(t, "Sähköisten palvelujen osuus") == ("80", "percent", "at-least", "40")
+    assert target_of(t, "Sairauspoissaolopäivät henkilöä kohden") == ("12", "days", "at-most", "16")
     assert target_of(t, "Lainakanta euroa per asukas")[:3] == ("4000", "euro-per-inhabitant", "at-most")
+    # the baseline column ("Lähtötaso 2022") and the years in the headers
+    surplus = by_label(t, "indicators", "Vuosikate").get("id")
+    [row] = [r for r in t["targets"] if r.get("indicator") == surplus]
+    assert (row.get("value"), row.get("unit"), row.get("comparison"), row.get("baseline_value")) == (
+        "5000000", "euro", "at-least", "1200000")  # "vähintään 5 M€", "1,2 M€"
+    assert {(r.get("baseline_start"), r.get("target_end")) for r in t["targets"]} == {("2022", "2025")}
+    assert [r.get("baseline_value") for r in t["targets"]] == ["3.6", "40", "1200000", "4100", "16"]
     assert by_label(t, "goals", "Asukkaat ovat tyytyväisiä palveluihin").get("responsible") == "kaupunginhallitus"
 
 
@@ -168,6 +175,7 @@ def test_interim_report_pdf(project):
     assert len(t["actions"]) == 4 and len(t["indicators"]) == 4
     assert "Kaupunginhallitus 23.9.2024" not in labels(t, "themes")  # a dateline is no spearhead
     assert target_of(t, "Keskitettyjen hankintojen osuus") == ("80", "percent", "at-least", "")
+    assert target_of(t, "Tyhjien tilojen kustannukset") == ("2000000", "euro", "at-most", "")  # "alle 2 M€"
     assert target_of(t, "Odotusaika") == ("7", "days", "at-most", "")
     assert [r.get("title") for r in t["reports"]] == ["Tilanne 31.8.2024"]
     # a goal repeated on its action rows is assessed once; each row's status is its action's

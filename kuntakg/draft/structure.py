@@ -25,6 +25,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from .baseline import set_baseline, set_target_period
 from .layout import CELL_BREAK
 from .lexicon import Lexicon, normal
 from .model import Draft, Item, clean_label, similar_key
@@ -785,12 +786,16 @@ class Recogniser:
         own_items = [it for i in goal_cols for it in own.get(i, []) if not it.fields.get("_sub")]
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
+        baselines: list[tuple[str, str]] = []
         for i, col in enumerate(cols):
             raw = cells[i]
             if col.role == "metric" and raw.strip():
                 self._metrics(raw, row.n, row_items, theme)
             elif col.role == "target" and raw.strip():
                 self._target_column(raw, row.n, row_items)
+                set_target_period([t for t in self.draft.of("targets") if row.n in t.lines], col.header)
+            elif col.role == "baseline" and raw.strip():
+                baselines.append((raw, col.header))
             elif col.role == "responsible" and raw.strip():
                 parties = self.parties.parse(raw, row.n)
                 for item in lowest:
@@ -802,6 +807,8 @@ class Recogniser:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
             elif col.role == "report" and lowest:
                 self._assessment(col.header, table.header_line, raw, row.n, lowest)
+        for raw, header in baselines:  # after the row's targets are drafted, whichever column comes first
+            set_baseline([t for t in self.draft.of("targets") if row.n in t.lines], raw, header, self.lex)
 
     def _place_by_content(self, cells: list[str], table: Table) -> list[str]:
         """A row whose cells do not line up with the header (extraction damage): its paragraphs are placed
