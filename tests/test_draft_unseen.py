@@ -88,6 +88,7 @@ def test_english_markdown_traffic_lights(project):
     [rides_target] = [r for r in t["targets"] if r.get("indicator") == rides]
     assert (rides_target.get("value"), rides_target.get("baseline_start")) == ("50000", "")
     assert {r.get("label"): r.get("type") for r in t["organizations"]}["Technical Services"] == "unit"
+    assert "Mobility Manager" in labels(t, "posts") and not t.get("people")  # a job title, not a name
     assert dict(result.review.statuses) == {"done": 1, "in-progress": 1, "postponed": 1, "not-started": 1}
 
 
@@ -194,3 +195,23 @@ def test_swedish_follow_up_txt(project):
         ("8", "days", "decrease-to", "12"), ("90", "percent", "at-least", "")]
     assert "Familjetjänsternas chef" in labels(t, "posts")
     assert dict(result.review.statuses) == {"done": 1, "in-progress": 1}
+
+
+def test_english_traffic_lights_docx(project):
+    result, t = drafted(project, plans.english_traffic_light_docx, "culture.docx", "638")
+    assert result.lang == "en"
+    assert labels(t, "themes") == ["Culture for everyone"]
+    assert labels(t, "goals") == ["Every child takes part in culture", "Library services reach new users",
+                                  "Events are accessible"]
+    goals = [g.get("id") for g in t["goals"]]
+    # bullets in one cell are actions of their own, serving the row's goal
+    assert [a.get("contributes_to") for a in t["actions"]] == [goals[0]] * 2 + [goals[1]] * 2 + [goals[2]] * 2
+    assert labels(t, "posts") == ["Head of Culture", "Library Director", "Events Coordinator"]
+    assert not t.get("people")
+    assert target_of(t, "Library visits per year")[:3] == ("400000", "count", "at-least")
+    assert target_of(t, "Staff trained")[:3] == ("40", "persons", "at-least")
+    assert {(r.get("target_start"), r.get("target_end")) for r in t["targets"]} == {("2025", "2025")}
+    # a check mark, a cross and traffic-light colours are statuses
+    assert [r.get("text") for r in t["assessments"]] == ["Green", "✓", "Amber", "✗"]
+    assert all(r.get("id") != "as" for r in t["assessments"])
+    assert dict(result.review.statuses) == {"in-progress": 2, "done": 1, "not-started": 1}

@@ -240,3 +240,40 @@ def swedish_report_txt(path: Path) -> Path:
         "Läge: Pågår\n",
         encoding="utf-8")
     return path
+
+
+def english_traffic_light_docx(path: Path) -> Path:
+    """An English implementation plan: several key actions as bullets in one cell, owners as job titles
+    and a status column of check marks and traffic-light colours."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Porvoo Culture and Leisure Implementation Plan 2025", level=1)
+    d.add_paragraph("Approved by the Culture and Leisure Board on 3 March 2025.")
+    d.add_heading("Theme: Culture for everyone", level=2)
+    rows = [["Objective", "Key actions", "KPI", "Target 2025", "Owner", "Status"],
+            ["Every child takes part in culture", "", "Pupils reached by the culture path", "at least 95 %",
+             "Head of Culture", "Green"],
+            ["Library services reach new users", "", "Library visits per year", "more than 400 000 visits",
+             "Library Director", "✓"],
+            ["Events are accessible", "Publish accessibility information for every event", "", "",
+             "Events Coordinator", "Amber"],
+            ["", "Train event staff in accessible services", "Staff trained", "at least 40 staff",
+             "Events Coordinator", "✗"]]
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            if text:
+                table.cell(i, j).text = text
+    for i, actions in ((1, ["Culture path visits for every school class", "Free art workshops in holidays"]),
+                       (2, ["Open the library on Sundays", "Bring the mobile library to new housing areas"])):
+        cell = table.cell(i, 1)
+        first = True
+        for action in actions:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            paragraph.style = "List Bullet"
+            paragraph.add_run(action)
+            first = False
+    d.save(str(path))
+    return path

@@ -935,7 +935,10 @@ class Recogniser:
                         for g in a.refs.get("about", [])}
             about = [a for a in about if a.sheet != "goals" or id(a) not in assessed]
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
-        assessment = Item("assessments", text or f"({report.label}: empty)", [line],
+        if not text and raw.strip():
+            text = clean_label(raw)  # a status sign alone ("✓", "✗") has no letters but is the status
+        named = text if re.search(r"[^\W\d_]", text) else f"({report.label}: {text or 'empty'})"
+        assessment = Item("assessments", named, [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
         assessment.ref("report", report)
