@@ -215,3 +215,17 @@ def test_english_traffic_lights_docx(project):
     assert [r.get("text") for r in t["assessments"]] == ["Green", "✓", "Amber", "✗"]
     assert all(r.get("id") != "as" for r in t["assessments"])
     assert dict(result.review.statuses) == {"in-progress": 2, "done": 1, "not-started": 1}
+
+
+def test_swedish_goal_cards_docx(project):
+    result, t = drafted(project, plans.swedish_goal_cards_docx, "bildning.docx", "434")
+    assert result.lang == "sv"
+    assert labels(t, "themes") == ["Lärande", "Fritid"]
+    assert labels(t, "goals") == ["Alla elever når grundläggande läsfärdighet.", "Unga har en meningsfull fritid."]
+    goals = [g.get("id") for g in t["goals"]]
+    assert [a.get("contributes_to") for a in t["actions"]] == [goals[0]] * 2 + [goals[1]]
+    assert [a.get("responsible") for a in t["actions"]] == ["bildningsnamnden"] * 2 + ["ungdomschefen"]
+    assert [(a.get("period_start"), a.get("period_end")) for a in t["actions"]] == [("2025", "2026")] * 2 + [
+        ("2025", "2025")]
+    assert [(r.get("value"), r.get("unit"), r.get("comparison")) for r in t["targets"]] == [
+        ("85", "percent", "at-least"), ("6000", "count", "at-least")]

@@ -277,3 +277,38 @@ def english_traffic_light_docx(path: Path) -> Path:
             first = False
     d.save(str(path))
     return path
+
+
+def swedish_goal_cards_docx(path: Path) -> Path:
+    """Lovisa: one two-column "card" table per goal (key in the first column, value in the second),
+    under a Heading 2 spearhead, actions as bullets inside the value cell."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Lovisa stads bildningsplan 2025–2027", level=1)
+    cards = [("Lärande", [("Mål", "Alla elever når grundläggande läsfärdighet."),
+                          ("Åtgärder", ["Läsveckor i alla lågstadieskolor", "Skolbiblioteken förnyas"]),
+                          ("Mätare", "Andelen elever med god läsfärdighet minst 85 %"),
+                          ("Ansvarig", "Bildningsnämnden"),
+                          ("Tidtabell", "2025–2026")]),
+             ("Fritid", [("Mål", "Unga har en meningsfull fritid."),
+                         ("Åtgärder", ["Ungdomsgården hålls öppen på fredagskvällar"]),
+                         ("Mätare", "Antal besök på ungdomsgården minst 6 000"),
+                         ("Ansvarig", "Ungdomschefen"),
+                         ("Tidtabell", "2025")])]
+    for theme, rows in cards:
+        d.add_heading(theme, level=2)
+        table = d.add_table(rows=len(rows), cols=2)
+        table.style = "Table Grid"
+        for i, (key, value) in enumerate(rows):
+            table.cell(i, 0).text = key
+            if isinstance(value, list):
+                cell = table.cell(i, 1)
+                for j, text in enumerate(value):
+                    paragraph = cell.paragraphs[0] if j == 0 else cell.add_paragraph()
+                    paragraph.style = "List Bullet"
+                    paragraph.add_run(text)
+            else:
+                table.cell(i, 1).text = value
+    d.save(str(path))
+    return path

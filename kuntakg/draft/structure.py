@@ -182,6 +182,10 @@ class Recogniser:
                 self._table_block(lines)
             else:
                 self._text_line(lines[0])
+        # a heading or sheet name taken as a spearhead that no item ended up under (a title above a table
+        # whose rows name their own spearheads) is no spearhead
+        referenced = {id(r) for it in self.draft.items for refs in it.refs.values() for r in refs}
+        self.draft.items = [i for i in self.draft.items if i.sheet != "themes" or id(i) in referenced]
         top = str(self.lex.data.get("fallback_top_level", "strategic"))
         for goal in self.draft.of("goals"):
             guessed = [n for n in goal.notes if n.startswith("DRAFT: goal level guessed")]
@@ -558,7 +562,9 @@ class Recogniser:
         self._target_for(indicator, raw, line)
 
     def _theme(self, text: str, line: int) -> Item:
-        theme = Item("themes", clean_label(text).strip(), [line])
+        # "1. Livskraftig stad", "2.3 Hyvinvointi": the number orders the spearheads, it is not their name
+        label = re.sub(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s+(?=[^\W\d_])", "", clean_label(text).strip())
+        theme = Item("themes", label, [line])
         return self.draft.add(theme, merge_key="theme")
 
     # -- tables --------------------------------------------------------------------------------
