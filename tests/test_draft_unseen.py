@@ -229,3 +229,19 @@ def test_swedish_goal_cards_docx(project):
         ("2025", "2025")]
     assert [(r.get("value"), r.get("unit"), r.get("comparison")) for r in t["targets"]] == [
         ("85", "percent", "at-least"), ("6000", "count", "at-least")]
+
+
+def test_bold_keys_md(project):
+    _, t = drafted(project, plans.bold_keys_md, "liikenne.md", "609")
+    assert labels(t, "themes") == ["Turvallinen koulumatka", "Ikäihmisten liikkuminen"]
+    assert labels(t, "goals") == ["Koulumatkat ovat turvallisia kävellen ja pyöräillen.",
+                                  "Ikäihmiset liikkuvat turvallisesti."]
+    goals = {g.get("id"): g for g in t["goals"]}
+    assert [a.get("contributes_to") for a in t["actions"]] == [t["goals"][0].get("id")] * 2 + [t["goals"][1].get("id")]
+    # an action under a goal heading shares its spearhead
+    assert [a.get("theme") for a in t["actions"]] == [goals[a.get("contributes_to")].get("theme") for a in t["actions"]]
+    assert [a.get("responsible") for a in t["actions"]] == ["kaupunkiympariston-toimiala"] * 2 + ["tekninen-lautakunta"]
+    assert {r.get("label"): r.get("type") for r in t["organizations"]} == {
+        "Kaupunkiympäristön toimiala": "sector", "Tekninen lautakunta": "board"}
+    assert [(r.get("value"), r.get("unit"), r.get("comparison")) for r in t["targets"]] == [
+        ("2", "count", "at-most"), ("20", "percent", "decrease-by")]

@@ -312,3 +312,25 @@ def swedish_goal_cards_docx(path: Path) -> Path:
                 table.cell(i, 1).text = value
     d.save(str(path))
     return path
+
+
+def bold_keys_md(path: Path) -> Path:
+    """Pori: a Markdown plan whose goals are level-3 headings "Tavoite 1.1: …", with bold inline keys
+    ("**Mittari:** …") and a bold list heading before the actions."""
+    path.write_text(
+        "# Porin liikenneturvallisuussuunnitelma 2025–2028\n\n"
+        "## Turvallinen koulumatka\n\n"
+        "### Tavoite 1.1: Koulumatkat ovat turvallisia kävellen ja pyöräillen.\n\n"
+        "**Toimenpiteet**\n\n"
+        "- Koulujen ympäristöön rakennetaan korotettuja suojateitä.\n"
+        "- Nopeusrajoitus lasketaan 30 km/h:iin koulujen läheisyydessä.\n\n"
+        "**Mittari:** Koulumatkalla loukkaantuneiden lasten määrä enintään 2 vuodessa\n\n"
+        "**Vastuu:** Kaupunkiympäristön toimiala\n\n"
+        "## Ikäihmisten liikkuminen\n\n"
+        "### Tavoite 2.1: Ikäihmiset liikkuvat turvallisesti.\n\n"
+        "**Toimenpiteet**\n\n"
+        "- Talvikunnossapitoa tehostetaan palvelutalojen ympäristössä.\n\n"
+        "**Mittari:** Liukastumisonnettomuuksien määrä vähenee 20 %\n\n"
+        "**Vastuu:** Tekninen lautakunta\n",
+        encoding="utf-8")
+    return path

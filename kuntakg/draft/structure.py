@@ -320,6 +320,16 @@ class Recogniser:
         theme.note("a heading read as the spearhead of the items drafted from the text under it")
         return theme
 
+    def _enclosing_theme(self) -> Item | None:
+        """The nearest enclosing heading that names no role ("## Turvallinen koulumatka" above
+        "### Tavoite 1.1: …"), as the spearhead of an outline item under it."""
+        topic = next((h for h in reversed(self.heads) if h[3]), None)
+        if topic is None:
+            return None
+        theme = self._theme(re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", topic[0]) or topic[0], topic[1])
+        theme.note("a heading read as the spearhead of the items drafted from the text under it")
+        return theme
+
     def _before_table(self, line: Line) -> bool:
         """Whether the next non-blank line is a table row (a short paragraph there titles the table)."""
         for nxt in self.lines[line.n:]:
@@ -440,7 +450,7 @@ class Recogniser:
             self.outline_theme = self._theme(value, n)
             self.theme_candidate = (value, n)  # and of a table that follows
             return True
-        theme = self._prose_theme()  # the outline's spearhead, else the heading above
+        theme = self._prose_theme() or self._enclosing_theme()  # the outline's spearhead, else the heading above
         if role in GOALISH:
             level = self.lex.level(key) or ""
             parts = [value]
@@ -520,6 +530,8 @@ class Recogniser:
                               theme=self._prose_theme())
         if role in ("action", "pilot") and self.outline_goal is not None:
             item.ref("contributes_to", self.outline_goal)
+            if not item.refs.get("theme") and self.outline_goal.refs.get("theme"):
+                item.ref("theme", *self.outline_goal.refs["theme"])  # the spearhead of the goal it serves
             self.outline_items.append(item)
         if not level and role == "goal":
             item.note(f"goal level guessed as '{item.fields.get('level')}' (the list heading names none)")
