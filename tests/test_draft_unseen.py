@@ -68,7 +68,7 @@ def test_swedish_strategy_docx(project):
     assert action.get("responsible") == "tekniska-namnden;miljonamnden"
     assert (action.get("period_start"), action.get("period_end")) == ("2025", "2025")
     assert {r.get("label"): r.get("type") for r in t["organizations"]}["Miljönämnden"] == "board"
-    assert "Bildningsdirektören" in labels(t, "posts")
+    assert "Bildningsdirektör" in labels(t, "posts")  # the base form of the title
     # the "Uppföljning" column beside "Mätare" is the status follow-up, read by the status rules
     assert [r.get("text") for r in t["assessments"]] == ["Genomfört", "Pågår", "Uppskjutet till 2024",
                                                          "Inte påbörjat"]
@@ -126,7 +126,7 @@ def test_numbered_outline_txt(project):
     theme = {r.get("id"): r.get("label") for r in t["themes"]}
     assert [theme[g.get("theme")] for g in t["goals"]] == ["Elinvoima", "Elinvoima", "Hyvinvointi"]
     assert len(t["indicators"]) == 3
-    assert target_of(t, "Työpaikkojen määrä vähintään 6 000")[:3] == ("6000", "count", "at-least")
+    assert target_of(t, "Työpaikkojen määrä")[:3] == ("6000", "count", "at-least")
     assert by_label(t, "actions", "Kotihoidon iltakäynnit lisätään.").get("responsible") == "perusturvalautakunta"
     assert labels(t, "posts") == ["Elinkeinojohtaja", "Matkailukoordinaattori"]
 
@@ -164,8 +164,8 @@ def test_merged_goal_cells_docx(project):
     assert labels(t, "goals") == ["Jokainen oppilas saa tarvitsemansa tuen", "Jokaisella lapsella on harrastus"]
     goals = [g.get("id") for g in t["goals"]]
     assert [a.get("contributes_to") for a in t["actions"]] == [goals[0]] * 3 + [goals[1]] * 2
-    assert [a.get("responsible") for a in t["actions"]][:3] == ["opetuspalvelut", "rehtorit", "koulukuraattorit"]
-    assert "Koulukuraattorit" in labels(t, "posts")
+    assert [a.get("responsible") for a in t["actions"]][:3] == ["opetuspalvelut", "rehtori", "koulukuraattori"]
+    assert "Koulukuraattori" in labels(t, "posts")
     assert [(r.get("value"), r.get("unit"), r.get("comparison")) for r in t["targets"]] == [
         ("95", "percent", "at-least"), ("90", "percent", "at-least")]
 
@@ -224,7 +224,7 @@ def test_swedish_goal_cards_docx(project):
     assert labels(t, "goals") == ["Alla elever når grundläggande läsfärdighet.", "Unga har en meningsfull fritid."]
     goals = [g.get("id") for g in t["goals"]]
     assert [a.get("contributes_to") for a in t["actions"]] == [goals[0]] * 2 + [goals[1]]
-    assert [a.get("responsible") for a in t["actions"]] == ["bildningsnamnden"] * 2 + ["ungdomschefen"]
+    assert [a.get("responsible") for a in t["actions"]] == ["bildningsnamnden"] * 2 + ["ungdomschef"]
     assert [(a.get("period_start"), a.get("period_end")) for a in t["actions"]] == [("2025", "2026")] * 2 + [
         ("2025", "2025")]
     assert [(r.get("value"), r.get("unit"), r.get("comparison")) for r in t["targets"]] == [
