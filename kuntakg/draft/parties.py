@@ -119,8 +119,9 @@ class Parties:
         out: list[Item] = []
         for piece in self.split(text):
             name = _FULL_NAME.search(piece) or _NAME.search(piece)
-            if name and name.start("name") == 0 and self.lexicon.org_type(piece):
-                name = None  # "Transport Board" is no person
+            if name and name.start("name") == 0 and (
+                    self.lexicon.org_type(piece) or self.lexicon.post_pattern.search(name["name"].split()[-1])):
+                name = None  # "Transport Board", "Mobility Manager" are no person
             if name and self.lexicon.post_pattern.search(name["name"].split()[0]):
                 rest = name["name"].split(maxsplit=1)[1]
                 name = re.search(rf"(?P<name>{re.escape(rest)})$", piece) if len(rest.split()) >= 2 else None

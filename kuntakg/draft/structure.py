@@ -25,10 +25,12 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+from .baseline import set_baseline, set_target_period
 from .headings import OrgSections, drop_empty_themes, spearhead_intro, spearhead_label
 from .lexicon import Lexicon, normal
 from .metrics import inline_metric, metric_name, number_clause, split_cell
 from .model import Draft, Item, clean_label
+from .numbering import numbered_heading_levels
 from .parties import Parties
 from .prose import ProseCues, Reading, read_sentence, split_sentences
 from .prose import note as prose_note
@@ -150,6 +152,10 @@ class Table:
 class Recogniser:
     def __init__(self, text: str, file: str, lang: str, lexicon: Lexicon):
         self.lines = read_lines(text)
+        # "1. Elinvoima" above "1.1 …" lines: a section heading written as a numbered paragraph
+        for n, level in numbered_heading_levels(self.lines, lexicon.layout("heading_max_chars")).items():
+            line = self.lines[n - 1]
+            self.lines[n - 1] = Line(line.n, line.raw, "heading", line.text, level=level)
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
@@ -224,7 +230,9 @@ class Recogniser:
         if self.draft.title is None and line.kind in ("heading", "bold", "para") and len(line.text) < 200:
             self.draft.title = (line.text, line.n)
         if line.kind == "bullet":
-            self._bullet(line)
+            kv = _KV_KEY.match(line.text)  # "- Toimenpide: …" under an outline goal
+            if not (kv and self.outline_items and self._outline(kv["key"], kv["value"], line)):
+                self._bullet(line)
             return
         self.spearhead_list = None  # a list of spearheads ends at the next line that is no bullet
         if line.kind in ("heading", "bold"):
@@ -280,6 +288,8 @@ class Recogniser:
         if line.kind in ("heading", "bold") or len(text) <= self.lex.layout("heading_max_chars"):
             if not re.search(r"[^\W\d_]{3}", text):
                 return
+            if line.kind == "para" and any(re.search(p, text, re.IGNORECASE) for p in self.lex.layout("dateline")):
+                return  # "Kaupunginhallitus 23.9.2024": a dateline, not the spearhead of what follows
             self.theme_candidate = (text, line.n)
         else:
             self.theme_candidate = None
@@ -328,6 +338,16 @@ class Recogniser:
         if self.outline_theme is not None:
             return self.outline_theme
         topic = self.prose_topic if self.prose is not None else self.topic
+        if topic is None:
+            return None
+        theme = self._theme(re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", topic[0]) or topic[0], topic[1])
+        theme.note("a heading read as the spearhead of the items drafted from the text under it")
+        return theme
+
+    def _enclosing_theme(self) -> Item | None:
+        """The nearest enclosing heading that names no role ("## Turvallinen koulumatka" above
+        "### Tavoite 1.1: …"), as the spearhead of an outline item under it."""
+        topic = next((h for h in reversed(self.heads) if h[3]), None)
         if topic is None:
             return None
         theme = self._theme(re.sub(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?", "", topic[0]) or topic[0], topic[1])
@@ -454,7 +474,7 @@ class Recogniser:
             self.outline_theme = self._theme(value, n)
             self.theme_candidate = (value, n)  # and of a table that follows
             return True
-        theme = self.outline_theme
+        theme = self._prose_theme() or self._enclosing_theme()  # the outline's spearhead, else the heading above
         if role in GOALISH:
             level = self.lex.level(key) or ""
             parts = [value]
@@ -543,6 +563,8 @@ class Recogniser:
                               theme=self._prose_theme())
         if role in ("action", "pilot") and self.outline_goal is not None:
             item.ref("contributes_to", self.outline_goal)
+            if not item.refs.get("theme") and self.outline_goal.refs.get("theme"):
+                item.ref("theme", *self.outline_goal.refs["theme"])  # the spearhead of the goal it serves
             self.outline_items.append(item)
         if not level and role == "goal":
             item.note(f"goal level guessed as '{item.fields.get('level')}' (the list heading names none)")
@@ -592,7 +614,9 @@ class Recogniser:
         self._target_for(indicator, raw, line)
 
     def _theme(self, text: str, line: int) -> Item:
-        theme = Item("themes", clean_label(text).strip(), [line])
+        # "1. Livskraftig stad", "2.3 Hyvinvointi": the number orders the spearheads, it is not their name
+        label = re.sub(r"^\d{1,2}(?:\.\d{1,2})*[.)]?\s+(?=[^\W\d_])", "", clean_label(text).strip())
+        theme = Item("themes", label, [line])
         return self.draft.add(theme, merge_key="theme")
 
     # -- tables --------------------------------------------------------------------------------
@@ -719,6 +743,11 @@ class Recogniser:
         roles = [c.role for c in columns if c.role]
         if len(roles) < self.lex.layout("header_min_roles") or not any(r in GOALISH for r in roles):
             return None
+        followup = [c for c in columns if c.role == "metric" and any(
+            re.fullmatch(p, normal(c.header)) for p in self.lex.layout("followup_headers"))]
+        if followup and len(followup) < roles.count("metric"):
+            for col in followup:  # "Uppföljning" beside a "Mätare" column: the follow-up is the status
+                col.role = "report"
         last_item_col: Column | None = None
         for col in columns:
             if col.role in GOALISH:
@@ -818,6 +847,7 @@ class Recogniser:
         own_items = [it for i in goal_cols for it in own.get(i, []) if not it.fields.get("_sub")]
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
+        baselines: list[tuple[str, str]] = []
         filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
         continued_report = not lowest and filled == {"report"}
         if not lowest and filled and not filled & {*GOALISH, None, "spearhead"}:
@@ -843,6 +873,9 @@ class Recogniser:
                 self._metrics(raw, row.n, row_items, theme)
             elif col.role == "target" and raw.strip():
                 self._target_column(raw, row.n, row_items)
+                set_target_period([t for t in self.draft.of("targets") if row.n in t.lines], col.header)
+            elif col.role == "baseline" and raw.strip():
+                baselines.append((raw, col.header))
             elif col.role == "responsible" and raw.strip():
                 parties = self.parties.parse(raw, row.n)
                 for item in lowest:
@@ -862,6 +895,8 @@ class Recogniser:
             elif col.role == "report" and raw.strip() and not report_row.text:
                 report_row.text = " ".join(clean_label(f) for f, _ in fragments(raw))  # about no item yet
         place_reports(self.draft, table.report_rows, report_row)
+        for raw, header in baselines:  # after the row's targets are drafted, whichever column comes first
+            set_baseline([t for t in self.draft.of("targets") if row.n in t.lines], raw, header, self.lex)
         if mismatch:  # the metrics, targets and assessments of a realigned row are as uncertain as its items
             for item in self.draft.items[made:]:
                 if item.sheet in ("indicators", "targets", "assessments"):
@@ -996,16 +1031,26 @@ class Recogniser:
                     continued: bool = False) -> tuple[Item, bool]:
         """The row's assessment, and whether the text went on the assessment of the row above."""
         report = self._report(title, header_line)
+        row_about = about
+        if any(a.sheet != "goals" for a in about):
+            # a goal repeated on each of its action rows: the row's status is its action's; the goal is
+            # assessed once, by its first row
+            assessed = {id(g) for a in self.draft.of("assessments") if a.refs.get("report", [None])[0] is report
+                        for g in a.refs.get("about", [])}
+            about = [a for a in about if a.sheet != "goals" or id(a) not in assessed]
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
+        if not text and raw.strip():
+            text = clean_label(raw)  # a status sign alone ("✓", "✗") has no letters but is the status
         earlier = next((a for a in reversed(self.draft.of("assessments")) if continued
-                        and a.refs.get("report") == [report] and a.refs.get("about") == about), None)
+                        and a.refs.get("report") == [report] and a.refs.get("about") in (about, row_about)), None)
         if earlier is not None:  # the report of the row above goes on: one assessment, both texts
             earlier.fields["text"] = f"{earlier.fields.get('text', '')} {text}".strip()
             earlier.label = earlier.fields["text"]
             earlier.cite(line)
             earlier.source_text = ""
             return earlier, True
-        assessment = Item("assessments", text or f"({report.label}: empty)", [line],
+        named = text if re.search(r"[^\W\d_]", text) else f"({report.label}: {text or 'empty'})"
+        assessment = Item("assessments", named, [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
         assessment.ref("report", report)

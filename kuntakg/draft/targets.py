@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
+from .magnitudes import scaled
 
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -81,6 +82,17 @@ def parse(text: str, lexicon: Lexicon) -> Target:
             t.notes.append("several numbers in the wording; no value recorded")
         return t
     m = numbers[0]
+    magnitude = scaled(_num(m.group(0)), low_for_unit[m.end():], lexicon)
+    if magnitude:  # "2 M€", "1,5 milj. euroa": the number times a million
+        t.value = magnitude[0]
+        t.notes.append(f"'{m.group(0)} {magnitude[1]}' read as {magnitude[0]}")
+        t.unit = _unit(low_for_unit[m.start(): m.end() + 25], lexicon) or "count"
+        t.comparison = _comparison(low, lexicon)
+        t.numeric = True
+        if not t.comparison:
+            t.comparison = "reach"
+            t.notes.append("no comparison word found; recorded as 'reach'")
+        return t
     after = low_for_unit[m.end(): m.end() + 4]
     if re.match(r"\s*[a-zåäö]\b", after) and not re.match(r"\s*%", after):
         t.non_numeric = text.strip()
