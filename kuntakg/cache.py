@@ -17,7 +17,8 @@ records the headers a file included).
 
 Layout under ``<project>/.kuntakg-cache/`` (git-ignored)::
 
-    entries/<key[:2]>/<key>/        one complete entry: result.pickle, meta.json (payload hash, deps)
+    entries/<key[:2]>/<key>/        one complete entry: result.pickle, part.nq (the document's quads in
+                                    the dump, kuntakg.docparts), meta.json (their hashes, deps)
     builds/<build-key>              the manifest hash of the dist/ a build with these inputs produced
     tmp/<random>/                   an entry being written (flock-ed by its writer)
 
@@ -48,7 +49,7 @@ from rdflib import Graph
 from .ingest.result import DocumentRDF
 from .locks import folder_lock
 
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 _LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "owlready2")
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
@@ -132,6 +133,7 @@ class Entry:
     doc: DocumentRDF
     sources: dict[str, str] = field(default_factory=dict)    # source file name -> sha256
     neighbours: dict[str, str] = field(default_factory=dict)  # doc id -> folder hash
+    part: Path | None = None  # the document's part (kuntakg.parts) in the entry
 
 
 def _payload(doc: DocumentRDF) -> bytes:
@@ -173,9 +175,11 @@ class Cache:
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             payload = (folder / "result.pickle").read_bytes()
+            part_sha = file_sha(folder / "part.nq")
         except (OSError, ValueError):
             return None
-        if meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+        if (meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256")
+                or part_sha != meta.get("part_sha256")):
             self._discard(folder)
             return None
         try:
@@ -184,18 +188,23 @@ class Cache:
             self._discard(folder)
             return None
         os.utime(folder)  # last use, for prune
-        return Entry(doc, meta["sources"], meta["neighbours"])
+        return Entry(doc, meta["sources"], meta["neighbours"], folder / "part.nq")
 
     def put(self, key: str, entry: Entry) -> None:
-        """Write the entry under `key` atomically (tmp folder, fsync, rename); a no-op if one exists."""
+        """Write the entry under `key` atomically (tmp folder, fsync, rename); a no-op if one exists.
+        `entry.part` is the document's part, written beforehand: it is copied in."""
         final = self._dir(key)
         if final.exists():
             return
+        if entry.part is None:
+            raise ValueError("a cache entry holds the document's part")
         payload = _payload(entry.doc)
+        part = entry.part.read_bytes()
         meta = {"format": FORMAT, "doc_id": entry.doc.doc_id, "sha256": hashlib.sha256(payload).hexdigest(),
-                "sources": entry.sources, "neighbours": entry.neighbours}
+                "part_sha256": hashlib.sha256(part).hexdigest(), "sources": entry.sources,
+                "neighbours": entry.neighbours}
         with self.writing() as staging:
-            for name, data in (("result.pickle", payload),
+            for name, data in (("result.pickle", payload), ("part.nq", part),
                                ("meta.json", json.dumps(meta, sort_keys=True).encode("utf-8"))):
                 with open(staging / name, "wb") as fh:
                     fh.write(data)
