@@ -22,10 +22,10 @@ from typing import ClassVar
 
 from rdflib import Graph
 
-from .audit import FileAudit
+from .audit import FileAudit, audit_summaries
 from .audit import run as run_audit
 from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
-from .docparts import bundle, corpus_graphs, quads, write_document_part
+from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
 from .guide import write_diagrams
@@ -37,8 +37,10 @@ from .namespaces import KK
 from .parts import write_part
 from .project import Project
 from .publish import publish_parts
-from .reason import Reasoning, reason
+from .reason import Reasoning, reason_facts
 from .reference import reference_graph
+from .stream import Documents
+from .summary import decode, type_statements
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood
 
@@ -158,78 +160,55 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
 
 def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, timings: dict[str, float],
            on_stage: Stage | None, reasoner: str, jobs: int | None) -> BuildReport:
+    """The stages over the documents one at a time (kuntakg.stream) and the checks over the corpus
+    over their summaries (kuntakg.summary)."""
     minter = project.minter
-    parts_dir = scratch / "parts"
-    parts_dir.mkdir()
+    memo = plan.memo if plan is not None else None
+    docs = Documents(project, plan, scratch)
     with _timed(timings, "read", on_stage):
-        if plan is None:
-            docs, fresh = read_all(project), None
-        else:
-            docs, fresh = plan.read()
+        docs.read()
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
-        linked = linked_graphs(project, docs, reference, memo=plan.memo if plan is not None else None)
+        linked = linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo)
     with _timed(timings, "audit", on_stage):
-        check_coverage(project, docs)
+        check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
-        if plan is None or fresh is None:
-            validate_all(project, docs, reference, jobs=jobs)
-        else:
-            if fresh:
-                redone = {id(d) for d in fresh}
-                validate_all(project, fresh, reference, others=[d for d in docs if id(d) not in redone], jobs=jobs)
-            plan.store(fresh, docs, parts_dir)
+        docs.validate(reference, jobs)
     with _timed(timings, "reason", on_stage):
-        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner,
-                                      memo=plan.memo if plan is not None else None)
+        triples = len(reference) + sum(s["triples"] for s in docs.summaries)
+        reasoning: Reasoning = reason_facts(project.ontology, reference, [s["reasoning"] for s in docs.summaries],
+                                            triples, docs.graphs, decode, reasoner, memo=memo)
         inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
         ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-        corpus = parts_dir / "corpus.nq"
+        corpus = scratch / "corpus.nq"
         write_part(quads(corpus_graphs(minter, ontology, reference, inferred, linked)), corpus)
-        parts = [corpus] + [_document_part(minter, d, plan, parts_dir) for d in docs]
+        parts = [corpus] + [docs.part(name) for name in docs.names]
+        per_document = {s["doc_id"]: bundle(minter, s["doc_id"], s["town"]) for s in docs.summaries}
         with staging_folder(out) as staging:
             write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
             # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
-            manifest, _ = publish_parts(parts, staging, {d.doc_id: bundle(minter, d.doc_id, d.town) for d in docs},
-                                        project.changelog, str(minter.void()) + "#dataset", str(minter.graph("build")),
-                                        scratch)
+            manifest, _ = publish_parts(parts, staging, per_document, project.changelog,
+                                        str(minter.void()) + "#dataset", str(minter.graph("build")), scratch,
+                                        plan.workbooks if plan is not None else None)
             _swap(staging, out)
-    cached = 0
     if plan is not None:
         plan.finish(out)
-        cached = len(docs) - len(fresh or ())
-    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines, cached)
+    return BuildReport(out, [s["doc_id"] for s in docs.summaries], manifest, timings, len(inferred),
+                       reasoning.engines, len(docs.entries))
 
 
-def _document_part(minter, doc: DocumentRDF, plan: _CachePlan | None, parts_dir: Path) -> Path:
-    """The document's part: from its cache entry, or written now into `parts_dir`."""
-    path = plan.part(doc) if plan is not None else None
-    if path is None or not path.is_file():
-        path = parts_dir / f"{doc.doc_id}.nq"
-        if not path.is_file():
-            write_document_part(minter, doc, path)
-    return path
-
-
-class _RecordingSources(SourceTexts):
-    """SourceTexts that remember which files a document's reading looked at."""
-
-    def __init__(self, folder: Path):
-        super().__init__(folder)
-        self.used: set[str] = set()
-
-    def path(self, file: str) -> Path:
-        self.used.add(file)
-        return super().path(file)
-
-    def problem(self, file: str) -> str | None:
-        self.used.add(file)
-        return super().problem(file)
+def check_coverage_of(project: Project, summaries: list[dict], memo=None) -> list[FileAudit]:
+    """check_coverage over the documents' summaries (kuntakg.summary)."""
+    results = audit_summaries(summaries, project.sources, project.audit_dir, memo)
+    missing = [f"{r.file}:{line}: missing: {piece!r}" for r in results for line, piece in r.missing]
+    if missing:
+        raise AuditFailed(missing)
+    return results
 
 
 class _CachePlan:
-    """Which documents the cache answers, which are read afresh, and the whole build's key."""
+    """Which documents the cache answers, and the whole build's key."""
 
     def __init__(self, project: Project, reasoner: str):
         self.project = project
@@ -239,12 +218,12 @@ class _CachePlan:
         self.doc_ids = [f.name for f in self.folders]
         self.inputs = inputs_key(project)
         self.folder_hash = {f.name: hash_tree(f) for f in self.folders}
-        self.sources_used: dict[str, set[str]] = {}
         whole = hashlib.sha256(f"{self.inputs}\0{reasoner}\0".encode())
         for name in self.doc_ids:
             whole.update(f"{name}\0{self.folder_hash[name]}\0".encode())
         whole.update(hash_tree(project.sources).encode())
         self.build_key = whole.hexdigest()
+        self.workbooks = self.cache.root / "workbooks" / self.inputs  # kuntakg.export.write_xlsx
 
     def up_to_date(self, out: Path) -> dict | None:
         """The manifest of `out` when the last build with the same inputs wrote it and it is intact."""
@@ -258,59 +237,32 @@ class _CachePlan:
                 return None
         return manifest
 
-    def read(self) -> tuple[list[DocumentRDF], list[DocumentRDF]]:
-        """(every document in order, those read afresh); raise InvalidInput as read_all does."""
-        docs: list[DocumentRDF] = []
-        fresh: list[DocumentRDF] = []
-        self.entries: dict[int, Entry] = {}  # id(doc) -> its entry
-        fresh_folders: list[Path] = []
-        sources = self.project.sources
-        self.known = {f.name: document_ids(f, self.project.minter) for f in self.folders}
-        shared = shared_key(self.inputs, self.known)
+    def prepare(self, known: dict) -> None:
+        """The documents' keys, from the shared inputs and every document's row ids (`known`)."""
+        shared = shared_key(self.inputs, known)
         self.keys = {name: _digest(shared, name, h) for name, h in self.folder_hash.items()}
-        for folder in self.folders:
-            entry = self.cache.get(self.keys[folder.name])
-            if entry is not None and self._still_valid(entry):
-                self.cache.hits += 1
-                docs.append(entry.doc)
-                self.entries[id(entry.doc)] = entry
-                continue
-            self.cache.misses += 1
-            texts = _RecordingSources(sources)
-            doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
-            self.sources_used[folder.name] = texts.used
-            docs.append(doc)
-            fresh.append(doc)
-            fresh_folders.append(folder)
-        # issue 13: unreviewed drafts (a cached document passed this check with the same folder hash)
-        errors = [e for d in fresh for e in d.errors] + refuse_drafts(fresh_folders)
-        if errors:
-            raise InvalidInput(errors)
-        return docs, fresh
+
+    def lookup(self, name: str) -> Entry | None:
+        """The document's entry while the source texts and neighbours it was checked with are unchanged."""
+        entry = self.cache.get(self.keys[name])
+        if entry is not None and self._still_valid(entry):
+            self.cache.hits += 1
+            return entry
+        self.cache.misses += 1
+        return None
 
     def _still_valid(self, entry: Entry) -> bool:
         sources = self.project.sources
         return (all(file_sha(sources / name) == sha for name, sha in entry.sources.items())
                 and all(self.folder_hash.get(doc_id) == h for doc_id, h in entry.neighbours.items()))
 
-    def store(self, fresh: list[DocumentRDF], docs: list[DocumentRDF], parts_dir: Path) -> None:
-        """Cache the documents read afresh, now that they passed validation, with their parts
-        (written into `parts_dir` on the way)."""
+    def store(self, name: str, entry: Entry, used: set[str], neighbours: list[str]) -> None:
+        """Cache a document read afresh, now that it passed validation, with the source files its
+        reading looked at and the documents its validation looked into."""
         sources = self.project.sources
-        self.parts = {key: e.part for key, e in self.entries.items()}
-        for doc in fresh:
-            part = parts_dir / f"{doc.doc_id}.nq"
-            write_document_part(self.project.minter, doc, part)
-            name = next(f.name for f, d in zip(self.folders, docs, strict=True) if d is doc)
-            neighbours = {other_name: self.folder_hash[other_name]
-                          for other_name, other in zip(self.doc_ids, docs, strict=True)
-                          if other is not doc and _refers_to(doc.graph, other.graph)}
-            used = {n: file_sha(sources / n) for n in sorted(self.sources_used.get(name, ()))}
-            self.cache.put(self.keys[name], Entry(doc, used, neighbours, part))
-
-    def part(self, doc: DocumentRDF) -> Path | None:
-        """The part of a document that came from the cache."""
-        return self.parts.get(id(doc)) if hasattr(self, "parts") else None
+        entry.sources = {n: file_sha(sources / n) for n in sorted(used)}
+        entry.neighbours = {other: self.folder_hash[other] for other in neighbours}
+        self.cache.put(self.keys[name], entry)
 
     def memo(self, parts: tuple[str, ...], run: Callable[[], None]) -> None:
         """Run a check over several documents unless it passed before on the same inputs."""

@@ -82,7 +82,8 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
 
 
 def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
-                  dataset_iri: str, build_graph_iri: str, scratch: Path) -> tuple[dict, Release]:
+                  dataset_iri: str, build_graph_iri: str, scratch: Path,
+                  reuse_workbooks: Path | None = None) -> tuple[dict, Release]:
     """Write the dumps, per-document Turtle, manifest and exports of the merged parts into `out`: the
     same bytes :func:`write_dumps` and :func:`kuntakg.export.export` write for the same quads, without
     holding the corpus in memory.
@@ -92,7 +93,8 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     `scratch` (counting and digesting on the way), the version statements are merged into that stream
     as each dump is written; the per-document files are assembled from per-graph files and the exports
     read from an on-disk pyoxigraph store of the result (both in `scratch`). Not the store for the
-    per-document files: it stores xsd:positiveInteger values as xsd:integer."""
+    per-document files: it stores xsd:positiveInteger values as xsd:integer. `reuse_workbooks`: see
+    :func:`kuntakg.export.write_xlsx`."""
     merged = scratch / "merged.nq"
     digest = hashlib.sha256()
     graphs: Counter[str] = Counter()
@@ -136,7 +138,7 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     store = ox.Store(str(scratch / "store"))  # on disk: the exports' queries need the whole corpus
     store.bulk_load(path=str(out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
-    export_tables(store, out / "exports")
+    export_tables(store, out / "exports", reuse_workbooks)
     del store
     return manifest, release
 
