@@ -22,6 +22,7 @@ from .namespaces import PREFIXES
 from .parts import merge, read_part, sort_key
 from .release import Release, version_quads
 
+STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
 FORMATS = {"kuntakg.trig": ox.RdfFormat.TRIG, "kuntakg.nq": ox.RdfFormat.N_QUADS,
            "kuntakg.jsonld": ox.RdfFormat.JSON_LD}
 
@@ -83,7 +84,8 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
 
 def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
                   dataset_iri: str, build_graph_iri: str, scratch: Path,
-                  reuse_workbooks: Path | None = None) -> tuple[dict, Release]:
+                  reuse_workbooks: Path | None = None,
+                  store_in_memory: int = STORE_IN_MEMORY) -> tuple[dict, Release]:
     """Write the dumps, per-document Turtle, manifest and exports of the merged parts into `out`: the
     same bytes :func:`write_dumps` and :func:`kuntakg.export.export` write for the same quads, without
     holding the corpus in memory.
@@ -92,9 +94,9 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     would add to the build graph from a digest of the merged content. The merge is streamed once into
     `scratch` (counting and digesting on the way), the version statements are merged into that stream
     as each dump is written; the per-document files are assembled from per-graph files and the exports
-    read from an on-disk pyoxigraph store of the result (both in `scratch`). Not the store for the
-    per-document files: it stores xsd:positiveInteger values as xsd:integer. `reuse_workbooks`: see
-    :func:`kuntakg.export.write_xlsx`."""
+    read from a pyoxigraph store of the result (on disk in `scratch` above `store_in_memory` quads).
+    Not the store for the per-document files: it stores xsd:positiveInteger values as xsd:integer.
+    `reuse_workbooks`: see :func:`kuntakg.export.write_xlsx`."""
     merged = scratch / "merged.nq"
     digest = hashlib.sha256()
     graphs: Counter[str] = Counter()
@@ -111,11 +113,16 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     for quad in extra:
         graphs[_graph_key(quad)] += 1
 
+    # the N-Quads dump first (the merge and the version statements), then the others read from it
+    ox.serialize(heapq.merge(read_part(merged), extra, key=sort_key), out / "kuntakg.nq", ox.RdfFormat.N_QUADS)
+    merged.unlink()
+
     def stamped() -> Iterator[ox.Quad]:
-        return heapq.merge(read_part(merged), extra, key=sort_key)
+        return read_part(out / "kuntakg.nq")
 
     for name, fmt in FORMATS.items():
-        ox.serialize(stamped(), out / name, fmt, prefixes=PREFIXES if fmt is not ox.RdfFormat.N_QUADS else None)
+        if fmt is not ox.RdfFormat.N_QUADS:
+            ox.serialize(stamped(), out / name, fmt, prefixes=PREFIXES)
     # per-document Turtle: each bundled graph's triples into a file of its own (the merge is ordered by
     # graph, so one file is open at a time), then each document's graphs read back, one document at a time
     wanted = {str(g) for graph_names in per_document.values() for g in graph_names}
@@ -125,7 +132,6 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
         if name in wanted:
             ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in group),
                          str(by_graph / _file_name(name)), ox.RdfFormat.N_TRIPLES)
-    merged.unlink()
     for doc_id, graph_names in per_document.items():
         triples = {t for g in graph_names if (by_graph / _file_name(str(g))).is_file()
                    for t in ox.parse(path=str(by_graph / _file_name(str(g))), format=ox.RdfFormat.N_TRIPLES)}
@@ -136,7 +142,9 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     manifest: dict = {"quads": sum(graphs.values()), "graphs": dict(graphs), "files": files,
                       "dataset": release.as_dict()}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    store = ox.Store(str(scratch / "store"))  # on disk: the exports' queries need the whole corpus
+    # the exports' queries need the whole corpus: in memory up to a size (about 370 bytes a quad; on
+    # disk, loading took 3 times as long at 100 k quads), on disk above it
+    store = ox.Store() if manifest["quads"] <= store_in_memory else ox.Store(str(scratch / "store"))
     store.bulk_load(path=str(out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
     export_tables(store, out / "exports", reuse_workbooks)
     del store

@@ -40,7 +40,8 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path):
+@pytest.mark.parametrize("store_in_memory", [10**9, 0], ids=["store-in-memory", "store-on-disk"])
+def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path, store_in_memory):
     """The streaming publish (parts merged from disk, dumps, per-document Turtle, manifest and exports
     from files and an on-disk store) gives the same bytes as write_dumps + export over the same quads
     in memory, on the seed build. The parts are cut by graph, the blank nodes all in one of them."""
@@ -62,7 +63,7 @@ def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_pat
     (tmp_path / "streamed").mkdir()
     (tmp_path / "scratch").mkdir()
     streamed, _ = publish_parts(paths, tmp_path / "streamed", per_document, project.changelog, dataset,
-                                build_graph, tmp_path / "scratch")
+                                build_graph, tmp_path / "scratch", store_in_memory=store_in_memory)
     (tmp_path / "memory").mkdir()
     quads, release = stamp(canonical(content), project.changelog, dataset, build_graph)
     in_memory = write_dumps(quads, tmp_path / "memory", per_document, dataset=release.as_dict())
