@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .PHONY: run build serve test lint soak bench bench-scale install install-serve export clean system-deps browser-deps \
-	node-deps r-deps
+	node-deps r-deps virtuoso-deps
 
 # Two stamps: `make run` installs only what serving needs (.[serve]); `make test` adds the test tools
 # (.[serve,test]: pytest, playwright, locust, schemathesis, hypothesis, ruff, mypy …). Either works first
@@ -41,6 +41,13 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# Debian's Virtuoso runs the deploy recipe's test (tests/test_deploy_virtuoso.py: bulk load, our app in front);
+# without it that test would only skip
+virtuoso-deps:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian's virtuoso-opensource for the deploy recipe's test (apt-get)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q virtuoso-opensource; }
 
 # Debian's R runs examples/kuntakg.R in tests/test_examples.py (base R and jsonlite, both from Debian)
 r-deps:
@@ -75,7 +82,7 @@ node-deps:
 export: build
 	$(KUNTAKG) export
 
-test: install browser-deps node-deps r-deps
+test: install browser-deps node-deps r-deps virtuoso-deps
 	$(PY) -m pytest
 
 # the fuzz, fault and load tests in their long form (KUNTAKG_SOAK=1 scales cases and durations; tests/soak.py)

@@ -42,7 +42,7 @@ from .reference import reference_graph
 from .stream import Documents
 from .summary import decode, type_statements
 from .themes import linked_graphs
-from .validate import check, located, neighbourhood
+from .validate import check, located, neighbourhood, prepare
 
 Stage = Callable[[str], None]
 
@@ -85,6 +85,7 @@ def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
     InvalidInput on any violation. Documents are independent, so they are checked in `jobs`
     processes (default: one per CPU), forked so that the graphs are shared, not copied."""
     work = _ValidationWork(project.shapes, project.ontology, reference, docs, [*docs, *others])
+    prepare(work.shapes, work.ontology)  # once, before the workers fork
     jobs = min(jobs or os.cpu_count() or 1, len(docs))
     if jobs <= 1:
         errors = [e for i in range(len(docs)) for e in work.errors_of(i)]
@@ -105,13 +106,17 @@ class _ValidationWork:
     everyone: list[DocumentRDF]
     current: ClassVar[_ValidationWork | None] = None  # the work a forked validation process was started with
 
-    def errors_of(self, index: int) -> list:
+    def data_of(self, index: int) -> Graph:
+        """The graph a document is validated as: its own, with what it points at."""
         doc = self.docs[index]
         data = doc.graph + neighbourhood(doc.graph, self.reference)
         for other in self.everyone:
             if other is not doc and _refers_to(doc.graph, other.graph):
                 data += neighbourhood(doc.graph, other.graph)
-        return located(check(data, self.shapes, self.ontology), doc)
+        return data
+
+    def errors_of(self, index: int) -> list:
+        return located(check(self.data_of(index), self.shapes, self.ontology), self.docs[index])
 
     @staticmethod
     def install(work: "_ValidationWork") -> None:

@@ -33,7 +33,7 @@ from .iris import Minter
 from .namespaces import KK
 from .project import Project
 from .summary import refers_to, summarise
-from .validate import check, located, neighbourhood
+from .validate import check, located, neighbourhood, prepare
 
 
 class CachePlan(Protocol):
@@ -120,6 +120,7 @@ class Documents:
                  for name in names}
         work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
                            self._document_files(), links, self.dir)
+        prepare(work.shapes, work.ontology)  # once, before the workers fork
         jobs = min(jobs or os.cpu_count() or 1, len(names))
         if jobs <= 1:
             found = [work.run_one(name) for name in names]

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import cast
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, URIRef, plugin
+from pyshacl.rdfutil.clone import mix_graphs
+from pyshacl.rdfutil.inoculate import inoculate
+from pyshacl.validator import USE_FULL_MIXIN
+from rdflib import BNode, ConjunctiveGraph, Graph, Literal, URIRef, plugin
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -17,6 +22,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .ingest.result import DocumentRDF
+from .shacl_compiled import Compiled, DataView, Finding, compile_shapes, run_checks
 
 
 @dataclass(frozen=True)
@@ -65,16 +71,98 @@ def _configure_rdflib() -> None:
     plugin.register("sparql", Processor, __name__, PreparedQueryProcessor.__name__)
 
 
+COMPILED_ENV = "KUNTAKG_SHACL_COMPILED"  # "0" runs every shape in pySHACL (the reference the compiled checks match)
+
+
+def compiling() -> bool:
+    """Whether the simple shapes run compiled (kuntakg.shacl_compiled); on unless KUNTAKG_SHACL_COMPILED=0."""
+    return os.environ.get(COMPILED_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    findings: list[Finding]
+
+
+def report(data: Graph, shapes: Graph, ontology: Graph, compiled: bool | None = None) -> Report:
+    """The SHACL report of a data graph, ontology mixed in for class hierarchies: the compiled checks
+    and pySHACL over the shapes they leave, merged into the report pySHACL alone gives (`compiled`
+    False, or KUNTAKG_SHACL_COMPILED=0: pySHACL alone)."""
+    _configure_rdflib()
+    if not (compiling() if compiled is None else compiled):
+        return _pyshacl(data, shapes, ontology)
+    if isinstance(data, ConjunctiveGraph):  # pySHACL mixes an ontology into a dataset differently
+        return _pyshacl(data, shapes, ontology)
+    plan = _memo(_compiled_shapes, compile_shapes, shapes)
+    # The graph pySHACL would validate (a copy of the data with the ontology poured in), made once
+    # for both halves from the ontology poured out once per process.
+    target = data + inoculated(ontology)
+    conforms, findings = run_checks(plan.checks, DataView(target))
+    if len(plan.reduced):
+        rest = _pyshacl(target, plan.reduced, None)
+        conforms, findings = conforms and rest.conforms, findings + rest.findings
+    return Report(conforms, findings)
+
+
+def prepare(shapes: Graph, ontology: Graph) -> None:
+    """Compile the shapes and pour out the ontology now: the build calls this before it forks its
+    validation workers, which then share the result instead of each redoing it."""
+    if compiling():
+        _memo(_compiled_shapes, compile_shapes, shapes)
+        inoculated(ontology)
+
+
+def inoculated(ontology: Graph) -> Graph:
+    """What pySHACL pours of the ontology into (a copy of) the data graph: its class and property
+    axioms (pyshacl.rdfutil.inoculate, its own function), poured into an empty graph once per ontology."""
+    return _memo(_inoculated, _inoculate, ontology)
+
+
 def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
     """All SHACL results for a data graph, ontology mixed in for class hierarchies."""
-    _configure_rdflib()
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                         advanced=True, allow_warnings=True)
-    if conforms:
+    found = report(data, shapes, ontology)
+    if found.conforms:
         return []
     # pyshacl drops the language tags of SPARQL-constraint messages; the shapes still have them.
     languages = {str(m): m.language for m in shapes.objects(None, SH.message) if isinstance(m, Literal)}
-    return [_violation(report, r, languages) for r in report.subjects(RDF.type, SH.ValidationResult)]
+    return [_violation(f, shapes, languages) for f in found.findings]
+
+
+def _pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> Report:
+    """pySHACL as the build has always called it; with no ontology, `data` is a graph of our own that
+    already has it and that pySHACL may use in place."""
+    conforms, graph, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                        advanced=True, allow_warnings=True, inplace=ontology is None)
+    return Report(bool(conforms), [_finding(graph, r) for r in graph.subjects(RDF.type, SH.ValidationResult)])
+
+
+def _finding(graph: Graph, result: Node) -> Finding:
+    return Finding(focus=graph.value(result, SH.focusNode), path=graph.value(result, SH.resultPath),
+                   value=graph.value(result, SH.value), component=graph.value(result, SH.sourceConstraintComponent),
+                   shape=graph.value(result, SH.sourceShape), severity=graph.value(result, SH.resultSeverity),
+                   messages=frozenset(graph.objects(result, SH.resultMessage)))
+
+
+def _inoculate(ontology: Graph) -> Graph:
+    """What pySHACL pours of the ontology into a copy of the data graph (its own function)."""
+    return mix_graphs(Graph(), ontology) if USE_FULL_MIXIN else inoculate(Graph(), ontology)  # type: ignore[arg-type]
+
+
+_compiled_shapes: dict[int, tuple[Graph, int, Compiled]] = {}
+_inoculated: dict[int, tuple[Graph, int, Graph]] = {}
+
+
+def _memo(memo: dict, make, graph: Graph):
+    """`make(graph)` once per graph (per process: the build forks its workers after the first).
+    Keyed by the graph object and its triples' fingerprint, so a graph changed in place is redone."""
+    key = hash(frozenset(graph))
+    held = memo.get(id(graph))
+    if held is None or held[0] is not graph or held[1] != key:
+        if len(memo) > 8:
+            memo.clear()
+        held = memo[id(graph)] = (graph, key, make(graph))
+    return held[2]
 
 
 def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
@@ -96,20 +184,21 @@ def neighbourhood(graph: Graph, around: Graph, hops: int = 2) -> Graph:
     return out
 
 
-def _violation(report: Graph, result, languages: dict[str, str | None]) -> Violation:
+def _violation(finding: Finding, shapes: Graph, languages: dict[str, str | None]) -> Violation:
     messages: dict[str, str] = {}
-    for m in report.objects(result, SH.resultMessage):
+    for m in sorted(finding.messages, key=str):  # a set: sorted, so that a tie between two is decided alike
         if isinstance(m, Literal):
             messages.setdefault(m.language or languages.get(str(m)) or "en", str(m))
-    path = report.value(result, SH.resultPath)
-    if isinstance(path, BNode) and report.value(path, SH.inversePath) is not None:
-        path = ("^", report.value(path, SH.inversePath))
+    path: URIRef | tuple | None = finding.path if isinstance(finding.path, URIRef) else None
+    inverse = shapes.value(finding.path, SH.inversePath) if isinstance(finding.path, BNode) else None
+    if inverse is not None:
+        path = ("^", inverse)
     return Violation(
-        focus=report.value(result, SH.focusNode),
-        path=path if isinstance(path, (URIRef, tuple)) else None,
-        value=report.value(result, SH.value),
+        focus=cast(URIRef | BNode, finding.focus),
+        path=path,
+        value=finding.value,
         messages=messages,
-        severity=report.value(result, SH.resultSeverity),
+        severity=cast(URIRef, finding.severity),
     )
 
 

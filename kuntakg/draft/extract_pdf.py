@@ -1,85 +1,119 @@
 """PDF with a text layer -> the extracted-text layout, with pdfplumber.
 
-Ruled tables are found from their lines; a page without ruled tables is searched for an unruled one
-by text alignment, accepted only when one of its first rows is a header the lexicon recognises (a
-paragraph page laid out in columns is no table). Text outside tables becomes headings (larger font),
-bold lines and paragraphs, in reading order. A table that goes on over a page break with the same
-number of columns is one table; its repeated header row is dropped. A cell's wrapped lines are joined;
-lines starting with a bullet sign become `- ` items of the cell.
+Ruled tables are found from their lines (a row left open by a page break is closed where the vertical
+rules end); a page without ruled tables is searched for unruled ones by text alignment, accepted only
+under a header row the lexicon recognises (a paragraph page laid out in columns is no table). Text
+outside tables becomes headings (larger font), bold lines and paragraphs, in reading order; running
+headers, footers and page numbers are dropped (pdf_pages). Paragraphs, in cells and outside them, come
+from the line geometry (pdf_lines): wrapped lines are joined, words hyphenated at a line end repaired,
+lines starting with a bullet sign become `- ` items. A table that goes on over a page break is one table
+(pdf_pages.continue_table), and so is a paragraph.
 """
 from __future__ import annotations
 
-import re
+import bisect
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from .errors import DraftError
 from .layout import CELL_BREAK, Writer, clean
+from .pdf_lines import (
+    BULLET,
+    after_lowercase_item,
+    broken_word,
+    ends_paragraph,
+    join_wrapped,
+    justified,
+    line_gap,
+    paragraph_gap,
+)
+from .pdf_pages import continue_table, drop_furniture
 
-_BULLET = re.compile(r"^\s*[•▪◦●\-–·]\s+")
 HeaderTest = Callable[[list[str]], bool]
 
 
-def _cell_text(value: str | None) -> str:
-    if not value:
-        return ""
-    parts: list[str] = []
-    for line in value.split("\n"):
-        if _BULLET.match(line):
-            parts.append("- " + _BULLET.sub("", line).strip())
-        elif parts:
-            parts[-1] = parts[-1] + " " + line.strip()
-        else:
-            parts.append(line.strip())
-    return f" {CELL_BREAK} ".join(clean(p) for p in parts if clean(p))
+def _by_middle(chars: list[dict]) -> tuple[list[float], list[dict]]:
+    """The chars sorted by the y of their middle, with those ys (for bisecting a cell's rows)."""
+    ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    return [(c["top"] + c["bottom"]) / 2 for c in ordered], ordered
 
 
-def _cell_paragraphs(page: Any, box: Box) -> str:
-    """A ruled cell's text with its paragraphs: a line that stops well short of the cell's right edge,
-    followed by a line that starts with a capital, ends a paragraph; a bullet sign starts an item."""
+def _cell_lines(chars: tuple[list[float], list[dict]], box: Box) -> list[dict]:
+    """The text lines of a ruled cell: of the page's chars whose middle is in the cell (a crop would also
+    take the descenders of a line just above); `chars` from _by_middle."""
+    from pdfplumber.utils import chars_to_textmap
+
+    ys, ordered = chars
     x0, top, x1, bottom = box
-    try:
-        lines = page.crop((x0, top, x1, bottom), strict=False).extract_text_lines()
-    except ValueError:
+    band = ordered[bisect.bisect_left(ys, top):bisect.bisect_right(ys, bottom)]
+    inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 <= x1]
+    if not inside:
+        return []
+    return [ln for ln in chars_to_textmap(inside).extract_text_lines(strip=True, return_chars=True)
+            if clean(ln["text"])]
+
+
+def _cell_paragraphs(lines: list[dict], box: Box, wrap_gap: float | None, keep_hyphen: Collection[str]) -> str:
+    """A ruled cell's text with its paragraphs, from the line geometry (pdf_lines.ends_paragraph, and a
+    vertical gap wider than `wrap_gap`, the gap between wrapped lines); a bullet sign starts an item."""
+    if not lines:
         return ""
+    x0, _, x1, _ = box
+    # the cell's inner right edge: its padding is taken to be the same on both sides
+    pad = max(0.0, min(float(ln["x0"]) for ln in lines) - x0)
+    right = max(x1 - pad, max(float(ln["x1"]) for ln in lines))
+    flush = justified(lines, right)
     parts: list[tuple[str, bool]] = []
-    short = True
-    for line in lines:
+    for i, line in enumerate(lines):
         text = clean(line["text"])
-        if not text:
-            continue
-        if _BULLET.match(text):
-            parts.append((_BULLET.sub("", text), True))
-        elif parts and not ((short or re.search(r"[.!?:]$", parts[-1][0])) and text[:1].isupper()):
+        spaced = bool(i) and wrap_gap is not None and paragraph_gap(lines[i - 1], line, wrap_gap)
+        if i and not spaced and not ends_paragraph(lines[i - 1], line, right, flush) \
+                and not after_lowercase_item(parts, text):
             prev, bullet = parts[-1]
-            joined = prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}"
-            parts[-1] = (joined, bullet)
+            glue = "" if broken_word(lines[i - 1], line, right) else " "
+            parts[-1] = (prev + text if not glue else join_wrapped(prev, text, keep_hyphen), bullet)
+        elif BULLET.match(text):
+            parts.append((BULLET.sub("", text), True))
         else:
             parts.append((text, False))
-        short = line["x1"] < x1 - (x1 - x0) * 0.2
     return f" {CELL_BREAK} ".join(f"- {t}" if b else t for t, b in parts)
-
-
-def _norm_row(row: list[str]) -> str:
-    return " ".join(" ".join(row).lower().split())
 
 
 Box = tuple[float, float, float, float]
 
 
-def _tables(page: Any, is_header: HeaderTest) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
+def _closing_lines(page: Any) -> list[dict]:
+    """Horizontal lines where the vertical rules of a table start or end without one: a row split by a
+    page break is printed open at the page's foot and at the top of the next page's part."""
+    ends: dict[float, list[float]] = {}
+    for edge in page.edges:
+        if edge["orientation"] == "v":
+            for y in (round(float(edge["top"]), 1), round(float(edge["bottom"]), 1)):
+                ends.setdefault(y, []).append(float(edge["x0"]))
+    return [{"object_type": "line", "x0": min(xs), "x1": max(xs), "top": y, "bottom": y, "width": max(xs) - min(xs),
+             "height": 0.0} for y, xs in sorted(ends.items()) if len(xs) >= 2 and max(xs) > min(xs)]
+
+
+def _tables(page: Any, is_header: HeaderTest,
+            keep_hyphen: Collection[str]) -> tuple[list[tuple[float, list[list[str]]]], list[Box]]:
     """(top, rows) of each table on the page, and the tables' boxes."""
     found: list[tuple[Box, list[list[str]]]] = []
-    for table in page.find_tables():
-        rows = [[_cell_paragraphs(page, box) if box else "" for box in row.cells] for row in table.rows]
+    tables = page.find_tables({"explicit_horizontal_lines": _closing_lines(page)})
+    chars = _by_middle(page.chars)
+    cells = {box: _cell_lines(chars, box) for table in tables for row in table.rows for box in row.cells if box}
+    wrap_gap = line_gap(list(cells.values()))
+    for table in tables:
+        rows = [[_cell_paragraphs(cells[box], box, wrap_gap, keep_hyphen) if box else "" for box in row.cells]
+                for row in table.rows]
         if rows and max(len(r) for r in rows) >= 2:
             found.append((table.bbox, rows))
-    if not found:
-        unruled = _unruled(page, is_header)
-        if unruled is not None:
-            found.append(unruled)
+    # unruled tables in the text outside the ruled ones
+    ruled = [bbox for bbox, _ in found]
+    rest = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, ruled)) if ruled else page
+    found += _unruled(rest, is_header)
+    found.sort(key=lambda f: f[0][1])
     return [(bbox[1], rows) for bbox, rows in found], [bbox for bbox, _ in found]
 
 
@@ -105,30 +139,48 @@ def _groups(line: list[dict]) -> list[list[dict]]:
     return out
 
 
-def _unruled(page: Any, is_header: HeaderTest) -> tuple[Box, list[list[str]]] | None:
-    """A table without rules: a line whose word groups are a known header fixes the columns (their left
-    edges); the lines below it, as long as their words fall into those columns, are its rows."""
+def _unruled(page: Any, is_header: HeaderTest) -> list[tuple[Box, list[list[str]]]]:
+    """Tables without rules: a line whose word groups are a known header fixes the columns (their left
+    edges); the lines below it, as long as no wider gap than two and a half lines parts them, are its
+    rows. Several such tables on a page are found one after the other."""
     lines = _lines_of_words(page)
-    for i, line in enumerate(lines):
+    found: list[tuple[Box, list[list[str]]]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         groups = _groups(line)
         cells = [" ".join(w["text"] for w in g) for g in groups]
         if len(groups) < 2 or not is_header(cells):
+            i += 1
             continue
         starts = [g[0]["x0"] for g in groups]
         height = line[0]["bottom"] - line[0]["top"]
         body: list[list[dict]] = []
         bottom = line[0]["bottom"]
         for following in lines[i + 1:]:
-            if following[0]["top"] - bottom > height * 2.5:
+            if following[0]["top"] - bottom > height * 2.5 or _is_larger(following, line):
                 break
             body.append(following)
             bottom = following[0]["bottom"]
-        rows = [cells] + _banded_rows(body, starts)
-        if len(rows) < 2:
-            return None
-        box = (0.0, line[0]["top"] - 1, float(page.width), bottom + 1)
-        return box, rows
-    return None
+        rules = _rules_between(page, line[0]["top"], bottom)
+        if rules:  # horizontal rules only: each band between two rules is a row (the header's too)
+            bands: dict[int, list[list[dict]]] = {}
+            for ln in [line, *body]:
+                bands.setdefault(bisect.bisect(rules, float(ln[0]["top"])), []).append(ln)
+            rows = [_row(band, starts) for _, band in sorted(bands.items())]
+        else:
+            rows = [cells] + _banded_rows(body, starts)
+        if len(rows) >= 2:
+            found.append(((0.0, line[0]["top"] - 1, float(page.width), bottom + 1), rows))
+        i += 1 + len(body)
+    return found
+
+
+def _is_larger(line: list[dict], than: list[dict]) -> bool:
+    """True when the line's type is clearly larger than the other's (a heading after a table)."""
+    def size(ln: list[dict]) -> float:
+        return statistics.median(float(w["bottom"] - w["top"]) for w in ln)
+    return size(line) > size(than) * 1.15
 
 
 def _banded_rows(lines: list[list[dict]], starts: list[float]) -> list[list[str]]:
@@ -148,16 +200,30 @@ def _banded_rows(lines: list[list[dict]], starts: list[float]) -> list[list[str]
             bands[-1].append(line)
     if not banded:
         bands = [[line] for line in lines]
-    rows = []
-    for band in bands:
-        row = [""] * len(starts)
-        for line in band:
-            for g in _groups(line):
-                col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
-                text = " ".join(w["text"] for w in g)
-                row[col] = f"{row[col]} {text}".strip()
-        rows.append(row)
+    rows = [_row(band, starts) for band in bands]
     return rows if banded else _merge_wrapped(rows)
+
+
+def _row(lines: list[list[dict]], starts: list[float]) -> list[str]:
+    """One row of an unruled table from its lines: each word group goes to the column it starts in."""
+    row = [""] * len(starts)
+    for line in lines:
+        for g in _groups(line):
+            col = max((k for k, x in enumerate(starts) if x <= g[0]["x0"] + 2), default=0)
+            text = " ".join(w["text"] for w in g)
+            row[col] = f"{row[col]} {text}".strip()
+    return row
+
+
+def _rules_between(page: Any, top: float, bottom: float) -> list[float]:
+    """The y of the horizontal rules across at least half the page's text width between top and bottom
+    (a table ruled only between its rows)."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    if not chars:
+        return []
+    width = max(float(c["x1"]) for c in chars) - min(float(c["x0"]) for c in chars)
+    return sorted({round(float(e["top"]), 1) for e in page.edges
+                   if e["orientation"] == "h" and top < e["top"] < bottom and e["x1"] - e["x0"] >= width / 2})
 
 
 def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
@@ -173,42 +239,53 @@ def _merge_wrapped(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _inside(obj: dict, boxes: list[Box]) -> bool:
+def _inside(obj: dict, boxes: list[Box], margin: float = 1.0) -> bool:
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+    return any(b[0] - margin <= cx <= b[2] + margin and b[1] - margin <= cy <= b[3] + margin for b in boxes)
 
 
-def _text_blocks(page: Any, boxes: list[Box], body_size: float) -> list[tuple[float, str, str]]:
-    """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para."""
+def _outside_lines(page: Any, boxes: list[Box]) -> list[dict]:
+    """The text lines of a page outside its tables, with their chars."""
     outside = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+    return [ln for ln in outside.extract_text_lines(return_chars=True)
+            if any(c["text"].strip() for c in ln["chars"])]
+
+
+def _text_blocks(lines: list[dict], body_size: float, right: float,
+                 keep_hyphen: Collection[str]) -> list[tuple[float, str, str]]:
+    """(top, kind, text) of the text outside tables: kind heading/bold/bullet/para. Lines of one kind
+    close below each other are one block unless the line geometry ends the paragraph."""
     blocks: list[tuple[float, str, str]] = []
-    last_bottom, last_kind = None, None
-    for line in outside.extract_text_lines(return_chars=True):
+    last: dict | None = None
+    last_kind = None
+    flush = sum(right - float(ln["x1"]) < 0.6 and " " in ln["text"].strip() for ln in lines) >= 2
+    for line in lines:
         chars = [c for c in line["chars"] if c["text"].strip()]
-        if not chars:
-            continue
         size = statistics.median(c["size"] for c in chars)
         bold = all("bold" in c["fontname"].lower() for c in chars)
         text = clean(line["text"])
         kind = "heading" if size > body_size * 1.15 else "bold" if bold else "para"
-        if _BULLET.match(text):
-            kind, text = "bullet", _BULLET.sub("", text)
-        gap = line["top"] - last_bottom if last_bottom is not None else 99.0
-        joins = bool(blocks and kind == last_kind and kind in ("para", "bold", "heading") and gap < size * 0.8)
+        if BULLET.match(text):
+            kind, text = "bullet", BULLET.sub("", text)
+        close = last is not None and line["top"] - last["bottom"] < size * 0.8
+        wraps = close and last is not None and not ends_paragraph(last, line, right, flush)
+        joins = bool(blocks and kind == last_kind and kind in ("para", "bold", "heading") and wraps)
         if joins and kind == "heading" and not text[:1].islower():
             joins = False  # a heading line that starts a new heading (a number or a capital) is not a wrap
-        if blocks and last_kind == "bullet" and kind == "para" and gap < size * 0.8:
+        if blocks and last_kind == "bullet" and kind == "para" and wraps:
             joins, kind = True, "bullet"
         if joins:
             top, k, prev = blocks[-1]
-            blocks[-1] = (top, k, prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}")
+            blocks[-1] = (top, k, join_wrapped(prev, text, keep_hyphen))
         else:
             blocks.append((line["top"], kind, text))
-        last_bottom, last_kind = line["bottom"], kind
+        last, last_kind = line, kind
     return blocks
 
 
-def extract(path: Path, is_header: HeaderTest) -> str:
+def extract(path: Path, is_header: HeaderTest, keep_hyphen_before: Collection[str] = ()) -> str:
+    """The PDF's text in the layout of layout.py. `is_header` tells a table's header row;
+    `keep_hyphen_before` are the words after which a line-end hyphen is no broken word ("ja", "och")."""
     import pdfplumber
 
     try:
@@ -224,38 +301,42 @@ def extract(path: Path, is_header: HeaderTest) -> str:
         sizes = [c["size"] for p in pages for c in p.chars if c["text"].strip()]
         if not sizes:
             raise DraftError(f"{path}: the PDF has no text layer (scanned?); OCR is not supported")
-        found = [_tables(page, is_header) for page in pages]
+        keep = {w.lower() for w in keep_hyphen_before}
+        found = [_tables(page, is_header, keep) for page in pages]
         # the body text's size, from the text outside tables (table text is often smaller)
         outside = [c["size"] for page, (_, boxes) in zip(pages, found, strict=True) for c in page.chars
                    if c["text"].strip() and not _inside(c, boxes)]
         body = statistics.median(outside if len(outside) >= 200 else sizes)
-        out = Writer()
-        pending: list[list[str]] | None = None  # a table that may go on over the page break
-        for page, (tables, boxes) in zip(pages, found, strict=True):
+        lines = drop_furniture([_outside_lines(page, boxes) for page, (_, boxes) in zip(pages, found, strict=True)],
+                               [float(page.height) for page in pages])
+        # the right edge of the running text, per page width (a landscape page has its own)
+        right: dict[float, float] = {}
+        for page, page_lines in zip(pages, lines, strict=True):
+            for ln in page_lines:
+                right[float(page.width)] = max(right.get(float(page.width), 0.0), float(ln["x1"]))
+        # the page blocks in reading order, a table or paragraph that the page break split joined back
+        merged: list[tuple[str, Any]] = []
+        for page, (tables, _), page_lines in zip(pages, found, lines, strict=True):
             blocks: list[tuple[float, str, Any]] = [(t, "table", rows) for t, rows in tables]
-            blocks += _text_blocks(page, boxes, body)
+            blocks += _text_blocks(page_lines, body, right.get(float(page.width), float(page.width)), keep)
             blocks.sort(key=lambda b: b[0])
             for i, (_, kind, value) in enumerate(blocks):
-                if kind == "table":
-                    rows = value
-                    if pending is not None and i == 0 and len(rows[0]) == len(pending[0]):
-                        if _norm_row(rows[0]) == _norm_row(pending[0]) and is_header(rows[0]):
-                            rows = rows[1:]
-                        pending.extend(rows)
-                    else:
-                        if pending is not None:
-                            out.table(pending)
-                        pending = [list(r) for r in rows]
+                prev_kind, prev = merged[-1] if merged else ("", "")
+                if i == 0 and kind == "table" and isinstance(prev, list) and len(value[0]) == len(prev[0]) \
+                        and continue_table(prev, value, is_header, keep):
                     continue
-                if pending is not None:
-                    out.table(pending)
-                    pending = None
-                if kind == "heading":
-                    out.heading(value, 2)
-                else:
-                    out.paragraph(value, bold=kind == "bold", bullet=kind == "bullet")
-        if pending is not None:
-            out.table(pending)
+                if i == 0 and kind == prev_kind and kind in ("para", "bullet") and value[:1].islower():
+                    merged[-1] = (kind, join_wrapped(prev, value, keep))
+                    continue
+                merged.append((kind, [list(r) for r in value] if kind == "table" else value))
+        out = Writer()
+        for kind, value in merged:
+            if kind == "table":
+                out.table(value)
+            elif kind == "heading":
+                out.heading(value, 2)
+            else:
+                out.paragraph(value, bold=kind == "bold", bullet=kind == "bullet")
         return out.text()
     finally:
         pdf.close()

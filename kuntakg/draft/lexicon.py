@@ -88,7 +88,11 @@ class Lexicon:
         return str(self.data.get("fallback_level", "operational"))
 
     def org_type(self, text: str) -> str | None:
-        return self.first("org_types", text)
+        return self.first("org_types", text) or self.org_abbreviation(text)
+
+    def org_abbreviation(self, text: str) -> str | None:
+        """The organisation type an abbreviated name stands for ("Sivltk" -> board), else None."""
+        return self.first("org_type_abbreviations", text) if "org_type_abbreviations" in self.data else None
 
     def layout(self, key: str) -> Any:
         return self.data["layout"][key]
@@ -98,7 +102,26 @@ class Lexicon:
 
     @cached_property
     def post_pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{e})" for e in self.words("post_stems")), re.IGNORECASE)
+        stems = self.words("post_stems") + (self.words("post_stems_more") if "post_stems_more" in self.data else [])
+        return re.compile("|".join(f"(?:{e})" for e in stems), re.IGNORECASE)
+
+    def names_post(self, text: str) -> bool:
+        """Whether `text` holds a post word, spelt right or with a slip of the pen."""
+        return bool(self.post_pattern.search(text) or self.misspelt_post(text))
+
+    def misspelt_post(self, text: str) -> str | None:
+        """The post stem a word of `text` ends in with a slip of the pen ("palvelupääliikkö" for
+        "…päällikkö"): a plain stem of eight letters or more whose ending of the word is at least 0.88
+        alike (difflib); None if no word is."""
+        stems = [s for s in self.words("post_stems") + list(self.words("post_stems_more")
+                 if "post_stems_more" in self.data else []) if _PLAIN.match(s) and len(s) >= 8]
+        for word in re.findall(r"[^\W\d_]{8,}", text.lower()):
+            for stem in stems:
+                for size in (len(stem) - 1, len(stem), len(stem) + 1):
+                    tail = word[-size:]
+                    if len(tail) == size and difflib.SequenceMatcher(None, tail, stem).ratio() >= 0.88:
+                        return stem
+        return None
 
     def number_word(self, word: str) -> int | None:
         for lang in self.langs:

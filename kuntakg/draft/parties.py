@@ -27,16 +27,16 @@ class Parties:
         self.known: dict[str, list[Item]] = {"organizations": [], "posts": [], "people": []}
 
     def _complete(self, piece: str) -> bool:
-        return bool(self.lexicon.post_pattern.search(piece) or self.lexicon.org_type(piece)
-                    or _NAME.search(piece))
+        return bool(self.lexicon.names_post(piece) or self.lexicon.org_type(piece) or _NAME.search(piece))
 
     def split(self, text: str) -> list[str]:
         text = clean_label(text).strip(" .;")
         conj = "|".join(re.escape(w) for w in self.lexicon.words("conjunctions"))
         pieces: list[str] = []
         for part in re.split(r"\s*[,;]\s*", text):
-            sub = [p.strip(" .") for p in re.split(rf"\s+(?:{conj})\s+", part) if p.strip(" .")]
-            words = re.findall(rf"\s+({conj})\s+", part)
+            # not after a cut compound: "Kultur- och fritidsnämnden", "sosiaali- ja terveyslautakunta"
+            sub = [p.strip(" .") for p in re.split(rf"(?<!-)\s+(?:{conj})\s+", part) if p.strip(" .")]
+            words = re.findall(rf"(?<!-)\s+({conj})\s+", part)
             merged: list[str] = []
             if self.draft.lang == "fi":
                 carry = ""
@@ -54,7 +54,21 @@ class Parties:
                     else:
                         merged.append(p)
             pieces += merged
-        return [p for p in pieces if p]
+        return [q for p in pieces for q in self._slashed(p) if q]
+
+    def _slashed(self, piece: str) -> list[str]:
+        """'Ptltk / perusturvajohtaja' -> both parties, when each side of the slash names one; a slash
+        inside a name ('lasten/nuorten palvelut') stays. A party in brackets after another is one too."""
+        bracket = re.fullmatch(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)", piece)  # "Board (chair: Tom Hill)"
+        if bracket:
+            sides = [bracket["a"].strip(), " ".join(bracket["b"].replace(":", " ").split())]
+            if all(self._complete(s) for s in sides):
+                return sides
+        seps = "|".join(re.escape(s) for s in self.lexicon.data.get("party_separators") or [])
+        if not seps:
+            return [piece]
+        sides = [s.strip(" .") for s in re.split(rf"\s*(?:{seps})\s*", piece)]
+        return sides if len(sides) > 1 and all(s and self._complete(s) for s in sides) else [piece]
 
     def _find(self, sheet: str, label: str) -> Item | None:
         key = label.lower()
@@ -77,6 +91,29 @@ class Parties:
         found.cite(line)
         return found
 
+    def base_post(self, label: str) -> str:
+        """A post in its base form: the word holding a post stem loses a plural or definite ending
+        ("lähiesimiehet" -> "lähiesimies", "servicechefen för …" -> "servicechef för …")."""
+        forms: dict[str, str] = (self.lexicon.data.get("post_base_endings") or {}).get(self.draft.lang) or {}
+        words = label.split()
+        for i, word in enumerate(words):
+            if not self.lexicon.post_pattern.search(word):
+                continue
+            end = next((e for e in sorted(forms, key=len, reverse=True) if word.lower().endswith(e)), None)
+            if end is not None:
+                base = word[: len(word) - len(end)] + forms[end]
+                if self.lexicon.post_pattern.search(base):
+                    words[i] = base
+            break
+        return " ".join(words)
+
+    def _post(self, label: str, line: int, raw: str) -> Item:
+        base = self.base_post(label)
+        post = self._party("posts", base, line, raw)
+        if base != label:
+            post.note(f"printed as '{label}' (plural or definite form); drafted as the post '{base}'")
+        return post
+
     def parse(self, text: str, line: int) -> list[Item]:
         """The parties of one responsible cell, registered in the draft."""
         out: list[Item] = []
@@ -91,20 +128,29 @@ class Parties:
             if name and (not title or self.lexicon.post_pattern.search(title)):
                 person = self._party("people", name["name"], line, piece)
                 if title:
-                    post = self._party("posts", title, line, piece)
+                    post = self._post(title, line, piece)
                     post.ref("holder", person)
                     out.append(post)
                 else:
                     out.append(person)
                 continue
             if self.lexicon.post_pattern.search(piece):
-                out.append(self._party("posts", piece, line, piece))
+                out.append(self._post(piece, line, piece))
+                continue
+            stem = self.lexicon.misspelt_post(piece) if not self.lexicon.org_type(piece) else None
+            if stem:
+                post = self._post(piece, line, piece)
+                post.note(f"'{piece}' read as a post: a word looks like a misspelt '{stem}'; check the spelling")
+                out.append(post)
                 continue
             kind = self.lexicon.org_type(piece)
             if kind:
-                out.append(self._party("organizations", piece, line, piece, type=kind))
+                org = self._party("organizations", piece, line, piece, type=kind)
+                if not self.lexicon.first("org_types", piece):
+                    org.note(f"'{piece}' read as an abbreviation of a {kind}; write the organisation's full name")
+                out.append(org)
                 continue
-            post = self._party("posts", piece, line, piece)
+            post = self._post(piece, line, piece)
             post.note(f"'{piece}' names no known post, organisation type or person; drafted as a post")
             out.append(post)
         return out

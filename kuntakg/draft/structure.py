@@ -14,6 +14,8 @@ recognised by their header row (cells whose role the lexicon knows), not by thei
   mål", "Key actions") each sentence is a candidate item; anywhere, a sentence with a goal cue
   ("tavoitteena on", "vi strävar efter att", "we aim to") is a candidate goal; actions serve the nearest
   goal above them; all with DRAFT notes;
+* a plan written as paragraphs (no goal/action table or outline key): every other sentence is read by
+  the cue words of prose.py (aims, intentions, plans, done activities, pilots; background skipped);
 * a heading, bold line or short paragraph right before a table is its spearhead (theme); a spearhead
   column, if any, names it per row; "Name of the area: X" lines set the organisation.
 """
@@ -23,10 +25,15 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .layout import CELL_BREAK
+from .headings import OrgSections, drop_empty_themes, spearhead_intro, spearhead_label
 from .lexicon import Lexicon, normal
-from .model import Draft, Item, clean_label, similar_key
+from .metrics import inline_metric, metric_name, number_clause, split_cell
+from .model import Draft, Item, clean_label
 from .parties import Parties
+from .prose import ProseCues, Reading, read_sentence, split_sentences
+from .prose import note as prose_note
+from .realign import dangling, realign, remember
+from .repeats import merge_repeats
 from .targets import parse as parse_target
 
 _TAG = re.compile(r"<[^>]+>")
@@ -80,8 +87,9 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
         piece = piece.replace("**", "").strip()
         if not re.search(r"[^\W\d_]", piece):
             continue
-        if re.match(r"^[-•]\s", piece):
-            for sub in re.split(r"\s+-\s+(?=\S)", piece[1:].strip()):
+        if re.match(r"^[-•]\s", piece) or _DASH_RUN.match(piece):
+            # a bullet run in one paragraph: "- a - b", "• a • b", "-A -B" (dashes stuck to capitals)
+            for sub in re.split(r"\s+[-•]\s+(?=\S)|\s+[-•](?=[A-ZÅÄÖ])", piece[1:].strip()):
                 if re.search(r"[^\W\d_]", sub):
                     out.append((sub.strip(), True))
         elif _ENUM.match(piece):
@@ -91,6 +99,7 @@ def fragments(raw: str) -> list[tuple[str, bool]]:
     return out
 
 
+_DASH_RUN = re.compile(r"^[-•](?=[A-ZÅÄÖ]).*\s[-•][A-ZÅÄÖ]")
 _ENUM = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[^\W\d_])")
 
 
@@ -130,6 +139,9 @@ class Table:
     carry: dict[int, list[Item]] = field(default_factory=dict)
     carry_theme: Item | None = None
     seen: dict[int, set[str]] = field(default_factory=dict)  # normalised cell texts seen per column
+    styles: dict[int, list[str]] = field(default_factory=dict)  # how the item columns' paragraphs begin
+    last: list[Item] = field(default_factory=list)  # what the last row's responsible and report cells are about
+    last_items: list[Item] = field(default_factory=list)  # ... and what its metric cells measure
 
 
 class Recogniser:
@@ -138,6 +150,9 @@ class Recogniser:
         self.lex = lexicon
         self.draft = Draft(file, lang)
         self.parties = Parties(self.draft, lexicon)
+        self._report_cues = lexicon.cue_patterns("report_cues") if "report_cues" in lexicon.data else []
+        self.spearhead_list: Item | None = None  # the theme a paragraph "… painopisteet ovat:" introduced
+        self.org_sections = OrgSections(lexicon)  # numbered sections whose subsections are organisations
         self.org: Item | None = None  # organisation context
         self.theme_candidate: tuple[str, int] | None = None
         self.list_role: tuple[str, str, int] | None = None  # (role, level, heading line) for bullets
@@ -158,6 +173,11 @@ class Recogniser:
         self.heads: list[tuple[str, int, int, bool]] = []
         self.topic: tuple[str, int, int, bool] | None = None  # the current heading, if it names no role
         self.prose_topic: tuple[str, int, int, bool] | None = None  # the heading enclosing the prose section
+        # a plan in paragraphs (prose.py): every sentence is read by its cue words
+        self.prose_cues = ProseCues(lexicon, lang)
+        self.narrative = self._is_narrative()
+        self.weak_goals: set[int] = set()  # ids of goals read from an intention, not a stated aim
+        self.goal_group: list[Item] = []  # the goals listed in one sentence, which later actions serve
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> Draft:
@@ -175,6 +195,7 @@ class Recogniser:
                 goal.notes = [n for n in goal.notes if n not in guessed]
                 goal.note(f"goal level guessed as '{top}' (no level word in its header, and it serves no "
                           "higher goal)")
+        drop_empty_themes(self.draft)
         self.draft.years = sorted({int(y) for ln in self.lines for y in re.findall(r"\b(?:19|20)\d\d\b", ln.raw)})
         return self.draft
 
@@ -202,6 +223,7 @@ class Recogniser:
         if line.kind == "bullet":
             self._bullet(line)
             return
+        self.spearhead_list = None  # a list of spearheads ends at the next line that is no bullet
         if line.kind in ("heading", "bold"):
             self.list_role = None
             self._section(line)
@@ -217,17 +239,29 @@ class Recogniser:
         if line.kind == "heading":
             self.outline_goal, self.outline_items = None, []  # a new section ends the outline above
         role = self.lex.role(text) if len(text) < 120 else None
+        intro = spearhead_intro(text, self.lex) if line.kind == "para" and role not in (*GOALISH, "metric") else None
+        if intro:  # "Strategian painopisteet ovat:" before a list of spearheads
+            self.spearhead_list = self._theme(intro, line.n)
+            self.spearhead_list.source_text = intro
+            self.list_role = None
+            return
         if line.kind == "para" and text.endswith(":") and role in (*GOALISH, "metric"):
             self.list_role = (role, self.lex.level(text) or "", line.n)  # "Toimenpiteet:" before a list
             return
         if line.kind == "heading":
-            org_kind = self.lex.org_type(text)
+            org_kind = self.org_sections.kind(text)
             if org_kind and not role:
+                self.org_sections.register(text, org_kind)
                 label = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?", "", text)
                 words = label.split()
                 if len(words) > 1 and self.lex.org_type(words[0]) and not self.lex.org_type(" ".join(words[1:])):
                     label = " ".join(words[1:])
                 self.org = self._organisation(label, org_kind, line.n)
+                if not self.lex.org_type(text):
+                    self.org.note(f"the heading '{text}' names no organisation type; read as a {org_kind} like the "
+                                  "other numbered sections beside or above it")
+                self.theme_candidate = None  # an organisation's heading is no spearhead
+                return
         if line.kind in ("heading", "bold") and (role in GOALISH or role in ("metric", "promise")):
             level = self.lex.level(text) or ""
             self.list_role = (role, level, line.n)
@@ -262,7 +296,7 @@ class Recogniser:
         title = (self.draft.title or ("", 0))[1] == line.n
         # a heading that names no role, no organisation and is not the title is the spearhead of the
         # sections under it
-        topical = role is None and not outline and not title and not self.lex.org_type(line.text)
+        topical = role is None and not outline and not title and not self.org_sections.kind(line.text)
         self.heads.append((line.text, line.n, depth, topical))
         self.topic = self.heads[-1] if self.heads[-1][3] else None
         if role is not None:
@@ -312,7 +346,7 @@ class Recogniser:
         if re.fullmatch(r"([*_])[^*_].*\1", raw_line):
             return False  # a paragraph all in italics: guidance of a template, not content
         made = False
-        for sentence in self.lex.sentences(raw_line):
+        for sentence in split_sentences(raw_line, self.prose_cues):
             sentence = re.sub(r"^(?:\(?\d{1,2}[.)]|[a-z]\))\s+", "", sentence)  # "1. …", "a) …"
             text = clean_label(sentence)
             if len(re.findall(r"[^\W\d_]{2,}", text)) < 3 or text.endswith(":"):
@@ -331,6 +365,15 @@ class Recogniser:
                 continue
             elif self.prose is not None:
                 role, raw = self.prose[0], sentence
+            elif self.narrative:
+                stated = self.text_goal is not None and id(self.text_goal[0]) not in self.weak_goals
+                readings = read_sentence(sentence, self.prose_cues, goal_stated=stated)
+                if any(r.cue_class == "aims" for r in readings):
+                    self.goal_group = []  # a new list of aims
+                for reading in readings:
+                    self._prose_reading(reading, line.n)
+                made = made or bool(readings)
+                continue
             else:
                 continue
             level = self.prose[1] if self.prose is not None and role == self.prose[0] else ""
@@ -350,6 +393,33 @@ class Recogniser:
             self.recognised += 1
         return made
 
+    def _is_narrative(self) -> bool:
+        """Whether the text is a plan in paragraphs: no table header or outline key names goals or actions.
+        Where they do, they carry the items and the paragraphs around them are context. (A section under
+        a heading that names goals or actions is read as such either way.)"""
+        for line in self.lines:
+            if line.kind == "row" and self._header(line.cells) is not None:
+                return False
+            kv = _KV_KEY.match(line.text) if line.kind in ("heading", "bold", "para") else None
+            if kv and self.lex.role(kv["key"]) in GOALISH and len(kv["key"].split()) <= 5:
+                return False
+        return True
+
+    def _prose_reading(self, reading: Reading, line: int) -> None:
+        """An item read from a sentence of a plan in paragraphs (prose.py), with a DRAFT note naming its
+        cue; the goals one sentence lists are served together by the actions below them."""
+        item = self._new_item(reading.role, "", reading.text, line, source_text=reading.text,
+                              theme=self._prose_theme())
+        item.label = item.label[:1].upper() + item.label[1:]
+        item.note(prose_note(reading))
+        if reading.role == "goal":
+            if reading.cue_class == "intention":
+                self.weak_goals.add(id(item))
+            if reading.cue_class == "aims":
+                self.goal_group.append(item)
+        self._prose_item(item, reading.role, "", reading.text)
+        self.recognised += 1
+
     def _prose_item(self, item: Item, role: str, level: str, text: str) -> None:
         """A goal, action or pilot read from prose or a list: goals become the goal that later actions
         serve; actions and pilots serve the nearest goal above them (a DRAFT note says so)."""
@@ -366,7 +436,7 @@ class Recogniser:
                 item.note(f"pilot outcome '{outcome}' read from cue words")
         if self.outline_goal is None and self.text_goal is not None and not item.refs.get("contributes_to"):
             goal = self.text_goal[0]
-            item.ref("contributes_to", goal)
+            item.ref("contributes_to", *(self.goal_group if goal in self.goal_group else [goal]))
             item.note(f"linked to the nearest goal above it ('{goal.label}', line {goal.lines[0]}); check the link")
 
     def _outline(self, key: str, value: str, line: Line) -> bool:
@@ -446,6 +516,15 @@ class Recogniser:
         return org
 
     def _bullet(self, line: Line) -> None:
+        if self.spearhead_list is not None:
+            raw = re.sub(r"^[-•*]\s+", "", line.raw.strip())
+            theme = self._theme(spearhead_label(clean_label(raw), self.lex, self.draft.lang), line.n)
+            theme.ref("parent", self.spearhead_list)
+            theme.fields.setdefault("description", clean_label(raw))
+            theme.note(f"a bullet under '{self.spearhead_list.label}' (line {self.spearhead_list.lines[0]}) read as "
+                       "a spearhead; its name is the bullet's first words, the bullet its description")
+            self.recognised += 1
+            return
         if self.list_role is None and self.prose is not None:
             self.list_role = (self.prose[0], self.prose[1], self.prose[3])  # a list in a prose section
         if self.list_role is None:
@@ -471,7 +550,8 @@ class Recogniser:
     def _new_item(self, role: str, level: str, raw: str, line: int, source_text: str = "",
                   theme: Item | None = None, org: Item | None = None, merge: bool = True) -> Item:
         sheet = {"goal": "goals", "action": "actions", "pilot": "actions", "promise": "promises"}[role]
-        item = Item(sheet, clean_label(raw), [line], source_text=source_text.strip())
+        own_metric = inline_metric(clean_label(raw), self.lex, self.draft.lang)  # "…, mittarina X"
+        item = Item(sheet, own_metric[0] if own_metric else clean_label(raw), [line], source_text=source_text.strip())
         if role == "goal":
             item.fields["level"] = level or self.lex.fallback_level
         if role in ("action", "pilot"):
@@ -483,22 +563,28 @@ class Recogniser:
         key = f"{role}:{item.fields.get('level', '')}"
         added = self.draft.add(item, merge_key=key if merge else None)
         if added is item:
-            self._stated_target(item, raw, line)
+            self._stated_target(item, own_metric[0] if own_metric else raw, line)
+        if own_metric:
+            for indicator in self._metrics(own_metric[1], line, [added], theme):
+                indicator.note(f"the {sheet[:-1]} names its own metric ('{own_metric[1]}')")
         return added
 
     def _stated_target(self, item: Item, raw: str, line: int) -> None:
         """A goal or action that states a number ("asukasluku kasvaa 1 % vuodessa", "vähintään yhden
-        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target."""
+        arvioinnin", "kolmesta kuuteen työntekijään") gets a metric of its own with that target; in an item
+        of several sentences, the clause that states the number is the metric's wording."""
+        clause = number_clause(raw, self.lex, self.draft.lang)
+        raw = clause or raw
         parsed = parse_target(raw, self.lex)
         explicit_unit = parsed.unit and not any("recorded as a count" in n for n in parsed.notes)
         if not parsed.numeric or not (explicit_unit or parsed.comparison in ("at-least", "at-most")
                                       or parsed.baseline_value):
             return
-        name = self.lex.metric_name(item.label)
-        indicator = Item("indicators", name or item.label, [line], source_text=item.source_text)
+        name = metric_name(clause or item.label, self.lex, self.draft.lang)
+        indicator = Item("indicators", name.label, [line], source_text=clause or item.source_text)
         indicator.ref("measures", item)
         indicator.note(f"the {item.sheet[:-1]} states a number; recorded as a metric of its own"
-                       + (f", named '{name}' after what it counts" if name else ""))
+                       + (f", named '{name.label}' after what it measures" if name.how else ""))
         self.draft.add(indicator)
         self._target_for(indicator, raw, line)
 
@@ -545,6 +631,7 @@ class Recogniser:
             self._roadmap_rows(rows, *self.roadmap)
             return
         self.roadmap = None
+        previous = self.table
         if header is not None:
             theme = self._theme(*self.theme_candidate) if self.theme_candidate else None
             body = rows[1:]
@@ -552,6 +639,9 @@ class Recogniser:
                 header = self._merge_header(header, body[0].cells)
                 body = body[1:]
             self.table = Table(header, first.n, theme, self.org)
+            if previous is not None and [c.role for c in previous.columns] == [c.role for c in header]:
+                # the same header again (a table per section): what its columns held still tells them apart
+                self.table.seen, self.table.styles = previous.seen, previous.styles
             self.theme_candidate = None
             self.recognised += 1
         else:
@@ -643,14 +733,13 @@ class Recogniser:
         cells = list(row.cells)
         if not any(cells):
             return
-        if len(cells) > len(cols) and not any(cells[len(cols):]):
-            cells = cells[: len(cols)]
-        mismatch = len(cells) != len(cols)
-        if mismatch:
-            cells = self._place_by_content(cells, table)
-        cells += [""] * (len(cols) - len(cells))
-        for i, raw in enumerate(cells):
-            table.seen.setdefault(i, set()).update(similar_key(f) for f, _ in fragments(raw))
+        made = len(self.draft.items)
+        placement = realign(cells, [c.role for c in cols], table.seen, self._names_parties, self._report_like,
+                            lambda text: self._open_item(text, table) is not None)
+        cells, mismatch = placement.cells, bool(placement.reason)
+        if placement.carried:
+            self._carry_on(placement.carried, row.n, table)
+        remember(table.seen, table.styles, cells, [c.role for c in cols])
         goal_cols = [i for i, c in enumerate(cols) if c.role in GOALISH]
         first_filled = next((i for i in goal_cols if cells[i].strip()), None)
         theme = table.theme
@@ -696,8 +785,7 @@ class Recogniser:
                     if len(double_space_split(frag)) > 1:
                         item.note("the cell holds several items run together; split at a double space")
                     if mismatch:
-                        item.note(f"the row has {len(row.cells)} cells, the header {len(cols)}; "
-                                  "its paragraphs were placed in columns by their content: check the columns")
+                        item.note(placement.reason)
                     items.append(item)
             own[i] = items
         # a blank cell left of the row's first filled item column continues the row above
@@ -726,8 +814,23 @@ class Recogniser:
         own_items = [it for i in goal_cols for it in own.get(i, []) if not it.fields.get("_sub")]
         row_items = own_items or [it for i in goal_cols for it in context.get(i, [])]
         lowest = self._lowest(own, goal_cols, cols) or self._lowest(context, goal_cols, cols)
+        filled = {cols[i].role for i, c in enumerate(cells) if c.strip()}
+        continued_report = not lowest and filled == {"report"}
+        if not lowest and filled and not filled & {*GOALISH, None, "spearhead"}:
+            # a row with no item of its own, only metric, report or responsible cells: about the row above
+            lowest = table.last
+            row_items = row_items or table.last_items
+        if lowest:
+            table.last, table.last_items = lowest, row_items
         for i, col in enumerate(cols):
             raw = cells[i]
+            if col.role == "report" and raw.strip() and self._names_parties(clean_label(raw), strict=True):
+                # a report cell that only names parties reports nothing: they are the row's responsible
+                if not any(cells[j].strip() for j, c in enumerate(cols) if c.role == "responsible"):
+                    parties = self.parties.parse(raw, row.n)
+                    for item in lowest:
+                        item.ref("responsible", *parties)
+                continue
             if col.role == "metric" and raw.strip():
                 self._metrics(raw, row.n, row_items, theme)
             elif col.role == "target" and raw.strip():
@@ -741,50 +844,57 @@ class Recogniser:
                 for item in own_items:
                     if years:
                         item.fields["period_start"], item.fields["period_end"] = min(years), max(years)
-            elif col.role == "report" and lowest:
-                self._assessment(col.header, table.header_line, raw, row.n, lowest)
+            elif col.role == "report" and lowest and (raw.strip() or own_items):
+                # an empty report cell of a row with items of its own: the report says nothing of them
+                # (an assessment the cue-word rules read as not reported)
+                self._assessment(col.header, table.header_line, raw, row.n, lowest, continued_report)
+        if mismatch:  # the metrics, targets and assessments of a realigned row are as uncertain as its items
+            for item in self.draft.items[made:]:
+                if item.sheet in ("indicators", "targets", "assessments"):
+                    item.note(placement.reason)
 
-    def _place_by_content(self, cells: list[str], table: Table) -> list[str]:
-        """A row whose cells do not line up with the header (extraction damage): its paragraphs are placed
-        by content. A paragraph that names parties goes to the responsible column, one seen before in a
-        column goes there; the others fill the item and report columns between them, in reading order."""
-        cols = table.columns
-        frags = [f for c in cells for f in fragments(c)]
-        lead = 0
-        while lead < len(cells) and not cells[lead].strip():
-            lead += 1
-        anchors: list[int | None] = []
-        responsible = next((i for i, c in enumerate(cols) if c.role == "responsible"), None)
-        for text, _ in frags:
-            k = similar_key(text)
-            seen = [i for i, keys in table.seen.items() if k in keys and cols[i].role in ("metric", "responsible")]
-            if seen:
-                anchors.append(seen[0])
-            elif responsible is not None and self._names_parties(text):
-                anchors.append(responsible)
-            else:
-                anchors.append(None)
-        free = [i for i, c in enumerate(cols) if c.role in GOALISH or c.role == "report"]
-        placed: list[list[str]] = [[] for _ in cols]
-        position = lead
-        for (text, bullet), anchor in zip(frags, anchors, strict=True):
-            raw = f"- {text}" if bullet else text
-            if anchor is not None and anchor >= position:
-                placed[anchor].append(raw)
-                position = anchor
+    def _carry_on(self, text: str, line: int, table: Table) -> None:
+        """The first paragraph of a realigned row goes on with the paragraph above it (one cell printed over
+        two rows): joined to the latest item of the table whose label breaks off (realign.dangling)."""
+        item = self._open_item(text, table)
+        if item is None:
+            return
+        item.label = clean_label(f"{item.label} {text}")
+        item.cite(line)
+        item.source_text = ""
+        item.note("label joined with the paragraph that goes on in the row below it (one cell printed over "
+                  "two rows); check the label")
+
+    def _open_item(self, text: str, table: Table) -> Item | None:
+        """The latest goal, action or metric of the table whose label breaks off and that `text` goes on
+        with."""
+        for item in reversed(self.draft.items):
+            if item.sheet not in ("goals", "actions", "indicators") or not item.lines:
                 continue
-            options = [i for i in free if i >= position and not (anchor is None and placed[i] and i == position
-                                                                  and cols[i].role != "report")]
-            later = [i for i in options if i > position or not placed[i]]
-            target = later[0] if later else (options[-1] if options else len(cols) - 1)
-            placed[target].append(raw)
-            position = target
-        return [f" {CELL_BREAK} ".join(p) for p in placed]
+            if max(item.lines) < table.header_line:
+                break
+            if dangling(item.label, text):
+                return item
+        return None
 
-    def _names_parties(self, text: str) -> bool:
-        pieces = self.parties.split(text)
-        return bool(pieces) and len(text) < 200 and all(
-            self.lex.post_pattern.search(p) or self.lex.org_type(p) for p in pieces)
+    def _report_like(self, text: str) -> bool:
+        return any(p.search(text) for p in self._report_cues)
+
+    def _names_parties(self, text: str, strict: bool = False) -> bool:
+        """Whether a paragraph only names parties: short parts, each begun or ended by a post or an
+        organisation word ("chef för X", "X:n päällikkö"; a report sentence that mentions a group is no
+        party list), the first and at least two thirds of them so (a misspelt title among them is
+        forgiven); strict: all of them, of at most six words each."""
+        def edge(piece: str) -> bool:
+            words = piece.split()
+            return any(self.lex.names_post(w) or self.lex.org_type(w) for w in (words[0], words[-1]))
+        pieces = [p for p in self.parties.split(text) if p.split()]
+        if not pieces or len(text) >= 200:
+            return False
+        named = [edge(p) for p in pieces]
+        if strict:
+            return all(named) and all(len(p.split()) <= 6 for p in pieces)
+        return all(len(p.split()) <= 8 for p in pieces) and named[0] and sum(named) >= 2 * len(named) / 3
 
     @staticmethod
     def _wraps(frag: tuple[str, bool], above: list[Item] | None) -> bool:
@@ -802,20 +912,28 @@ class Recogniser:
         goals = by_col.get(goal_idx[-1], []) if goal_idx else []
         return actions + goals
 
-    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> None:
-        for frag, _ in fragments(raw):
+    def _metrics(self, raw: str, line: int, measured: list[Item], theme: Item | None) -> list[Item]:
+        """The metrics of a metric cell, each measuring `measured`, with their targets; returned."""
+        out: list[Item] = []
+        pieces = [(part, len(split_cell(frag)) > 1) for frag, _ in fragments(raw) for part in split_cell(frag)]
+        for frag, several in pieces:
             # a cell that states its target ("X:n määrän nousu 5 %") is named by its metric ("X:n määrä")
-            name = self.lex.metric_name(clean_label(frag)) if parse_target(frag, self.lex).numeric else None
-            indicator = Item("indicators", name or clean_label(frag), [line], source_text=frag)
-            if name:
-                indicator.note(f"metric named from its target statement '{clean_label(frag)}'; check the name")
+            name = metric_name(frag, self.lex, self.draft.lang)
+            indicator = Item("indicators", name.label, [line], source_text=frag)
+            if name.how:
+                indicator.note(f"{name.how}; check the name")
+            if several:
+                indicator.note("the metric cell holds several metrics; split at a double space or semicolon")
             indicator.ref("measures", *measured)
             if not measured:
                 indicator.note("the metric's row names no goal or action; set what it measures")
             # the same wording measuring the same items (a row repeated in another section) is one metric
-            key = "|".join(str(id(m)) for m in sorted(measured, key=id))
+            # (a metric measuring nothing named is its row's own)
+            key = "|".join(str(id(m)) for m in sorted(measured, key=id)) if measured else f"line {line}"
             indicator = self.draft.add(indicator, merge_key=key)
             self._target_for(indicator, frag, line)
+            out.append(indicator)
+        return out
 
     def _target_for(self, indicator: Item, text: str, line: int, explicit: bool = False) -> None:
         parsed = parse_target(text, self.lex)
@@ -823,7 +941,7 @@ class Recogniser:
             return
         target = Item("targets", indicator.label, [line], source_text=text)
         target.ref("indicator", indicator)
-        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric"):
+        for name in ("value", "unit", "comparison", "baseline_value", "non_numeric", "per"):
             if getattr(parsed, name):
                 target.fields[name] = getattr(parsed, name)
         if parsed.baseline_year:
@@ -860,9 +978,18 @@ class Recogniser:
             self.reports[key] = self.draft.add(report)
         return self.reports[key]
 
-    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item]) -> None:
+    def _assessment(self, title: str, header_line: int, raw: str, line: int, about: list[Item],
+                    continued: bool = False) -> None:
         report = self._report(title, header_line)
         text = " ".join(clean_label(f) for f, _ in fragments(raw)) if raw.strip() else ""
+        earlier = next((a for a in reversed(self.draft.of("assessments")) if continued
+                        and a.refs.get("report") == [report] and a.refs.get("about") == about), None)
+        if earlier is not None:  # the report of the row above goes on: one assessment, both texts
+            earlier.fields["text"] = f"{earlier.fields.get('text', '')} {text}".strip()
+            earlier.label = earlier.fields["text"]
+            earlier.cite(line)
+            earlier.source_text = ""
+            return
         assessment = Item("assessments", text or f"({report.label}: empty)", [line],
                           source_text=raw.strip() if raw.strip() else "")
         assessment.fields["text"] = text
@@ -986,4 +1113,5 @@ def recognise(text: str, file: str, lang: str, lexicon: Lexicon) -> tuple[Draft,
     """The draft of one extracted text, and how many structures (tables, blocks, lists) were recognised."""
     recogniser = Recogniser(text, file, lang, lexicon)
     draft = recogniser.run()
+    merge_repeats(draft)
     return draft, recogniser.recognised

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
-_YEAR = re.compile(r"^(19|20)\d\d$")
+NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[  ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+YEAR = re.compile(r"^(19|20)\d\d$")
+ORDINAL = re.compile(r"\.\s+[a-zåäö]")  # "3. sektorin", "2. asteen": an ordinal, no quantity
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Target:
     baseline_value: str = ""
     baseline_year: str = ""
     non_numeric: str = ""
+    per: str = ""  # the rate period of a value given per year, month, … (rate-period code list)
     notes: list[str] = field(default_factory=list)
     numeric: bool = False
 
@@ -57,17 +59,19 @@ def parse(text: str, lexicon: Lexicon) -> Target:
             a, b = lexicon.number_word(m["a"]), lexicon.number_word(m["b"])
             a = a if a is not None else (int(m["a"]) if m["a"].isdigit() else None)
             b = b if b is not None else (int(m["b"]) if m["b"].isdigit() else None)
-            if a is not None and b is not None and not (_YEAR.match(str(a)) or _YEAR.match(str(b))):
+            if a is not None and b is not None and not (YEAR.match(str(a)) or YEAR.match(str(b))):
                 t.baseline_value, t.value = str(a), str(b)
                 t.comparison = "increase-to" if b > a else "decrease-to"
                 t.unit = _unit(low, lexicon)
                 t.numeric = True
                 return t
-    numbers = [m for m in _NUMBER.finditer(low)
-               if not _YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())]
+    numbers = [m for m in NUMBER.finditer(low)
+               if not YEAR.match(m.group(1)) and not (baseline and baseline.start() <= m.start() < baseline.end())
+               and not ORDINAL.match(low, m.end())]
     if not numbers:
         converted = _words_to_numbers(low, lexicon)
-        numbers = [m for m in _NUMBER.finditer(converted) if not _YEAR.match(m.group(1))]
+        numbers = [m for m in NUMBER.finditer(converted)
+                   if not YEAR.match(m.group(1)) and not ORDINAL.match(converted, m.end())]
         low_for_unit = converted
     else:
         low_for_unit = low
@@ -89,10 +93,25 @@ def parse(text: str, lexicon: Lexicon) -> Target:
         t.notes.append("no unit next to the number; recorded as a count")
     t.comparison = _comparison(low, lexicon)
     t.numeric = True
+    t.per = _per(low, lexicon)
+    if t.per:
+        t.notes.append(f"the value is given per {t.per} (a rate period); check")
     if not t.comparison:
         t.comparison = "reach"
         t.notes.append("no comparison word found; recorded as 'reach'")
     return t
+
+
+def _per(text: str, lexicon: Lexicon) -> str:
+    """The rate period of 'kasvaa 1 % vuodessa' (year); not of '30 päivässä', where the period word
+    carries the number itself (within 30 days)."""
+    if "rate_periods" not in lexicon.data:
+        return ""
+    for name, pattern in lexicon.patterns("rate_periods"):
+        for m in pattern.finditer(text):
+            if not re.search(r"\d\s*$", text[: m.start()]):
+                return name
+    return ""
 
 
 def _unit(text: str, lexicon: Lexicon) -> str:
