@@ -438,7 +438,9 @@ def rebuilds(root: Path, timeout: float) -> dict:
     import hashlib
 
     def sums() -> dict[str, str]:
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "dist").iterdir())}
+        dist = root / "dist"  # every file, exports/ included (a folder since issue 16)
+        return {p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(dist.rglob("*")) if p.is_file()}
 
     out = {}
     before = sums()

@@ -9,6 +9,8 @@ Comparison ignores case, whitespace and hyphenation ("etäpal- veluja" == "etäp
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -144,3 +146,40 @@ def source_files_of(docs: list[DocumentRDF]) -> dict[str, list[str]]:
 
 def run(docs: list[DocumentRDF], sources: Path, exclusions_dir: Path) -> list[FileAudit]:
     return audit(docs, sources, exclusions_dir, source_files_of(docs))
+
+
+def audit_summaries(summaries: list[dict], sources: Path, exclusions_dir: Path,
+                    memo=None) -> list[FileAudit]:
+    """:func:`run` over the documents' summaries (kuntakg.summary), in the documents' order. With
+    `memo(parts, run)` (the build cache, whose key holds the exclusions) a file that passed before
+    with the same text and the same literals is not audited again."""
+    files: dict[str, list[str]] = defaultdict(list)
+    by_line: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for summary in summaries:
+        for name in summary["audit"]["files"]:
+            files[name].append(summary["doc_id"])
+        for name, lines in summary["audit"]["by_line"].items():
+            for line, texts in lines.items():
+                by_line[name][int(line)].extend(texts)
+    results: list[FileAudit] = []
+    for name, doc_ids in sorted(files.items()):
+        def one(name: str = name, doc_ids: list[str] = doc_ids) -> None:
+            results.append(audit_file(sources / name, doc_ids, by_line.get(name, {}),
+                                      load_exclusions(exclusions_dir / f"{Path(name).stem}.csv")))
+            if results[-1].missing:
+                raise _Missing()
+        if memo is None:
+            one()
+            continue
+        lines = by_line.get(name, {})
+        digest = hashlib.sha256((sources / name).read_bytes())
+        digest.update(json.dumps([doc_ids, sorted(lines.items())], ensure_ascii=False).encode("utf-8"))
+        try:
+            memo(("audit", name, digest.hexdigest()), one)
+        except _Missing:
+            pass
+    return results
+
+
+class _Missing(Exception):
+    """A file with missing content: not recorded as passed (the caller reports it)."""

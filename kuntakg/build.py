@@ -13,37 +13,36 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib import Graph
 
-from .audit import FileAudit
+from .audit import FileAudit, audit_summaries
 from .audit import run as run_audit
 from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
+from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
-from .export import export as export_tables
 from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
 from .locks import folder_lock
 from .namespaces import KK
+from .parts import write_part
 from .project import Project
-from .publish import to_quads, write_dumps
-from .reason import Reasoning, reason
+from .publish import publish_parts
+from .reason import Reasoning, reason_facts
 from .reference import reference_graph
-from .release import stamp
+from .stream import Documents
+from .summary import decode, type_statements
 from .themes import linked_graphs
 from .validate import check, located, neighbourhood, prepare
-from .version import __version__
 
 Stage = Callable[[str], None]
 
@@ -147,9 +146,9 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
           reasoner: str = "auto", jobs: int | None = None, use_cache: bool = True) -> BuildReport:
     """Build the project into `out` (default dist/). `reasoner`: see kuntakg.reason; `jobs`: processes
     for the per-document stages (default: one per CPU). `use_cache`: take each unchanged document's
-    read and validate results from the build cache (kuntakg.cache), and skip the whole build when
-    nothing changed and `out` is still what the last build with these inputs wrote; off, everything
-    is redone (and the cache is neither read nor written)."""
+    read and validate results and its part of the dump from the build cache (kuntakg.cache), and skip
+    the whole build when nothing changed and `out` is still what the last build with these inputs
+    wrote; off, everything is redone (and the cache is neither read nor written)."""
     project = project or Project()
     out = out or project.dist
     _recover(out)
@@ -160,66 +159,61 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
             done = plan.up_to_date(out)
         if done is not None:
             return BuildReport(out, plan.doc_ids, done, timings, cached=len(plan.doc_ids))
+    with staging_folder(out) as scratch:  # parts and the merge's store; never part of `out`
+        return _build(project, out, scratch, plan, timings, on_stage, reasoner, jobs)
+
+
+def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, timings: dict[str, float],
+           on_stage: Stage | None, reasoner: str, jobs: int | None) -> BuildReport:
+    """The stages over the documents one at a time (kuntakg.stream) and the checks over the corpus
+    over their summaries (kuntakg.summary)."""
+    minter = project.minter
+    memo = plan.memo if plan is not None else None
+    docs = Documents(project, plan, scratch)
     with _timed(timings, "read", on_stage):
-        if plan is None:
-            docs, fresh = read_all(project), None
-        else:
-            docs, fresh = plan.read()
-        reference = reference_graph(project.reference, project.minter)
+        docs.read()
+        reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
-        linked = linked_graphs(project, docs, reference, memo=plan.memo if plan is not None else None)
+        linked = linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo)
     with _timed(timings, "audit", on_stage):
-        check_coverage(project, docs)
+        check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
-        if plan is None or fresh is None:
-            validate_all(project, docs, reference, jobs=jobs)
-        else:
-            if fresh:
-                redone = {id(d) for d in fresh}
-                validate_all(project, fresh, reference, others=[d for d in docs if id(d) not in redone], jobs=jobs)
-            plan.store(fresh, docs)
+        docs.validate(reference, jobs)
     with _timed(timings, "reason", on_stage):
-        reasoning: Reasoning = reason(project.ontology, [reference, *(d.graph for d in docs)], reasoner,
-                                      memo=plan.memo if plan is not None else None)
+        triples = len(reference) + sum(s["triples"] for s in docs.summaries)
+        reasoning: Reasoning = reason_facts(project.ontology, reference, [s["reasoning"] for s in docs.summaries],
+                                            triples, docs.graphs, decode, reasoner, memo=memo)
         inferred = reasoning.inferred
     with _timed(timings, "serialise", on_stage):
-        graphs = _named_graphs(project, docs, reference, inferred)
-        graphs.update(linked)
-        quads = to_quads(graphs)
-        # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
-        quads, release = stamp(quads, project.changelog, str(project.minter.void()) + "#dataset",
-                               str(project.minter.graph("build")))
+        ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
+        corpus = scratch / "corpus.nq"
+        write_part(quads(corpus_graphs(minter, ontology, reference, inferred, linked)), corpus)
+        parts = [corpus] + [docs.part(name) for name in docs.names]
+        per_document = {s["doc_id"]: bundle(minter, s["doc_id"], s["town"]) for s in docs.summaries}
         with staging_folder(out) as staging:
             write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
-            manifest = write_dumps(quads, staging, {d.doc_id: _bundle(project.minter, d) for d in docs},
-                                   dataset=release.as_dict())
-            export_tables(_store(quads), staging / "exports")  # issue 16: tidy CSV/XLSX tables with the dumps
+            # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
+            manifest, _ = publish_parts(parts, staging, per_document, project.changelog,
+                                        str(minter.void()) + "#dataset", str(minter.graph("build")), scratch,
+                                        plan.workbooks if plan is not None else None)
             _swap(staging, out)
-    cached = 0
     if plan is not None:
         plan.finish(out)
-        cached = len(docs) - len(fresh or ())
-    return BuildReport(out, [d.doc_id for d in docs], manifest, timings, len(inferred), reasoning.engines, cached)
+    return BuildReport(out, [s["doc_id"] for s in docs.summaries], manifest, timings, len(inferred),
+                       reasoning.engines, len(docs.entries))
 
 
-class _RecordingSources(SourceTexts):
-    """SourceTexts that remember which files a document's reading looked at."""
-
-    def __init__(self, folder: Path):
-        super().__init__(folder)
-        self.used: set[str] = set()
-
-    def path(self, file: str) -> Path:
-        self.used.add(file)
-        return super().path(file)
-
-    def problem(self, file: str) -> str | None:
-        self.used.add(file)
-        return super().problem(file)
+def check_coverage_of(project: Project, summaries: list[dict], memo=None) -> list[FileAudit]:
+    """check_coverage over the documents' summaries (kuntakg.summary)."""
+    results = audit_summaries(summaries, project.sources, project.audit_dir, memo)
+    missing = [f"{r.file}:{line}: missing: {piece!r}" for r in results for line, piece in r.missing]
+    if missing:
+        raise AuditFailed(missing)
+    return results
 
 
 class _CachePlan:
-    """Which documents the cache answers, which are read afresh, and the whole build's key."""
+    """Which documents the cache answers, and the whole build's key."""
 
     def __init__(self, project: Project, reasoner: str):
         self.project = project
@@ -229,12 +223,12 @@ class _CachePlan:
         self.doc_ids = [f.name for f in self.folders]
         self.inputs = inputs_key(project)
         self.folder_hash = {f.name: hash_tree(f) for f in self.folders}
-        self.sources_used: dict[str, set[str]] = {}
         whole = hashlib.sha256(f"{self.inputs}\0{reasoner}\0".encode())
         for name in self.doc_ids:
             whole.update(f"{name}\0{self.folder_hash[name]}\0".encode())
         whole.update(hash_tree(project.sources).encode())
         self.build_key = whole.hexdigest()
+        self.workbooks = self.cache.root / "workbooks" / self.inputs  # kuntakg.export.write_xlsx
 
     def up_to_date(self, out: Path) -> dict | None:
         """The manifest of `out` when the last build with the same inputs wrote it and it is intact."""
@@ -248,49 +242,32 @@ class _CachePlan:
                 return None
         return manifest
 
-    def read(self) -> tuple[list[DocumentRDF], list[DocumentRDF]]:
-        """(every document in order, those read afresh); raise InvalidInput as read_all does."""
-        docs: list[DocumentRDF] = []
-        fresh: list[DocumentRDF] = []
-        fresh_folders: list[Path] = []
-        sources = self.project.sources
-        self.known = {f.name: document_ids(f, self.project.minter) for f in self.folders}
-        shared = shared_key(self.inputs, self.known)
+    def prepare(self, known: dict) -> None:
+        """The documents' keys, from the shared inputs and every document's row ids (`known`)."""
+        shared = shared_key(self.inputs, known)
         self.keys = {name: _digest(shared, name, h) for name, h in self.folder_hash.items()}
-        for folder in self.folders:
-            entry = self.cache.get(self.keys[folder.name])
-            if entry is not None and self._still_valid(entry):
-                self.cache.hits += 1
-                docs.append(entry.doc)
-                continue
-            self.cache.misses += 1
-            texts = _RecordingSources(sources)
-            doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
-            self.sources_used[folder.name] = texts.used
-            docs.append(doc)
-            fresh.append(doc)
-            fresh_folders.append(folder)
-        # issue 13: unreviewed drafts (a cached document passed this check with the same folder hash)
-        errors = [e for d in fresh for e in d.errors] + refuse_drafts(fresh_folders)
-        if errors:
-            raise InvalidInput(errors)
-        return docs, fresh
+
+    def lookup(self, name: str) -> Entry | None:
+        """The document's entry while the source texts and neighbours it was checked with are unchanged."""
+        entry = self.cache.get(self.keys[name])
+        if entry is not None and self._still_valid(entry):
+            self.cache.hits += 1
+            return entry
+        self.cache.misses += 1
+        return None
 
     def _still_valid(self, entry: Entry) -> bool:
         sources = self.project.sources
         return (all(file_sha(sources / name) == sha for name, sha in entry.sources.items())
                 and all(self.folder_hash.get(doc_id) == h for doc_id, h in entry.neighbours.items()))
 
-    def store(self, fresh: list[DocumentRDF], docs: list[DocumentRDF]) -> None:
-        """Cache the documents read afresh, now that they passed validation."""
+    def store(self, name: str, entry: Entry, used: set[str], neighbours: list[str]) -> None:
+        """Cache a document read afresh, now that it passed validation, with the source files its
+        reading looked at and the documents its validation looked into."""
         sources = self.project.sources
-        for doc in fresh:
-            name = next(f.name for f, d in zip(self.folders, docs, strict=True) if d is doc)
-            neighbours = {other_name: self.folder_hash[other_name]
-                          for other_name, other in zip(self.doc_ids, docs, strict=True)
-                          if other is not doc and _refers_to(doc.graph, other.graph)}
-            used = {n: file_sha(sources / n) for n in sorted(self.sources_used.get(name, ()))}
-            self.cache.put(self.keys[name], Entry(doc, used, neighbours))
+        entry.sources = {n: file_sha(sources / n) for n in sorted(used)}
+        entry.neighbours = {other: self.folder_hash[other] for other in neighbours}
+        self.cache.put(self.keys[name], entry)
 
     def memo(self, parts: tuple[str, ...], run: Callable[[], None]) -> None:
         """Run a check over several documents unless it passed before on the same inputs."""
@@ -306,68 +283,6 @@ class _CachePlan:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-def _store(quads: list) -> ox.Store:
-    store = ox.Store()
-    store.bulk_extend(quads)
-    return store
-
-
-def _named_graphs(project: Project, docs: list[DocumentRDF], reference: Graph,
-                  inferred: Graph) -> dict[URIRef, Iterable[tuple]]:
-    m = project.minter
-    ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-    graphs: dict[URIRef, Any] = {m.graph("ontology"): ontology, m.graph("reference"): reference,
-                                 m.graph("inferred"): inferred}
-    build_graph = Graph()
-    activity = m.graph("build")
-    build_graph.add((activity, RDF.type, PROV.Activity))
-    build_graph.add((activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}")))
-    for doc in docs:
-        doc_iri, graph_iri = m.document(doc.doc_id), m.document_graph(doc.doc_id)
-        _place(graphs, m, graph_iri, doc.graph)
-        build_graph.add((graph_iri, RDF.type, KK.DocumentGraph))
-        build_graph.add((graph_iri, PROV.wasDerivedFrom, doc_iri))
-        build_graph.add((graph_iri, PROV.wasGeneratedBy, activity))
-        if len(doc.translations):
-            tr_iri = m.translation_graph(doc.doc_id)
-            _place(graphs, m, tr_iri, doc.translations, translations=True)
-            build_graph.add((tr_iri, RDF.type, KK.TranslationGraph))
-            build_graph.add((tr_iri, KK.translationsOf, doc_iri))
-            for translator in sorted(doc.translators):
-                build_graph.add((tr_iri, DCTERMS.contributor, Literal(translator)))
-            build_graph.add((tr_iri, DCTERMS.description, Literal(
-                "Labels translated by the Kunta-KG project, not written by the town.", lang="en")))
-    for name in list(graphs):
-        if str(name).startswith(str(m.graph("town/"))) or name == m.graph("common"):
-            build_graph.add((name, RDF.type, KK.SharedGraph))
-            build_graph.add((name, PROV.wasGeneratedBy, activity))
-        if str(name).startswith(str(m.graph("translations/town/"))):
-            build_graph.add((name, RDF.type, KK.TranslationGraph))
-    graphs[m.graph("build")] = build_graph
-    return graphs
-
-
-def _bundle(minter, doc: DocumentRDF) -> list[URIRef]:
-    return [minter.document_graph(doc.doc_id), minter.translation_graph(doc.doc_id),
-            minter.graph(f"town/{doc.town}"), minter.graph(f"translations/town/{doc.town}"), minter.graph("common")]
-
-
-def _place(graphs: dict[URIRef, Any], minter, own: URIRef, graph: Graph, translations: bool = False) -> None:
-    """Put a document's triples into its own graph, except those about shared resources.
-
-    Plain lists, not rdflib graphs: the dump's dataset removes duplicates, and rdflib's add was the
-    largest cost of the stage."""
-    where: dict = {}
-    for triple in graph:
-        subject = triple[0]
-        if subject not in where:
-            shared = minter.shared_graph(subject)
-            if shared is not None and translations:
-                shared = minter.graph("translations/" + str(shared)[len(str(minter.graph(""))):])
-            where[subject] = graphs.setdefault(shared or own, [])
-        where[subject].append(triple)
 
 
 def _recover(out: Path) -> None:

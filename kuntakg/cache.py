@@ -17,8 +17,11 @@ records the headers a file included).
 
 Layout under ``<project>/.kuntakg-cache/`` (git-ignored)::
 
-    entries/<key[:2]>/<key>/        one complete entry: result.pickle, meta.json (payload hash, deps)
+    entries/<key[:2]>/<key>/        one complete entry: result.pickle, part.nq (the document's quads in
+                                    the dump, kuntakg.docparts), summary.json (kuntakg.summary),
+                                    meta.json (their hashes, deps)
     builds/<build-key>              the manifest hash of the dist/ a build with these inputs produced
+    workbooks/<inputs>/             XLSX exports by the hash of their rows (kuntakg.export.write_xlsx)
     tmp/<random>/                   an entry being written (flock-ed by its writer)
 
 An entry is written into ``tmp/``, flushed, and renamed into ``entries/`` in one step, so a reader
@@ -48,7 +51,7 @@ from rdflib import Graph
 from .ingest.result import DocumentRDF
 from .locks import folder_lock
 
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 _LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "owlready2")
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
@@ -126,19 +129,25 @@ def file_sha(path: Path) -> str:
 
 @dataclass
 class Entry:
-    """What a cache entry restores: the document's result, without row origins (the document passed
-    validation, so no error needs locating), and the inputs it was checked against."""
+    """A document's cache entry: its result pickled without row origins (the document passed
+    validation, so no error needs locating; loaded only when a check needs the graph), its part of
+    the dump, its summary (kuntakg.summary), and the inputs it was checked against."""
 
-    doc: DocumentRDF
+    payload: Path  # the pickled result (write_payload)
+    part: Path     # the document's part (kuntakg.parts)
+    summary: dict
     sources: dict[str, str] = field(default_factory=dict)    # source file name -> sha256
     neighbours: dict[str, str] = field(default_factory=dict)  # doc id -> folder hash
 
+    def document(self) -> DocumentRDF:
+        return _restore(self.payload.read_bytes())
 
-def _payload(doc: DocumentRDF) -> bytes:
+
+def write_payload(doc: DocumentRDF, path: Path) -> None:
     """The graphs are pickled whole (rdflib's in-memory store with its indexes): restoring them is
     about 2.5 times faster than adding their triples to new graphs."""
     state = (doc.doc_id, doc.town, doc.language, sorted(doc.translators), doc.graph, doc.translations)
-    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _restore(payload: bytes) -> DocumentRDF:
@@ -147,6 +156,13 @@ def _restore(payload: bytes) -> DocumentRDF:
         raise ValueError("not a cache entry")
     return DocumentRDF(doc_id, town, language, graph, translations, translators=set(translators))
 
+
+_FILES = ("result.pickle", "part.nq")  # checked against their hashes in meta.json on every use
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 class Cache:
@@ -172,35 +188,41 @@ class Cache:
         folder = self._dir(key)
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            payload = (folder / "result.pickle").read_bytes()
+            summary_bytes = (folder / "summary.json").read_bytes()
+            sums = {name: file_sha(folder / name) for name in _FILES}
         except (OSError, ValueError):
             return None
-        if meta.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+        if (meta.get("format") != FORMAT or meta.get("files") != sums
+                or hashlib.sha256(summary_bytes).hexdigest() != meta.get("summary_sha256")):
             self._discard(folder)
             return None
         try:
-            doc = _restore(payload)
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, never a failed build
+            summary = json.loads(summary_bytes)
+        except ValueError:
             self._discard(folder)
             return None
         os.utime(folder)  # last use, for prune
-        return Entry(doc, meta["sources"], meta["neighbours"])
+        return Entry(folder / "result.pickle", folder / "part.nq", summary, meta["sources"], meta["neighbours"])
 
     def put(self, key: str, entry: Entry) -> None:
-        """Write the entry under `key` atomically (tmp folder, fsync, rename); a no-op if one exists."""
+        """Write the entry under `key` atomically (tmp folder, fsync, rename); a no-op if one exists.
+        The payload and the part are files written beforehand: they are copied in."""
         final = self._dir(key)
         if final.exists():
             return
-        payload = _payload(entry.doc)
-        meta = {"format": FORMAT, "doc_id": entry.doc.doc_id, "sha256": hashlib.sha256(payload).hexdigest(),
-                "sources": entry.sources, "neighbours": entry.neighbours}
+        summary = json.dumps(entry.summary, ensure_ascii=False, sort_keys=True).encode("utf-8")
         with self.writing() as staging:
-            for name, data in (("result.pickle", payload),
-                               ("meta.json", json.dumps(meta, sort_keys=True).encode("utf-8"))):
-                with open(staging / name, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+            for name, source in (("result.pickle", entry.payload), ("part.nq", entry.part)):
+                shutil.copyfile(source, staging / name)
+                _fsync(staging / name)
+            (staging / "summary.json").write_bytes(summary)
+            _fsync(staging / "summary.json")
+            meta = {"format": FORMAT, "doc_id": entry.summary["doc_id"],
+                    "files": {name: file_sha(staging / name) for name in _FILES},
+                    "summary_sha256": hashlib.sha256(summary).hexdigest(),
+                    "sources": entry.sources, "neighbours": entry.neighbours}
+            (staging / "meta.json").write_bytes(json.dumps(meta, sort_keys=True).encode("utf-8"))
+            _fsync(staging / "meta.json")
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
                 staging.rename(final)
@@ -309,6 +331,6 @@ class Cache:
             else:
                 kept_bytes += size
         if removed:  # build and check records are only shortcuts (a few bytes each): drop them with entries
-            for records in (self.builds, self.root / "checks"):
+            for records in (self.builds, self.root / "checks", self.root / "workbooks"):
                 shutil.rmtree(records, ignore_errors=True)
         return {"removed": removed, "stale": stale, "kept": len(entries) - removed, "bytes": kept_bytes}

@@ -19,8 +19,9 @@ sh:maxCount 1 forbids the second value before reasoning) are not derived.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -252,12 +253,59 @@ def inferred_types(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph])
     return {node: types - typing.asserted.get(node, set()) for node, types in typing.types.items()}
 
 
+def schema_terms(ontology: Graph) -> set:
+    """The ontology's own terms, whose rdf:type is a declaration, not a class membership."""
+    return {s for t in _SCHEMA_TYPES for s in ontology.subjects(RDF.type, t)}
+
+
+def scan_facts(rules: Rules, schema: set, graph: Graph, encode: Callable[[Any], Any]) -> dict[str, list]:
+    """What the scan of one graph contributes to the typing (its asserted types, the types its
+    statements give by the class hierarchy, domains, ranges and inverses, and the values of the
+    properties the defined classes look at), encoded by `encode` (JSON-ready). The scan of a union of
+    graphs is the union of their scans, so :func:`inferred_types_of_facts` over every document's facts
+    derives what :func:`inferred_types` derives over their graphs."""
+    typing = _Typing(rules)
+    typing.scan(graph, schema)
+    return {"asserted": [[encode(n), [encode(c) for c in cs]] for n, cs in typing.asserted.items()],
+            "types": [[encode(n), [encode(c) for c in cs]] for n, cs in typing.types.items()],
+            "values": [[encode(p), [[encode(n), [encode(v) for v in vs]] for n, vs in by_node.items()]]
+                       for p, by_node in typing.values.items() if by_node]}
+
+
+def inferred_types_of_facts(rules: Rules, ontology: Graph, graphs: Iterable[Graph],
+                            facts: Iterable[dict[str, list]], decode: Callable[[Any], Any]) -> dict[Node, set[Node]]:
+    """:func:`inferred_types` over `graphs` and the graphs whose scans are `facts` (see scan_facts)."""
+    typing = _Typing(rules)
+    schema = schema_terms(ontology)
+    for graph in (ontology, *graphs):
+        typing.scan(graph, schema)
+    for fact in facts:
+        for node, classes in fact["asserted"]:
+            typing.asserted[decode(node)].update(decode(c) for c in classes)
+        for node, classes in fact["types"]:
+            subject = decode(node)
+            for c in classes:
+                typing.add(subject, decode(c))
+        for prop, by_node in fact["values"]:
+            values = typing.values[decode(prop)]
+            for node, vs in by_node:
+                values[decode(node)].extend(decode(v) for v in vs)
+    _fixpoint(rules, typing)
+    return {node: types - typing.asserted.get(node, set()) for node, types in typing.types.items()}
+
+
 def _typing(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> _Typing:
     data = [data] if isinstance(data, Graph) else data
     typing = _Typing(rules)
-    schema = {s for t in _SCHEMA_TYPES for s in ontology.subjects(RDF.type, t)}
+    schema = schema_terms(ontology)
     for graph in (ontology, *data):
         typing.scan(graph, schema)
+    _fixpoint(rules, typing)
+    return typing
+
+
+def _fixpoint(rules: Rules, typing: _Typing) -> None:
+    """The defined classes, iterated until nothing changes; then the disjointness check."""
     changed = True
     while changed:
         changed = False
@@ -266,7 +314,6 @@ def _typing(rules: Rules, ontology: Graph, data: Graph | Iterable[Graph]) -> _Ty
                 if cls not in typing.types[node] and typing.holds(node, expr):
                     changed |= typing.add(node, cls)
     _check_disjoint(rules, typing)
-    return typing
 
 
 def _check_disjoint(rules: Rules, typing: _Typing) -> None:

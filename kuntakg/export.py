@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -270,7 +271,29 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[dict[str, An
             writer.writerow([spreadsheet_cell(row.get(c.name)) for c in columns])
 
 
-def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]]) -> None:
+def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None) -> None:
+    """The workbook of the tables. `reuse` (the build cache): a folder of workbooks by the hash of their
+    rows, so that a rebuild copies those of unchanged documents instead of writing them again (openpyxl
+    was most of the export's time); each is checked against the hash of its bytes in its name."""
+    if reuse is None:
+        path.write_bytes(_workbook(data))
+        return
+    key = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
+    for kept in reuse.glob(f"{key}.*.xlsx"):
+        body = kept.read_bytes()
+        if hashlib.sha256(body).hexdigest() == kept.name.split(".")[1]:
+            path.write_bytes(body)
+            return
+        kept.unlink(missing_ok=True)
+    body = _workbook(data)
+    path.write_bytes(body)
+    reuse.mkdir(parents=True, exist_ok=True)
+    tmp = reuse / f".{key}.{os.getpid()}.tmp"
+    tmp.write_bytes(body)
+    os.replace(tmp, reuse / f"{key}.{hashlib.sha256(body).hexdigest()}.xlsx")
+
+
+def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -293,7 +316,7 @@ def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]]) -> None:
             ws.append([table, c.name, c.datatype, c.description])
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_deterministic_zip(buffer.getvalue()))
+    return _deterministic_zip(buffer.getvalue())
 
 
 FIXED_TIME = "2000-01-01T00:00:00Z"
@@ -340,9 +363,10 @@ def dictionary(files: dict[str, str]) -> dict:
     }
 
 
-def export(store: ox.Store, out: Path) -> dict[str, Any]:
+def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, Any]:
     """Write every table for everything (``all/``, ``kuntakg-tables.xlsx``) and per document
-    (``<document>/``, ``<document>.xlsx``) into ``out``; returns a manifest of files and row counts."""
+    (``<document>/``, ``<document>.xlsx``) into ``out``; returns a manifest of files and row counts.
+    `reuse`: see :func:`write_xlsx`."""
     data = tables(store)
     out.mkdir(parents=True, exist_ok=True)
     documents = sorted({r["document"] for rows in data.values() for r in rows})
@@ -355,7 +379,7 @@ def export(store: ox.Store, out: Path) -> dict[str, Any]:
             write_csv(path, TABLES[table], rows)
             written.append(path)
         xlsx = out / ("kuntakg-tables.xlsx" if keep is None else "%s.xlsx" % folder)
-        write_xlsx(xlsx, subset)
+        write_xlsx(xlsx, subset, reuse)
         written.append(xlsx)
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
     meta = out / "datadictionary.json"

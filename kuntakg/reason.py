@@ -20,14 +20,14 @@ from __future__ import annotations
 import io
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .entailment import closure, compile_rules, inferred_types
+from .entailment import Rules, closure, compile_rules, inferred_types, inferred_types_of_facts
 from .errors import Inconsistent, KuntaKGError
 
 ENGINES = ("auto", "rules", "hermit")
@@ -71,11 +71,37 @@ def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
     return Reasoning(inferred, ("rules", "hermit"))
 
 
+def reason_facts(ontology: Graph, reference: Graph, facts: Sequence[dict], triples: int,
+                 load_graphs: Callable[[], list[Graph]], decode: Callable, engine: str = "auto",
+                 hermit_limit: int = HERMIT_LIMIT, memo=None) -> Reasoning:
+    """:func:`reason` over the reference and the documents, given the rules' scans of the documents
+    (`facts`, kuntakg.entailment.scan_facts) and their size in `triples` (reference included)
+    instead of their graphs: the streaming build does not hold them. HermiT needs the graphs:
+    `load_graphs()` gives them when it runs over the data (engine hermit, or auto on small inputs)."""
+    if engine not in ENGINES:
+        raise KuntaKGError(f"unknown reasoner {engine!r}: use one of {', '.join(ENGINES)}")
+    if engine == "hermit" or (engine == "auto" and triples <= hermit_limit):
+        return reason(ontology, [reference, *load_graphs()], engine, hermit_limit, memo)
+    compiled = compile_rules(ontology)
+    inferred = _as_graph(compiled, inferred_types_of_facts(compiled, ontology, [reference], facts, decode))
+    if engine == "rules":
+        return Reasoning(inferred, ("rules",))
+    if memo is None:
+        hermit(ontology, Graph())
+    else:
+        memo(("hermit-tbox",), lambda: hermit(ontology, Graph()))
+    return Reasoning(inferred, ("rules", "hermit-tbox"))
+
+
 def rules(ontology: Graph, data: Graph | Sequence[Graph]) -> Graph:
     graphs = [data] if isinstance(data, Graph) else list(data)
     compiled = compile_rules(ontology)
+    return _as_graph(compiled, inferred_types(compiled, ontology, graphs))
+
+
+def _as_graph(compiled: Rules, types: dict[Node, set[Node]]) -> Graph:
     inferred = Graph()
-    for individual, classes in inferred_types(compiled, ontology, graphs).items():
+    for individual, classes in types.items():
         if isinstance(individual, URIRef):
             for cls in classes & compiled.classes:
                 inferred.add((individual, RDF.type, cls))

@@ -74,14 +74,20 @@ def content_digest(quads: list[ox.Quad]) -> str:
     return h.hexdigest()
 
 
-def stamp(quads: list[ox.Quad], changelog: Path, dataset: str, graph: str) -> tuple[list[ox.Quad], Release]:
-    """The quads with the version statements about ``dataset`` added in ``graph``, sorted as before."""
+def version_quads(changelog: Path, dataset: str, graph: str, digest: str) -> tuple[list[ox.Quad], Release]:
+    """The version statements about ``dataset`` in ``graph`` for content with this digest."""
     release, modified = latest_entry(changelog)
-    info = Release(release, modified, content_digest(quads))
+    info = Release(release, modified, digest)
     subject, g = ox.NamedNode(dataset), ox.NamedNode(graph)
     extra = [ox.Quad(subject, ox.NamedNode(DCAT_VERSION), ox.Literal(info.version), g)]
     if modified is not None:
         extra.append(ox.Quad(subject, ox.NamedNode(DCTERMS_MODIFIED),
                              ox.Literal(modified, datatype=ox.NamedNode(XSD_DATE)), g))
+    return extra, info
+
+
+def stamp(quads: list[ox.Quad], changelog: Path, dataset: str, graph: str) -> tuple[list[ox.Quad], Release]:
+    """The quads with the version statements about ``dataset`` added in ``graph``, sorted as before."""
+    extra, info = version_quads(changelog, dataset, graph, content_digest(quads))
     out = sorted([*quads, *extra], key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     return out, info

@@ -39,7 +39,9 @@ def project(corpus, tmp_path) -> Project:
 
 
 def _sums(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Every file of a dist/, the exports/ folder included."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _cold(project: Project, tmp_path: Path, name: str = "cold") -> dict[str, str]:
@@ -184,6 +186,71 @@ def test_a_damaged_entry_is_a_miss_and_is_removed(project, tmp_path):
     assert len(_entries(project)) == len(_docs(project))  # re-written whole
 
 
+def test_a_damaged_part_is_a_miss_and_is_removed(project, tmp_path):
+    """The entry's part (the document's quads in the dump) is checked like its payload: a part cut
+    short would otherwise drop the document's triples from the dumps."""
+    _cached(project)
+    part = _entries(project)[0] / "part.nq"
+    part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+    shutil.rmtree(project.dist)
+    hits, cached = _cached(project)
+    assert hits == len(_docs(project)) - 1
+    assert cached == _cold(project, tmp_path)
+    assert all((e / "part.nq").is_file() for e in _entries(project))
+
+
+def test_a_cached_documents_part_is_merged_from_its_entry(project, tmp_path):
+    """A rebuild takes the parts of unchanged documents from their entries: the dumps hold what the
+    entries' parts hold (a part edited in place, with its recorded hash, shows up in the dump)."""
+    _cached(project)
+    entry = _entries(project)[0]
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    marker = '<https://zzz.example/marker> <https://zzz.example/p> "from the entry" <https://zzz.example/g> .\n'
+    part = entry / "part.nq"
+    part.write_bytes(part.read_bytes() + marker.encode("utf-8"))
+    meta["files"]["part.nq"] = hashlib.sha256(part.read_bytes()).hexdigest()
+    (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(project.dist)
+    hits, _ = _cached(project)
+    assert hits == len(_docs(project))
+    assert marker in (project.dist / "kuntakg.nq").read_text(encoding="utf-8")
+
+
+def test_kept_workbooks_are_reused_and_checked(project, tmp_path):
+    """The XLSX exports of unchanged rows are copied from the cache's workbooks/ folder; a kept
+    workbook whose bytes no longer match the hash in its name is written afresh, not copied."""
+    cold = _cold(project, tmp_path)
+    _cached(project)
+    kept = sorted((Cache.of(project).root / "workbooks").rglob("*.xlsx"))
+    assert len(kept) == len(_docs(project)) + 1  # one per document and the workbook of everything
+    for workbook in kept:
+        workbook.write_bytes(b"damaged")
+    shutil.rmtree(project.dist)
+    _, again = _cached(project)
+    assert again == cold
+    assert all(w.read_bytes() != b"damaged" for w in (Cache.of(project).root / "workbooks").rglob("*.xlsx"))
+
+
+def test_the_rules_over_summaries_derive_what_the_rules_over_graphs_derive(project):
+    """The streaming build reasons over each document's summary (the rules' scan of its graph), not its
+    graph: on the corpus (two plans, the second continuing the first) the inferred types are the same."""
+    from kuntakg.build import read_all
+    from kuntakg.entailment import compile_rules, schema_terms
+    from kuntakg.reason import reason, reason_facts
+    from kuntakg.reference import reference_graph
+    from kuntakg.summary import decode, summarise
+
+    docs = read_all(project)
+    reference = reference_graph(project.reference, project.minter)
+    rules, schema = compile_rules(project.ontology), schema_terms(project.ontology)
+    summaries = [json.loads(json.dumps(summarise(d, rules, schema))) for d in docs]  # as stored
+    over_graphs = reason(project.ontology, [reference, *(d.graph for d in docs)], "rules").inferred
+    over_summaries = reason_facts(project.ontology, reference, [s["reasoning"] for s in summaries],
+                                  len(reference) + sum(s["triples"] for s in summaries),
+                                  lambda: pytest.fail("the rules need no graph"), decode, "rules").inferred
+    assert len(over_graphs) > 0 and set(over_summaries) == set(over_graphs)
+
+
 _KILLED_WRITER = """
 import os, sys, time
 from pathlib import Path
@@ -238,7 +305,7 @@ def test_two_writers_of_the_same_entry(project):
     entry = cache.get(key)
     assert entry is not None
     before = (_entries(project)[0] / "result.pickle").read_bytes()
-    cache.put(key, Entry(entry.doc, entry.sources, entry.neighbours))
+    cache.put(key, Entry(entry.payload, entry.part, entry.summary, entry.sources, entry.neighbours))
     assert (cache.entries / key[:2] / key / "result.pickle").read_bytes() == before
     assert not list(cache.tmp.iterdir())
 

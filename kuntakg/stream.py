@@ -1,0 +1,201 @@
+"""The build's documents, one at a time (issue 15): the corpus is never in memory at once.
+
+Reading maps each document that the build cache does not answer, keeps its summary
+(kuntakg.summary: what the checks over several documents read) and puts the document itself
+(graphs and row origins) in a file of the build's scratch folder; then the next document is read.
+The cache answers the others with their summaries alone. Validation runs each fresh document in a
+process of its own (forked, a pool's worth at a time) that loads it, and the graphs of the documents
+it links to, from those files, validates it, and writes its part of the dump (kuntakg.docparts) and
+its cache payload. The checks over the corpus (theme links, coverage audit, reasoning) read the
+summaries; the dumps are merged from the parts (kuntakg.publish.publish_parts).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from rdflib import Graph
+
+from .cache import Entry, write_payload
+from .docparts import write_document_part
+from .draft.check import refuse_drafts
+from .entailment import compile_rules, schema_terms
+from .errors import InputError, InvalidInput
+from .ingest import document_ids, read_document
+from .ingest.result import DocumentRDF
+from .ingest.sources import SourceTexts
+from .iris import Minter
+from .namespaces import KK
+from .project import Project
+from .summary import refers_to, summarise
+from .validate import check, located, neighbourhood, prepare
+
+
+class CachePlan(Protocol):
+    """What the documents ask of the build cache (kuntakg.build._CachePlan)."""
+
+    def prepare(self, known: dict) -> None: ...
+    def lookup(self, name: str) -> Entry | None: ...
+    def store(self, name: str, entry: Entry, used: set[str], neighbours: list[str]) -> None: ...
+
+
+class RecordingSources(SourceTexts):
+    """SourceTexts that remember which files a document's reading looked at."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.used: set[str] = set()
+
+    def path(self, file: str) -> Path:
+        self.used.add(file)
+        return super().path(file)
+
+    def problem(self, file: str) -> str | None:
+        self.used.add(file)
+        return super().problem(file)
+
+
+class Documents:
+    """The build's documents in folder order: their summaries, and where each one's files are."""
+
+    def __init__(self, project: Project, plan: CachePlan | None, scratch: Path):
+        self.project = project
+        self.plan = plan
+        self.folders = project.document_folders()
+        self.dir = scratch / "documents"
+        self.dir.mkdir()
+        self.summaries: list[dict[str, Any]] = []
+        self.fresh: dict[str, Path] = {}    # folder name -> the document pickled whole (with row origins)
+        self.entries: dict[str, Entry] = {}  # folder name -> the cache entry that answered it
+        self.used: dict[str, set[str]] = {}  # folder name -> the source files its reading looked at
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.folders]
+
+    def read(self) -> None:
+        """Read every document the cache does not answer, one at a time; raise InvalidInput with
+        every error of every document (as kuntakg.build.read_all does)."""
+        project, minter = self.project, self.project.minter
+        rules, schema = compile_rules(project.ontology), schema_terms(project.ontology)
+        known = {f.name: document_ids(f, minter) for f in self.folders}
+        if self.plan is not None:
+            self.plan.prepare(known)
+        errors: list[InputError] = []
+        read: list[Path] = []
+        for folder in self.folders:
+            entry = self.plan.lookup(folder.name) if self.plan is not None else None
+            if entry is not None:
+                self.entries[folder.name] = entry
+                self.summaries.append(entry.summary)
+                continue
+            texts = RecordingSources(project.sources)
+            doc = read_document(folder, minter, texts, project.status_rules, known)
+            read.append(folder)
+            errors += doc.errors
+            if doc.errors:
+                continue
+            self.used[folder.name] = texts.used
+            self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
+            self.fresh[folder.name].write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+            self.summaries.append(summarise(doc, rules, schema))
+        errors += refuse_drafts(read)  # issue 13: unreviewed drafts (a cached document passed this check)
+        if errors:
+            raise InvalidInput(errors)
+
+    def validate(self, reference: Graph, jobs: int | None = None) -> None:
+        """SHACL per fresh document, with what it points at in the reference and in the documents it
+        links to; raise InvalidInput on any violation. Each document that passes gets its part and
+        cache payload written (and its cache entry, when the cache is on)."""
+        names = list(self.fresh)
+        if not names:
+            return
+        by_name = dict(zip(self.names, self.summaries, strict=True))
+        links = {name: [other for other in self.names if other != name and refers_to(by_name[name], by_name[other])]
+                 for name in names}
+        work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
+                           self._document_files(), links, self.dir)
+        prepare(work.shapes, work.ontology)  # once, before the workers fork
+        jobs = min(jobs or os.cpu_count() or 1, len(names))
+        if jobs <= 1:
+            found = [work.run_one(name) for name in names]
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_Validation.install, initargs=(work,)) as pool:
+                found = list(pool.map(_Validation.run, names))
+        errors = [e for batch in found for e in batch]
+        if errors:
+            raise InvalidInput(errors)
+        if self.plan is not None:
+            for name in names:
+                entry = Entry(self.dir / f"{name}.payload", self.part(name), by_name[name])
+                self.plan.store(name, entry, self.used[name], links[name])
+
+    def part(self, name: str) -> Path:
+        """The document's part: from its cache entry, or the one its validation wrote."""
+        entry = self.entries.get(name)
+        return entry.part if entry is not None else self.dir / f"{name}.nq"
+
+    def graphs(self) -> list[Graph]:
+        """Every document's graph, loaded (HermiT reads them; only on small inputs)."""
+        files = self._document_files()
+        return [_load(*files[name]).graph for name in self.names]
+
+    def _document_files(self) -> dict[str, tuple[str, Path]]:
+        files = {name: ("whole", path) for name, path in self.fresh.items()}
+        files.update({name: ("entry", entry.payload) for name, entry in self.entries.items()})
+        return files
+
+
+def _load(kind: str, path: Path) -> DocumentRDF:
+    if kind == "whole":
+        doc = pickle.loads(path.read_bytes())  # noqa: S301 (this build's own file)
+        assert isinstance(doc, DocumentRDF)
+        return doc
+    return Entry(path, path, {}).document()
+
+
+@dataclass
+class _Validation:
+    shapes: Graph
+    ontology: Graph
+    reference: Graph
+    minter: Minter
+    files: dict[str, tuple[str, Path]]
+    links: dict[str, list[str]]
+    out: Path
+    current: ClassVar[_Validation | None] = None  # the work a forked validation process was started with
+
+    def run_one(self, name: str) -> list[InputError]:
+        doc = _load(*self.files[name])
+        data = doc.graph + neighbourhood(doc.graph, self.reference)
+        for other in self.links[name]:
+            other_graph = _load(*self.files[other]).graph
+            if _refers_to(doc.graph, other_graph):
+                data += neighbourhood(doc.graph, other_graph)
+            del other_graph
+        errors = located(check(data, self.shapes, self.ontology), doc)
+        if not errors:
+            write_document_part(self.minter, doc, self.out / f"{name}.nq")
+            write_payload(doc, self.out / f"{name}.payload")
+        return errors
+
+    @staticmethod
+    def install(work: _Validation) -> None:
+        _Validation.current = work
+
+    @staticmethod
+    def run(name: str) -> list[InputError]:
+        assert _Validation.current is not None, "install() runs first in every worker"
+        return _Validation.current.run_one(name)
+
+
+def _refers_to(graph: Graph, other: Graph) -> bool:
+    """Whether a document links into another (kk:continues is the only cross-document link)."""
+    return any((o, None, None) in other for o in graph.objects(None, KK.continues))
+
