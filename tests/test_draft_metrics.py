@@ -3,38 +3,24 @@ for these tests (not taken from the seed documents): several metrics in one cell
 goal or action, metric names from target, count, rate and survey wordings."""
 from __future__ import annotations
 
-from kuntakg.draft.lexicon import Lexicon
+from draft_helpers import draft, labels, lexicon, one, refs
+
 from kuntakg.draft.metrics import inline_metric, metric_name, split_cell
-from kuntakg.draft.model import Draft, Item
+from kuntakg.draft.model import Draft
 from kuntakg.draft.run import lexicon_path
-from kuntakg.draft.structure import recognise
 from kuntakg.project import Project
 
 PATH = lexicon_path(Project())
 
 
-def lexicon(lang: str) -> Lexicon:
-    return Lexicon.load(PATH, (lang,))
 
 
-def draft(text: str, lang: str = "fi") -> Draft:
-    result, recognised = recognise(text, "plan.txt", lang, lexicon(lang))
-    assert recognised
-    return result
 
 
-def labels(d: Draft, sheet: str) -> list[str]:
-    return [i.label for i in d.of(sheet)]
 
 
-def one(d: Draft, sheet: str, label: str) -> Item:
-    found = [i for i in d.of(sheet) if i.label == label]
-    assert len(found) == 1, (label, labels(d, sheet))
-    return found[0]
 
 
-def refs(item: Item, column: str) -> list[str]:
-    return [i.label for i in item.refs.get(column, [])]
 
 
 def name(text: str, lang: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from draft_helpers import one, refs
 
 from kuntakg.cli import cli
 from kuntakg.draft.lexicon import Lexicon
@@ -46,14 +47,8 @@ def draft(text: str, lang: str = "fi") -> Draft:
     return result
 
 
-def one(d: Draft, sheet: str, label: str) -> Item:
-    found = [i for i in d.of(sheet) if i.label == label]
-    assert len(found) == 1, (label, [i.label for i in d.of(sheet)])
-    return found[0]
 
 
-def refs(item: Item, column: str) -> list[str]:
-    return [i.label for i in item.refs.get(column, [])]
 
 
 def prose_notes(item: Item) -> list[str]:

@@ -7,30 +7,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kuntakg.draft.lexicon import Lexicon
-from kuntakg.draft.model import Draft, Item
+from draft_helpers import draft, labels, one
+
+from kuntakg.draft.model import Item
 from kuntakg.draft.realign import continues, paragraphs, realign
 from kuntakg.draft.run import flag_unquoted, lexicon_path
-from kuntakg.draft.structure import recognise
 from kuntakg.project import Project
 
 PATH = lexicon_path(Project())
 
 
-def draft(text: str, lang: str) -> Draft:
-    result, recognised = recognise(text, "plan.txt", lang, Lexicon.load(PATH, (lang,)))
-    assert recognised
-    return result
 
 
-def one(d: Draft, sheet: str, label: str) -> Item:
-    found = [i for i in d.of(sheet) if i.label == label]
-    assert len(found) == 1, (label, [i.label for i in d.of(sheet)])
-    return found[0]
 
 
-def labels(d: Draft, sheet: str) -> list[str]:
-    return [i.label for i in d.of(sheet)]
 
 
 EN_HEADER = "Goal\tIndicator\tAction\tResponsible\tProgress report"

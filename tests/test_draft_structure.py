@@ -3,35 +3,24 @@ Every layout of the five seed documents, Swedish headers, an English table laid 
 the repository, responsible cells and target wording."""
 from __future__ import annotations
 
+from draft_helpers import draft, labels, one, refs
+
 from kuntakg.draft.lexicon import Lexicon
 from kuntakg.draft.model import Draft, Item
 from kuntakg.draft.parties import Parties
 from kuntakg.draft.run import lexicon_path
-from kuntakg.draft.structure import recognise
 from kuntakg.draft.targets import parse
 from kuntakg.project import Project
 
 PATH = lexicon_path(Project())
 
 
-def draft(text: str, lang: str = "fi") -> Draft:
-    result, recognised = recognise(text, "plan.txt", lang, Lexicon.load(PATH, (lang,)))
-    assert recognised
-    return result
 
 
-def labels(d: Draft, sheet: str) -> list[str]:
-    return [i.label for i in d.of(sheet)]
 
 
-def one(d: Draft, sheet: str, label: str) -> Item:
-    found = [i for i in d.of(sheet) if i.label == label]
-    assert len(found) == 1, (label, labels(d, sheet))
-    return found[0]
 
 
-def refs(item: Item, column: str) -> list[str]:
-    return [i.label for i in item.refs.get(column, [])]
 
 
 WIDE = "\n".join([
