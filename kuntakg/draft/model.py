@@ -47,6 +47,14 @@ class Item:
             if n not in self.lines:
                 self.lines.append(n)
 
+    def absorb(self, other: Item) -> None:
+        """Take in a second occurrence of this item: its lines, references and the fields it alone has."""
+        self.cite(*other.lines)
+        for column, refs in other.refs.items():
+            self.ref(column, *refs)
+        for name, value in other.fields.items():
+            self.fields.setdefault(name, value)
+
     def note(self, text: str, draft: bool = True) -> None:
         text = (DRAFT + text) if draft else text
         if text not in self.notes:
@@ -76,11 +84,7 @@ class Draft:
                         earlier.note(f"the same wording appears again under another {column} "
                                      f"('{new[0].label}', line {item.lines[0]}); drafted as one item: split it "
                                      "if they are different items")
-                earlier.cite(*item.lines)
-                for column, refs in item.refs.items():
-                    earlier.ref(column, *refs)
-                for name, value in item.fields.items():
-                    earlier.fields.setdefault(name, value)
+                earlier.absorb(item)
                 if item.source_text and item.source_text != earlier.source_text:
                     earlier.source_text = ""  # several places: cite the lines themselves
                 return earlier

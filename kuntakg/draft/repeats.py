@@ -32,11 +32,7 @@ def _merge(earlier: Item, later: Item) -> None:
     if similar_key(earlier.label) != similar_key(later.label):
         earlier.note(f"the same row appears again at line {later.lines[0]} worded '{later.label}'; drafted "
                      "as one item: check the wording, or split it if they are different items")
-    earlier.cite(*later.lines)
-    for column, refs in later.refs.items():
-        earlier.ref(column, *refs)
-    for name, value in later.fields.items():
-        earlier.fields.setdefault(name, value)
+    earlier.absorb(later)
     for note in later.notes:
         earlier.note(note, draft=False)
 
