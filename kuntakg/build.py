@@ -195,7 +195,7 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
             # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
             manifest, _ = publish_parts(parts, staging, per_document, project.changelog,
                                         str(minter.void()) + "#dataset", str(minter.graph("build")), scratch,
-                                        plan.workbooks if plan is not None else None)
+                                        plan.reuse if plan is not None else None)
             _swap(staging, out)
     if plan is not None:
         plan.finish(out)
@@ -228,7 +228,7 @@ class _CachePlan:
             whole.update(f"{name}\0{self.folder_hash[name]}\0".encode())
         whole.update(hash_tree(project.sources).encode())
         self.build_key = whole.hexdigest()
-        self.workbooks = self.cache.root / "workbooks" / self.inputs  # kuntakg.export.write_xlsx
+        self.reuse = self.cache.root / "reuse" / self.inputs  # workbooks and Turtle files: kuntakg.publish
 
     def up_to_date(self, out: Path) -> dict | None:
         """The manifest of `out` when the last build with the same inputs wrote it and it is intact."""

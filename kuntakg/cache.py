@@ -21,7 +21,9 @@ Layout under ``<project>/.kuntakg-cache/`` (git-ignored)::
                                     the dump, kuntakg.docparts), summary.json (kuntakg.summary),
                                     meta.json (their hashes, deps)
     builds/<build-key>              the manifest hash of the dist/ a build with these inputs produced
-    workbooks/<inputs>/             XLSX exports by the hash of their rows (kuntakg.export.write_xlsx)
+    reuse/<inputs>/workbooks/       XLSX exports by the hash of their rows (kuntakg.export.write_xlsx)
+    reuse/<inputs>/turtle/          per-document Turtle files by the hash of their graphs' lines
+                                    (kuntakg.publish)
     tmp/<random>/                   an entry being written (flock-ed by its writer)
 
 An entry is written into ``tmp/``, flushed, and renamed into ``entries/`` in one step, so a reader
@@ -46,7 +48,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .ingest.result import DocumentRDF
 from .locks import folder_lock
@@ -114,9 +116,14 @@ def shared_key(inputs: str, known: dict) -> str:
 def triples_digest(triples: Iterable[tuple]) -> str:
     """An order-independent hash of a set of rdflib triples (their N-Triples forms, sorted)."""
     h = hashlib.sha256()
-    for line in sorted({" ".join(term.n3() for term in triple) for triple in triples}):
+    for line in sorted({" ".join(_n3(term) for term in triple) for triple in triples}):
         h.update(line.encode("utf-8") + b"\n")
     return h.hexdigest()
+
+
+def _n3(term) -> str:
+    """term.n3(), without its IRI check for IRIs (the graphs hashed here were built from checked ones)."""
+    return f"<{term}>" if type(term) is URIRef else term.n3()
 
 
 def file_sha(path: Path) -> str:
@@ -331,6 +338,6 @@ class Cache:
             else:
                 kept_bytes += size
         if removed:  # build and check records are only shortcuts (a few bytes each): drop them with entries
-            for records in (self.builds, self.root / "checks", self.root / "workbooks"):
+            for records in (self.builds, self.root / "checks", self.root / "reuse", self.root / "workbooks"):
                 shutil.rmtree(records, ignore_errors=True)
         return {"removed": removed, "stale": stale, "kept": len(entries) - removed, "bytes": kept_bytes}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,8 +36,11 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def write_part(quads: Iterable[ox.Quad], path: Path) -> int:
-    """Write the quads as a part (atomically: a reader never sees half a file); return how many."""
+    """Write the quads as a part (atomically: a reader never sees half a file); return how many.
+    ValueError for a quad in the default graph: a part's every line ends with its graph's name."""
     ordered = canonical(quads)
+    if any(isinstance(q.graph_name, ox.DefaultGraph) for q in ordered):
+        raise ValueError(f"{path}: a quad in the default graph; a part holds named graphs only")
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     ox.serialize(ordered, str(tmp), ox.RdfFormat.N_QUADS)
     os.replace(tmp, path)
@@ -66,3 +70,98 @@ def merge(paths: Sequence[Path]) -> Iterator[ox.Quad]:
         if quad != previous:
             yield quad
             previous = quad
+
+
+# --- merging by graph, as bytes (issue 15) --------------------------------------------------------
+# Nearly every graph of a build is in one part only (a document's own graph and its translations),
+# so the merge copies those parts' lines as bytes; only graphs that several parts write into (the
+# build graph, a town's shared graph) are parsed and merged quad by quad. A part's line is the
+# quad's N-Quads text (str(quad) + " .\n"), so the bytes are those `merge` would give.
+
+@dataclass(frozen=True)
+class Segment:
+    """The lines of one named graph in one part: bytes [start, end) of the file."""
+
+    path: Path
+    start: int
+    end: int
+    lines: int
+
+    def read(self) -> bytes:
+        with self.path.open("rb") as fh:
+            fh.seek(self.start)
+            return fh.read(self.end - self.start)
+
+
+def segments(path: Path) -> dict[str, Segment]:
+    """The part's graphs (as N-Triples text, "<iri>") and where their lines are, in file order.
+
+    ValueError when a line has no named graph or the part is not ordered by graph."""
+    found: dict[str, Segment] = {}
+    current, start, count, offset = b"", 0, 0, 0
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.endswith(b"> .\n"):
+                raise ValueError(f"{path}:{number}: not a quad in a named graph")
+            graph = line[line.rfind(b" <", 0, -4) + 1:-3]
+            if b" " in graph:  # what the search found is no IRI: the line ends with a typed literal
+                raise ValueError(f"{path}:{number}: not a quad in a named graph")
+            if graph != current:
+                if count:
+                    _close(found, path, current, Segment(path, start, offset, count))
+                current, start, count = graph, offset, 0
+            count += 1
+            offset += len(line)
+    if count:
+        _close(found, path, current, Segment(path, start, offset, count))
+    return found
+
+
+def _close(found: dict[str, Segment], path: Path, graph: bytes, segment: Segment) -> None:
+    name = graph.decode("utf-8")
+    if name in found:
+        raise ValueError(f"{path}: graph {name} in two places: the part is not in the dumps' order")
+    found[name] = segment
+
+
+def holds_blank_nodes(path: Path) -> bool:
+    """Whether a part has a blank node as a subject or an object (not just "_:" inside a literal)."""
+    with path.open("rb") as fh:
+        if not any(b"_:" in block for block in iter(lambda: fh.read(1 << 20) + fh.readline(), b"")):
+            return False
+        fh.seek(0)
+        for line in fh:
+            if line.startswith(b"_:"):
+                return True
+            head = line[:line.rfind(b" <", 0, -4)]
+            last = head[head.rfind(b" ") + 1:]
+            if last.startswith(b"_:") and b'"' not in last:  # a label never holds a quote; a literal ends with one
+                return True
+    return False
+
+
+def index(paths: Sequence[Path]) -> dict[str, list[Segment]]:
+    """Every graph of the parts (as "<iri>", in the dumps' order) and its segments; ValueError when
+    two parts hold blank nodes (their labels are only unique within one part)."""
+    by_graph: dict[str, list[Segment]] = {}
+    with_blanks = [p for p in paths if holds_blank_nodes(p)]
+    if len(with_blanks) > 1:
+        raise ValueError("blank nodes in more than one part: " + ", ".join(map(str, with_blanks)))
+    for path in paths:
+        for graph, segment in segments(path).items():
+            by_graph.setdefault(graph, []).append(segment)
+    return {graph: by_graph[graph] for graph in sorted(by_graph)}
+
+
+def merged_lines(pieces: Sequence[Segment], extra: Sequence[ox.Quad] = ()) -> bytes:
+    """One graph's lines from several parts (and `extra` quads of it): sorted, without duplicates."""
+    if len(pieces) == 1 and not extra:
+        return pieces[0].read()
+    streams = [ox.parse(input=piece.read(), format=ox.RdfFormat.N_QUADS) for piece in pieces]
+    unique: list[ox.Quad] = []
+    for quad in heapq.merge(*streams, sorted(extra, key=sort_key), key=sort_key):
+        if not unique or quad != unique[-1]:
+            unique.append(quad)
+    body = ox.serialize(unique, format=ox.RdfFormat.N_QUADS)
+    assert body is not None, "serialize returns the bytes when given no output"
+    return body

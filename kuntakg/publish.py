@@ -6,12 +6,13 @@ format is streamed from that one order.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import itertools
 import json
-import shutil
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 
 from .export import export as export_tables
 from .namespaces import PREFIXES
-from .parts import merge, read_part, sort_key
+from .parts import Segment, index, merged_lines, read_part, sort_key
 from .release import Release, version_quads
 
 STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
@@ -84,79 +85,119 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
 
 def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
                   dataset_iri: str, build_graph_iri: str, scratch: Path,
-                  reuse_workbooks: Path | None = None,
+                  reuse: Path | None = None,
                   store_in_memory: int = STORE_IN_MEMORY) -> tuple[dict, Release]:
     """Write the dumps, per-document Turtle, manifest and exports of the merged parts into `out`: the
     same bytes :func:`write_dumps` and :func:`kuntakg.export.export` write for the same quads, without
     holding the corpus in memory.
 
     The parts are the whole dataset except the version statements, which :func:`kuntakg.release.stamp`
-    would add to the build graph from a digest of the merged content. The merge is streamed once into
-    `scratch` (counting and digesting on the way), the version statements are merged into that stream
-    as each dump is written; the per-document files are assembled from per-graph files and the exports
-    read from a pyoxigraph store of the result (on disk in `scratch` above `store_in_memory` quads).
-    Not the store for the per-document files: it stores xsd:positiveInteger values as xsd:integer.
-    `reuse_workbooks`: see :func:`kuntakg.export.write_xlsx`."""
-    merged = scratch / "merged.nq"
+    would add to the build graph from a digest of the merged content. The merge goes graph by graph
+    (:func:`kuntakg.parts.index`): a graph held by one part is its bytes, one held by several is merged
+    quad by quad. The digest is taken over that merge, then the N-Quads dump is written with the
+    version statements in their graph; the other dumps are read from it. The exports read a
+    pyoxigraph store of the result (on disk in `scratch` above `store_in_memory` quads), in a process
+    of their own while this one writes the TriG, JSON-LD and per-document Turtle files. `reuse` (the
+    build cache): a folder for the workbooks (:func:`kuntakg.export.write_xlsx`) and per-document
+    Turtle files of earlier builds, found by the hash of what they were made from."""
+    graphs = index(parts)
     digest = hashlib.sha256()
-    graphs: Counter[str] = Counter()
-
-    def counted() -> Iterator[ox.Quad]:
-        for quad in merge(parts):
-            digest.update(str(quad).encode("utf-8") + b" .\n")
-            graphs[_graph_key(quad)] += 1
-            yield quad
-
-    ox.serialize(counted(), str(merged), ox.RdfFormat.N_QUADS)
+    counts: Counter[str] = Counter()
+    merged: dict[str, bytes] = {}  # graphs several parts write into (small: the build graph, shared graphs)
+    for graph, pieces in graphs.items():
+        if len(pieces) == 1:
+            _hash_segment(pieces[0], digest)
+            counts[graph] = pieces[0].lines
+        else:
+            merged[graph] = merged_lines(pieces)
+            digest.update(merged[graph])
+            counts[graph] = merged[graph].count(b"\n")
     extra, release = version_quads(changelog, dataset_iri, build_graph_iri, digest.hexdigest())
-    extra = sorted(extra, key=sort_key)
-    for quad in extra:
-        graphs[_graph_key(quad)] += 1
-
-    # the N-Quads dump first (the merge and the version statements), then the others read from it
-    ox.serialize(heapq.merge(read_part(merged), extra, key=sort_key), out / "kuntakg.nq", ox.RdfFormat.N_QUADS)
-    merged.unlink()
-
-    def stamped() -> Iterator[ox.Quad]:
-        return read_part(out / "kuntakg.nq")
-
-    for name, fmt in FORMATS.items():
-        if fmt is not ox.RdfFormat.N_QUADS:
-            ox.serialize(stamped(), out / name, fmt, prefixes=PREFIXES)
-    # per-document Turtle: each bundled graph's triples into a file of its own (the merge is ordered by
-    # graph, so one file is open at a time), then each document's graphs read back, one document at a time
-    wanted = {str(g) for graph_names in per_document.values() for g in graph_names}
-    by_graph = scratch / "graphs"
-    by_graph.mkdir()
-    for name, group in itertools.groupby(stamped(), key=_graph_key):
-        if name in wanted:
-            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in group),
-                         str(by_graph / _file_name(name)), ox.RdfFormat.N_TRIPLES)
-    for doc_id, graph_names in per_document.items():
-        triples = {t for g in graph_names if (by_graph / _file_name(str(g))).is_file()
-                   for t in ox.parse(path=str(by_graph / _file_name(str(g))), format=ox.RdfFormat.N_TRIPLES)}
-        ox.serialize(sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))),
-                     out / f"{doc_id}.ttl", ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    shutil.rmtree(by_graph)
+    for graph, group in itertools.groupby(sorted(extra, key=sort_key), key=lambda q: str(q.graph_name)):
+        merged[graph] = merged_lines(graphs.get(graph, []), list(group))
+        counts[graph] = merged[graph].count(b"\n")
+    # the N-Quads dump, graph by graph; where each graph's lines are in it, for the per-document files
+    nquads = out / "kuntakg.nq"
+    written: dict[str, Segment] = {}
+    with nquads.open("wb") as fh:
+        for graph in sorted(set(graphs) | set(merged)):
+            start = fh.tell()
+            if graph in merged:
+                fh.write(merged[graph])
+            else:
+                _copy_segment(graphs[graph][0], fh)
+            written[graph] = Segment(nquads, start, fh.tell(), counts[graph])
+    store_path = None if sum(counts.values()) <= store_in_memory else scratch / "store"
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        exports = pool.submit(_export, nquads, store_path, out / "exports",
+                              reuse / "workbooks" if reuse is not None else None)
+        for name, fmt in FORMATS.items():
+            if fmt is not ox.RdfFormat.N_QUADS:
+                ox.serialize(read_part(nquads), out / name, fmt, prefixes=PREFIXES)
+        for doc_id, graph_names in per_document.items():
+            pieces = [written[g] for g in (f"<{name}>" for name in graph_names) if g in written]
+            _document_turtle(pieces, out / f"{doc_id}.ttl", reuse / "turtle" if reuse is not None else None)
+        exports.result()
     files = {p.name: {"bytes": p.stat().st_size, "sha256": _file_sha(p)} for p in sorted(out.iterdir()) if p.is_file()}
-    manifest: dict = {"quads": sum(graphs.values()), "graphs": dict(graphs), "files": files,
-                      "dataset": release.as_dict()}
+    manifest: dict = {"quads": sum(counts.values()), "graphs": {g[1:-1]: n for g, n in counts.items()},
+                      "files": files, "dataset": release.as_dict()}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    # the exports' queries need the whole corpus: in memory up to a size (about 370 bytes a quad; on
-    # disk, loading took 3 times as long at 100 k quads), on disk above it
-    store = ox.Store() if manifest["quads"] <= store_in_memory else ox.Store(str(scratch / "store"))
-    store.bulk_load(path=str(out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
-    export_tables(store, out / "exports", reuse_workbooks)
-    del store
     return manifest, release
+
+
+def _hash_segment(segment: Segment, digest) -> None:
+    with segment.path.open("rb") as fh:
+        fh.seek(segment.start)
+        left = segment.end - segment.start
+        while left:
+            block = fh.read(min(left, 1 << 20))
+            digest.update(block)
+            left -= len(block)
+
+
+def _copy_segment(segment: Segment, target) -> None:
+    with segment.path.open("rb") as fh:
+        fh.seek(segment.start)
+        left = segment.end - segment.start
+        while left:
+            block = fh.read(min(left, 1 << 20))
+            target.write(block)
+            left -= len(block)
+
+
+def _export(nquads: Path, store_path: Path | None, out: Path, reuse_workbooks: Path | None) -> None:
+    """The exports' tables over the whole corpus: in memory up to a size (about 370 bytes a quad; on
+    disk, loading took 3 times as long at 100 k quads), on disk above it."""
+    store = ox.Store() if store_path is None else ox.Store(str(store_path))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    export_tables(store, out, reuse_workbooks)
+
+
+def _document_turtle(pieces: Sequence[Segment], path: Path, reuse: Path | None) -> None:
+    """A document's Turtle file: the triples of its bundled graphs, sorted. `reuse`: files of earlier
+    builds by the hash of those graphs' lines (and of their own bytes, checked before use)."""
+    lines = b"".join(piece.read() for piece in pieces)
+    key = hashlib.sha256(lines).hexdigest()
+    if reuse is not None:
+        for kept in reuse.glob(f"{key}.*.ttl"):
+            body = kept.read_bytes()
+            if hashlib.sha256(body).hexdigest() == kept.name.split(".")[1]:
+                path.write_bytes(body)
+                return
+            kept.unlink(missing_ok=True)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=lines, format=ox.RdfFormat.N_QUADS)}
+    ox.serialize(sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))),
+                 path, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    if reuse is not None:
+        body = path.read_bytes()
+        reuse.mkdir(parents=True, exist_ok=True)
+        tmp = reuse / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(body)
+        os.replace(tmp, reuse / f"{key}.{hashlib.sha256(body).hexdigest()}.ttl")
 
 
 def _graph_key(quad: ox.Quad) -> str:
     return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else str(quad.graph_name)
-
-
-def _file_name(graph: str) -> str:
-    return hashlib.sha256(graph.encode("utf-8")).hexdigest() + ".nt"
 
 
 def _file_sha(path: Path) -> str:

@@ -16,10 +16,11 @@ part in the build cache (JSON):
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .audit import literals_by_line, source_files_of
@@ -66,6 +67,34 @@ def summarise(doc: DocumentRDF, rules: Rules, schema: set) -> dict[str, Any]:
     }
 
 
+class TypeStatements:
+    """A document's rdf:type statements from its summary, answering the few look-ups of a Graph the
+    theme links make (kuntakg.themes.items, links_graph) without building one: at a million quads,
+    adding them to rdflib graphs was most of the stage."""
+
+    def __init__(self, summary: dict[str, Any]):
+        pairs = [(URIRef(s), URIRef(o)) for s, o in summary["types"]]
+        pairs += [(decode(s), decode(o)) for s, o in summary["other_types"]]
+        self.pairs = set(pairs)
+        self.by_class: dict[Any, list] = {}
+        for s, o in pairs:
+            self.by_class.setdefault(o, []).append(s)
+
+    def subjects(self, predicate, obj) -> Iterator:
+        if predicate != RDF.type:
+            raise ValueError("only rdf:type statements are summarised")
+        return iter(self.by_class.get(obj, ()))
+
+    def triples(self, pattern: tuple) -> Iterator[tuple]:
+        if pattern != (None, RDF.type, None):
+            raise ValueError("only every rdf:type statement can be asked for")
+        return ((s, RDF.type, o) for s, o in self.pairs)
+
+    def __contains__(self, triple: tuple) -> bool:
+        s, p, o = triple
+        return p == RDF.type and (s, o) in self.pairs
+
+
 @dataclass
 class Summarised:
     """A stand-in for a DocumentRDF where only its id, town and rdf:type statements are read (the
@@ -73,16 +102,11 @@ class Summarised:
 
     doc_id: str
     town: str
-    graph: Graph
+    graph: TypeStatements
 
 
 def type_statements(summary: dict[str, Any]) -> Summarised:
-    graph = Graph()
-    for s, o in summary["types"]:
-        graph.add((URIRef(s), RDF.type, URIRef(o)))
-    for s, o in summary["other_types"]:
-        graph.add((decode(s), RDF.type, decode(o)))
-    return Summarised(summary["doc_id"], summary["town"], graph)
+    return Summarised(summary["doc_id"], summary["town"], TypeStatements(summary))
 
 
 def refers_to(summary: dict[str, Any], other: dict[str, Any]) -> bool:

@@ -257,15 +257,14 @@ def linked_graphs(project, docs, reference: Graph, memo=None) -> dict[URIRef, Gr
     folder, minter = project.reference, project.minter
     schemes = scheme_graph(folder, minter)
     links = links_graph(folder, minter, docs)
-    types = Graph()
-    for doc in docs:
-        for triple in doc.graph.triples((None, RDF.type, None)):
-            types.add(triple)
-
+    types = [triple for doc in docs for triple in doc.graph.triples((None, RDF.type, None))]
 
     def run_check() -> None:
         shapes = Graph().parse(project.shapes_dir / "reference.ttl", format="turtle")
-        violations = check(reference + schemes + links + types, shapes, project.ontology)
+        data = reference + schemes + links
+        for triple in types:
+            data.add(triple)
+        violations = check(data, shapes, project.ontology)
         errors = [InputError("data/reference", 0, 0, "", f"<{v.focus}>: {v.message()}")
                   for v in violations if str(v.severity).endswith("Violation")]
         if errors:

@@ -217,18 +217,22 @@ def test_a_cached_documents_part_is_merged_from_its_entry(project, tmp_path):
 
 
 def test_kept_workbooks_are_reused_and_checked(project, tmp_path):
-    """The XLSX exports of unchanged rows are copied from the cache's workbooks/ folder; a kept
-    workbook whose bytes no longer match the hash in its name is written afresh, not copied."""
+    """The XLSX exports of unchanged rows and the per-document Turtle files of unchanged graphs are
+    copied from the cache's reuse/ folder; a kept file whose bytes no longer match the hash in its
+    name is written afresh, not copied."""
     cold = _cold(project, tmp_path)
     _cached(project)
-    kept = sorted((Cache.of(project).root / "workbooks").rglob("*.xlsx"))
+    reuse = Cache.of(project).root / "reuse"
+    kept = sorted(reuse.rglob("*.xlsx"))
     assert len(kept) == len(_docs(project)) + 1  # one per document and the workbook of everything
-    for workbook in kept:
+    turtle = sorted(reuse.rglob("*.ttl"))
+    assert len(turtle) == len(_docs(project))
+    for workbook in kept + turtle:
         workbook.write_bytes(b"damaged")
     shutil.rmtree(project.dist)
     _, again = _cached(project)
     assert again == cold
-    assert all(w.read_bytes() != b"damaged" for w in (Cache.of(project).root / "workbooks").rglob("*.xlsx"))
+    assert all(w.read_bytes() != b"damaged" for w in [*reuse.rglob("*.xlsx"), *reuse.rglob("*.ttl")])
 
 
 def test_the_rules_over_summaries_derive_what_the_rules_over_graphs_derive(project):

@@ -10,7 +10,7 @@ from kg_fixtures import REPO
 from kuntakg import Project, read_all
 from kuntakg.docparts import bundle
 from kuntakg.export import export
-from kuntakg.parts import canonical, merge, write_part
+from kuntakg.parts import canonical, holds_blank_nodes, index, merge, segments, write_part
 from kuntakg.publish import publish_parts, write_dumps
 from kuntakg.release import DCAT_VERSION, DCTERMS_MODIFIED, stamp
 
@@ -40,19 +40,47 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("store_in_memory", [10**9, 0], ids=["store-in-memory", "store-on-disk"])
-def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path, store_in_memory):
-    """The streaming publish (parts merged from disk, dumps, per-document Turtle, manifest and exports
-    from files and an on-disk store) gives the same bytes as write_dumps + export over the same quads
-    in memory, on the seed build. The parts are cut by graph, the blank nodes all in one of them."""
+def _seed_content(seed_build):
+    """The seed build's quads without the version statements, and each document's bundle."""
     project = Project(root=REPO)
     minter = project.minter
-    dataset, build_graph = str(minter.void()) + "#dataset", str(minter.graph("build"))
+    dataset = str(minter.void()) + "#dataset"
     version = {DCAT_VERSION, DCTERMS_MODIFIED}
     content = [q for q in ox.parse(path=str(seed_build.out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
                if not (str(q.subject.value) == dataset and q.predicate.value in version)]
     towns = {d.doc_id: d.town for d in read_all(project, [project.documents / d for d in seed_build.documents])}
     per_document = {doc: bundle(minter, doc, towns[doc]) for doc in seed_build.documents}
+    return project, content, per_document
+
+
+def _publish(project, parts, per_document, tmp_path, name, **options):
+    minter = project.minter
+    (tmp_path / name).mkdir()
+    (tmp_path / f"{name}-scratch").mkdir()
+    manifest, _ = publish_parts(parts, tmp_path / name, per_document, project.changelog,
+                                str(minter.void()) + "#dataset", str(minter.graph("build")),
+                                tmp_path / f"{name}-scratch", **options)
+    return manifest
+
+
+def _in_memory(project, content, per_document, folder: Path):
+    minter = project.minter
+    folder.mkdir()
+    quads, release = stamp(canonical(content), project.changelog, str(minter.void()) + "#dataset",
+                           str(minter.graph("build")))
+    manifest = write_dumps(quads, folder, per_document, dataset=release.as_dict())
+    store = ox.Store()
+    store.bulk_extend(quads)
+    export(store, folder / "exports")
+    return manifest
+
+
+@pytest.mark.parametrize("store_in_memory", [10**9, 0], ids=["store-in-memory", "store-on-disk"])
+def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path, store_in_memory):
+    """The streaming publish (parts merged from disk, dumps, per-document Turtle, manifest and exports
+    from files and an on-disk store) gives the same bytes as write_dumps + export over the same quads
+    in memory, on the seed build. The parts are cut by graph, the blank nodes all in one of them."""
+    project, content, per_document = _seed_content(seed_build)
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in content:
         by_graph.setdefault(str(q.graph_name), []).append(q)
@@ -60,17 +88,61 @@ def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_pat
     for number, quads in enumerate(by_graph.values()):
         paths.append(tmp_path / f"part{number}.nq")
         write_part(quads, paths[-1])
-    (tmp_path / "streamed").mkdir()
-    (tmp_path / "scratch").mkdir()
-    streamed, _ = publish_parts(paths, tmp_path / "streamed", per_document, project.changelog, dataset,
-                                build_graph, tmp_path / "scratch", store_in_memory=store_in_memory)
-    (tmp_path / "memory").mkdir()
-    quads, release = stamp(canonical(content), project.changelog, dataset, build_graph)
-    in_memory = write_dumps(quads, tmp_path / "memory", per_document, dataset=release.as_dict())
-    store = ox.Store()
-    store.bulk_extend(quads)
-    export(store, tmp_path / "memory" / "exports")
+    streamed = _publish(project, paths, per_document, tmp_path, "streamed", store_in_memory=store_in_memory)
+    in_memory = _in_memory(project, content, per_document, tmp_path / "memory")
     assert streamed == in_memory
     assert _files(tmp_path / "streamed") == _files(tmp_path / "memory")
     assert _files(tmp_path / "streamed")["kuntakg.nq"] == (seed_build.out / "kuntakg.nq").read_bytes()
 
+
+def test_graphs_split_over_parts_merge_quad_by_quad(seed_build, tmp_path):
+    """Graphs that several parts write into, with quads repeated between parts (as the build graph
+    and a town's shared graph are), merge into the same bytes; a rebuild that takes the per-document
+    Turtle files from `reuse` writes the same bytes again, and a damaged reused file is not used."""
+    project, content, per_document = _seed_content(seed_build)
+    blank_free = [q for q in content if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))]
+    with_blanks = [q for q in content if q not in set(blank_free)]
+    cuts: list[list[ox.Quad]] = [with_blanks, [], [], []]
+    for number, quad in enumerate(blank_free):
+        cuts[1 + number % 3].append(quad)
+        if number % 7 == 0:
+            cuts[1 + (number + 1) % 3].append(quad)  # the same quad in two parts
+    paths = []
+    for number, quads in enumerate(cuts):
+        paths.append(tmp_path / f"cut{number}.nq")
+        write_part(quads, paths[-1])
+    reuse = tmp_path / "reuse"
+    first = _publish(project, paths, per_document, tmp_path, "first", reuse=reuse)
+    _in_memory(project, content, per_document, tmp_path / "memory")
+    assert _files(tmp_path / "first") == _files(tmp_path / "memory")
+    kept = sorted((reuse / "turtle").glob("*.ttl"))
+    assert len(kept) == len(per_document)
+    kept[0].write_bytes(b"damaged")
+    second = _publish(project, paths, per_document, tmp_path, "second", reuse=reuse)
+    assert second == first
+    assert _files(tmp_path / "second") == _files(tmp_path / "memory")
+    assert len(sorted((reuse / "turtle").glob("*.ttl"))) == len(per_document)
+
+
+def test_a_part_is_read_by_graph_and_blank_nodes_are_found_in_terms_only(tmp_path):
+    part = tmp_path / "a.nq"
+    quads = [_q("a", "x _:b0", "g1"), _q("b", "_:c", "g1"), _q("a", "y", "g2")]
+    write_part(quads, part)
+    found = segments(part)
+    assert list(found) == ["<http://g/g1>", "<http://g/g2>"]
+    assert [s.lines for s in found.values()] == [2, 1]
+    assert found["<http://g/g2>"].read() == ox.serialize([quads[2]], format=ox.RdfFormat.N_QUADS)
+    assert not holds_blank_nodes(part)
+    blank = tmp_path / "b.nq"
+    write_part([ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.BlankNode("b1"),
+                        ox.NamedNode("http://g/g"))], blank)
+    assert holds_blank_nodes(blank)
+    with pytest.raises(ValueError, match="blank nodes in more than one part"):
+        index([blank, blank])
+    unnamed = tmp_path / "c.nq"
+    unnamed.write_bytes(b'<http://x/s> <http://x/p> "v"^^<http://x/t> .\n')
+    with pytest.raises(ValueError, match="c.nq:1: not a quad in a named graph"):
+        segments(unnamed)
+    with pytest.raises(ValueError, match="a part holds named graphs only"):
+        write_part([ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.NamedNode("http://x/o"))],
+                   tmp_path / "d.nq")
