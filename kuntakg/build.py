@@ -13,14 +13,14 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .audit import FileAudit, audit_summaries
 from .audit import run as run_audit
@@ -170,11 +170,14 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
     minter = project.minter
     memo = plan.memo if plan is not None else None
     docs = Documents(project, plan, scratch)
+    corpus: list[Path] = []  # the graphs that are no one document's, each a part written as soon as it is made
     with _timed(timings, "read", on_stage):
         docs.read()
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
         linked = linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo)
+        corpus += _corpus_parts(scratch, linked)
+        del linked
     with _timed(timings, "audit", on_stage):
         check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
@@ -183,12 +186,14 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         triples = len(reference) + sum(s["triples"] for s in docs.summaries)
         reasoning: Reasoning = reason_facts(project.ontology, reference, [s["reasoning"] for s in docs.summaries],
                                             triples, docs.graphs, decode, reasoner, memo=memo)
-        inferred = reasoning.inferred
+        inferred, engines = len(reasoning.inferred), reasoning.engines
+        corpus += _corpus_parts(scratch, {minter.graph("inferred"): reasoning.inferred})
+        del reasoning
+        docs.slim()
     with _timed(timings, "serialise", on_stage):
         ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-        corpus = scratch / "corpus.nq"
-        write_part(quads(corpus_graphs(minter, ontology, reference, inferred, linked)), corpus)
-        parts = [corpus] + [docs.part(name) for name in docs.names]
+        corpus += _corpus_parts(scratch, corpus_graphs(minter, ontology, reference))
+        parts = corpus + [docs.part(name) for name in docs.names]
         per_document = {s["doc_id"]: bundle(minter, s["doc_id"], s["town"]) for s in docs.summaries}
         with staging_folder(out) as staging:
             write_diagrams(project.ontology, staging)  # the vocabulary guide's diagram (kuntakg/guide.py)
@@ -199,8 +204,18 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
             _swap(staging, out)
     if plan is not None:
         plan.finish(out)
-    return BuildReport(out, [s["doc_id"] for s in docs.summaries], manifest, timings, len(inferred),
-                       reasoning.engines, len(docs.entries))
+    return BuildReport(out, [s["doc_id"] for s in docs.summaries], manifest, timings, inferred, engines,
+                       len(docs.entries))
+
+
+def _corpus_parts(scratch: Path, graphs: Mapping[URIRef, Iterable[tuple]]) -> list[Path]:
+    """Each graph as a part of its own: sorting one graph's quads at a time keeps the peak to the
+    largest graph (the theme links, the inferred types), not all of them."""
+    paths = []
+    for graph in graphs:
+        paths.append(scratch / f"corpus-{hashlib.sha256(str(graph).encode()).hexdigest()[:16]}.nq")
+        write_part(quads({graph: graphs[graph]}), paths[-1])
+    return paths
 
 
 def check_coverage_of(project: Project, summaries: list[dict], memo=None) -> list[FileAudit]:

@@ -59,16 +59,13 @@ def document_graphs(minter: Minter, doc: DocumentRDF) -> Graphs:
     return graphs
 
 
-def corpus_graphs(minter: Minter, ontology: Graph, reference: Graph, inferred: Graph,
-                  linked: dict[URIRef, Graph]) -> dict[URIRef, Any]:
-    """The graphs that are not any one document's: ontology, reference, inferred, themes, build activity."""
+def corpus_graphs(minter: Minter, ontology: Graph, reference: Graph) -> dict[URIRef, Any]:
+    """The graphs that are not any one document's, apart from the inferred types and the theme graphs
+    (the build writes those as soon as they are made): ontology, reference, build activity."""
     activity = minter.graph("build")
-    graphs: dict[URIRef, Any] = {minter.graph("ontology"): ontology, minter.graph("reference"): reference,
-                                 minter.graph("inferred"): inferred}
-    graphs.update(linked)
-    graphs[activity] = [(activity, RDF.type, PROV.Activity),
-                        (activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}"))]
-    return graphs
+    return {minter.graph("ontology"): ontology, minter.graph("reference"): reference,
+            activity: [(activity, RDF.type, PROV.Activity),
+                       (activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}"))]}
 
 
 def quads(graphs: Mapping[URIRef, Iterable[tuple]]) -> Iterator[ox.Quad]:

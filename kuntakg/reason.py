@@ -41,7 +41,7 @@ _OUTSIDE_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration}
 
 @dataclass
 class Reasoning:
-    inferred: Graph
+    inferred: Graph | list[tuple]  # rdf:type triples (a list: reason_facts at scale)
     engines: tuple[str, ...]   # what ran: ("rules",), ("hermit",), ("rules", "hermit"), ("rules", "hermit-tbox")
 
 
@@ -83,7 +83,7 @@ def reason_facts(ontology: Graph, reference: Graph, facts: Sequence[dict], tripl
     if engine == "hermit" or (engine == "auto" and triples <= hermit_limit):
         return reason(ontology, [reference, *load_graphs()], engine, hermit_limit, memo)
     compiled = compile_rules(ontology)
-    inferred = _as_graph(compiled, inferred_types_of_facts(compiled, ontology, [reference], facts, decode))
+    inferred = _as_triples(compiled, inferred_types_of_facts(compiled, ontology, [reference], facts, decode))
     if engine == "rules":
         return Reasoning(inferred, ("rules",))
     if memo is None:
@@ -101,11 +101,16 @@ def rules(ontology: Graph, data: Graph | Sequence[Graph]) -> Graph:
 
 def _as_graph(compiled: Rules, types: dict[Node, set[Node]]) -> Graph:
     inferred = Graph()
-    for individual, classes in types.items():
-        if isinstance(individual, URIRef):
-            for cls in classes & compiled.classes:
-                inferred.add((individual, RDF.type, cls))
+    for triple in _as_triples(compiled, types):
+        inferred.add(triple)
     return inferred
+
+
+def _as_triples(compiled: Rules, types: dict[Node, set[Node]]) -> list[tuple]:
+    """The inferred rdf:type statements as plain triples (at scale, an rdflib graph of them cost
+    more than the reasoning)."""
+    return [(individual, RDF.type, cls) for individual, classes in types.items() if isinstance(individual, URIRef)
+            for cls in classes & compiled.classes]
 
 
 def _merged(graphs: list[Graph]) -> Graph:

@@ -136,6 +136,13 @@ class Documents:
                 entry = Entry(self.dir / f"{name}.payload", self.part(name), by_name[name])
                 self.plan.store(name, entry, self.used[name], links[name])
 
+    def slim(self) -> None:
+        """Drop what only the checks over the corpus read from the summaries (most of their size),
+        once those checks are done; the cache entries were written with the whole summaries."""
+        for summary in self.summaries:
+            for key in ("types", "other_types", "subjects", "continues", "audit", "reasoning"):
+                summary.pop(key, None)
+
     def part(self, name: str) -> Path:
         """The document's part: from its cache entry, or the one its validation wrote."""
         entry = self.entries.get(name)
