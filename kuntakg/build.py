@@ -172,7 +172,7 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
     docs = Documents(project, plan, scratch)
     corpus: list[Path] = []  # the graphs that are no one document's, each a part written as soon as it is made
     with _timed(timings, "read", on_stage):
-        docs.read()
+        docs.read(jobs)
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
         linked = linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo)

@@ -78,35 +78,43 @@ class Documents:
     def names(self) -> list[str]:
         return [f.name for f in self.folders]
 
-    def read(self) -> None:
-        """Read every document the cache does not answer, one at a time; raise InvalidInput with
-        every error of every document (as kuntakg.build.read_all does)."""
+    def read(self, jobs: int | None = None) -> None:
+        """Read every document the cache does not answer, in `jobs` forked processes (default: one
+        per CPU): each writes the document into the scratch folder and hands back its summary, so that
+        this process only ever holds summaries. Raise InvalidInput with every error of every document
+        (as kuntakg.build.read_all does)."""
         project, minter = self.project, self.project.minter
-        rules, schema = compile_rules(project.ontology), schema_terms(project.ontology)
         known = {f.name: document_ids(f, minter) for f in self.folders}
         if self.plan is not None:
             self.plan.prepare(known)
-        errors: list[InputError] = []
-        read: list[Path] = []
+        summaries: dict[str, dict[str, Any]] = {}
+        todo: list[Path] = []
         for folder in self.folders:
             entry = self.plan.lookup(folder.name) if self.plan is not None else None
             if entry is not None:
                 self.entries[folder.name] = entry
-                self.summaries.append(entry.summary)
-                continue
-            texts = RecordingSources(project.sources)
-            doc = read_document(folder, minter, texts, project.status_rules, known)
-            read.append(folder)
-            errors += doc.errors
-            if doc.errors:
-                continue
-            self.used[folder.name] = texts.used
-            self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
-            self.fresh[folder.name].write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-            self.summaries.append(summarise(doc, rules, schema))
-        errors += refuse_drafts(read)  # issue 13: unreviewed drafts (a cached document passed this check)
+                summaries[folder.name] = entry.summary
+            else:
+                todo.append(folder)
+        work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
+        jobs = min(jobs or os.cpu_count() or 1, len(todo))
+        if jobs <= 1:
+            results = [work.run_one(folder) for folder in todo]
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_Reading.install, initargs=(work,)) as pool:
+                results = list(pool.map(_Reading.run, todo))
+        errors: list[InputError] = []
+        for folder, (found, summary, used) in zip(todo, results, strict=True):
+            errors += found
+            if not found:
+                self.used[folder.name] = used
+                self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
+                summaries[folder.name] = summary
+        errors += refuse_drafts(todo)  # issue 13: unreviewed drafts (a cached document passed this check)
         if errors:
             raise InvalidInput(errors)
+        self.summaries = [summaries[folder.name] for folder in self.folders]
 
     def validate(self, reference: Graph, jobs: int | None = None) -> None:
         """SHACL per fresh document, with what it points at in the reference and in the documents it
@@ -165,6 +173,35 @@ def _load(kind: str, path: Path) -> DocumentRDF:
         assert isinstance(doc, DocumentRDF)
         return doc
     return Entry(path, path, {}).document()
+
+
+@dataclass
+class _Reading:
+    project: Project
+    known: dict
+    out: Path
+    rules: Any
+    schema: set
+    current: ClassVar[_Reading | None] = None  # the work a forked reading process was started with
+
+    def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str]]:
+        """The document's errors, or its summary and the source files its reading looked at (the
+        document itself goes into `out`, pickled whole with its row origins)."""
+        texts = RecordingSources(self.project.sources)
+        doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
+        if doc.errors:
+            return doc.errors, {}, set()
+        (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+        return [], summarise(doc, self.rules, self.schema), texts.used
+
+    @staticmethod
+    def install(work: _Reading) -> None:
+        _Reading.current = work
+
+    @staticmethod
+    def run(folder: Path) -> tuple[list[InputError], dict[str, Any], set[str]]:
+        assert _Reading.current is not None, "install() runs first in every worker"
+        return _Reading.current.run_one(folder)
 
 
 @dataclass
