@@ -175,9 +175,8 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         docs.read(jobs)
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
-        linked = linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo)
-        corpus += _corpus_parts(scratch, linked)
-        del linked
+        for graph, piece in linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo):
+            _add_corpus_parts(corpus, scratch, {graph: piece})
     with _timed(timings, "audit", on_stage):
         check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
@@ -187,12 +186,12 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         reasoning: Reasoning = reason_facts(project.ontology, reference, [s["reasoning"] for s in docs.summaries],
                                             triples, docs.graphs, decode, reasoner, memo=memo)
         inferred, engines = len(reasoning.inferred), reasoning.engines
-        corpus += _corpus_parts(scratch, {minter.graph("inferred"): reasoning.inferred})
+        _add_corpus_parts(corpus, scratch, {minter.graph("inferred"): reasoning.inferred})
         del reasoning
         docs.slim()
     with _timed(timings, "serialise", on_stage):
         ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
-        corpus += _corpus_parts(scratch, corpus_graphs(minter, ontology, reference))
+        _add_corpus_parts(corpus, scratch, corpus_graphs(minter, ontology, reference))
         parts = corpus + [docs.part(name) for name in docs.names]
         per_document = {s["doc_id"]: bundle(minter, s["doc_id"], s["town"]) for s in docs.summaries}
         with staging_folder(out) as staging:
@@ -208,14 +207,12 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
                        len(docs.entries))
 
 
-def _corpus_parts(scratch: Path, graphs: Mapping[URIRef, Iterable[tuple]]) -> list[Path]:
-    """Each graph as a part of its own: sorting one graph's quads at a time keeps the peak to the
-    largest graph (the theme links, the inferred types), not all of them."""
-    paths = []
+def _add_corpus_parts(corpus: list[Path], scratch: Path, graphs: Mapping[URIRef, Iterable[tuple]]) -> None:
+    """Each graph as a part of its own, added to `corpus`: sorting one graph's quads at a time keeps
+    the peak to the largest graph (a piece of the theme links, the inferred types), not all of them."""
     for graph in graphs:
-        paths.append(scratch / f"corpus-{hashlib.sha256(str(graph).encode()).hexdigest()[:16]}.nq")
-        write_part(quads({graph: graphs[graph]}), paths[-1])
-    return paths
+        corpus.append(scratch / f"corpus-{len(corpus)}.nq")
+        write_part(quads({graph: graphs[graph]}), corpus[-1])
 
 
 def check_coverage_of(project: Project, summaries: list[dict], memo=None) -> list[FileAudit]:

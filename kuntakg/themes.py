@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,11 +170,14 @@ def items(docs, minter: Minter) -> dict[tuple[str, str], Item]:
     return found
 
 
-def links_graph(folder: Path, minter: Minter, docs) -> Graph:
+def links_graph(folder: Path, minter: Minter, docs, tables: dict[str, list] | None = None) -> Graph:
     """Tags and indicator links of the built documents; rows about documents not in the build are skipped.
+    `tables`: the reference tables already read (see link_tables), when this runs over several groups
+    of documents.
 
     Raises InvalidInput naming the table row of an unknown theme, row or concept. Untagged goals and
     actions do not stop the build (documents land before their tags); tests/test_themes.py names them."""
+    tables = tables if tables is not None else link_tables(folder)
     g, errors = Graph(), []
     graph_iri, agent = minter.graph("theme-links"), minter.agent(PROJECT_AGENT)
     g.add((graph_iri, RDF.type, PROV.Entity))
@@ -182,8 +186,8 @@ def links_graph(folder: Path, minter: Minter, docs) -> Graph:
         g.add((graph_iri, DCTERMS.description, Literal(text, lang=lang)))
     known = items(docs, minter)
     built = {d.doc_id for d in docs}
-    themes = {row["id"] for _, row in read_table(folder / "themes.csv")}
-    for number, row in read_table(folder / "theme-tags.csv"):
+    themes = {row["id"] for _, row in tables["themes"]}
+    for number, row in tables["theme-tags"]:
         key = (row["doc_id"], row["row_id"])
         if row["doc_id"] not in built:
             continue
@@ -210,18 +214,26 @@ def links_graph(folder: Path, minter: Minter, docs) -> Graph:
         g.add((tag, DCTERMS.creator, Literal(row.get("decided_by", ""))))
         g.add((tag, PROV.wasAttributedTo, agent))
         g.add((tag, KK.importRow, Literal(f"theme-tags.csv#row={number}")))
-    if (folder / "indicator-links.csv").exists():
-        errors += _indicator_links(g, folder, minter, docs, agent)
+    if tables["indicator-links"]:
+        errors += _indicator_links(g, tables, minter, docs, agent)
     if errors:
         raise InvalidInput(errors)
     return g
 
 
-def _indicator_links(g: Graph, folder: Path, minter: Minter, docs, agent: URIRef) -> list[InputError]:
+def link_tables(folder: Path) -> dict[str, list]:
+    """The reference tables the links are made from, read once."""
+    links = folder / "indicator-links.csv"
+    return {"themes": read_table(folder / "themes.csv"), "theme-tags": read_table(folder / "theme-tags.csv"),
+            "indicator-links": read_table(links) if links.exists() else [],
+            "indicator-concepts": read_table(folder / "indicator-concepts.csv") if links.exists() else []}
+
+
+def _indicator_links(g: Graph, tables: dict[str, list], minter: Minter, docs, agent: URIRef) -> list[InputError]:
     errors = []
-    concepts = {row["id"] for _, row in read_table(folder / "indicator-concepts.csv")}
+    concepts = {row["id"] for _, row in tables["indicator-concepts"]}
     towns = {d.doc_id: d for d in docs}
-    for number, row in read_table(folder / "indicator-links.csv"):
+    for number, row in tables["indicator-links"]:
         doc = towns.get(row["doc_id"])
         if doc is None:
             continue
@@ -244,37 +256,63 @@ def _indicator_links(g: Graph, folder: Path, minter: Minter, docs, agent: URIRef
     return errors
 
 
-def linked_graphs(project, docs, reference: Graph, memo=None) -> dict[URIRef, Graph]:
-    """The named graphs of issue 7 for the build: <graph/themes> (schemes) and <graph/theme-links>.
+CHECK_GROUP = 40_000  # rdf:type statements of the documents checked together with their links
 
-    Both are checked with shapes/reference.ttl together with the reference graph; a violation stops
-    the build with the row of the table at fault where known. `memo(parts, run)` (the build cache)
-    may skip the check when it passed before on the same links and types (the other inputs are in
-    its key)."""
+
+def linked_graphs(project, docs, reference: Graph, memo=None,
+                  group_size: int = CHECK_GROUP) -> Iterator[tuple[URIRef, Graph]]:
+    """The named graphs of issue 7 for the build: <graph/themes> (schemes) and <graph/theme-links>,
+    the links in pieces, one per group of documents (a piece per group keeps the check's memory to
+    the group's size; the pieces of one graph are merged in the dump).
+
+    Each piece is checked with shapes/reference.ttl, together with the reference graph, the schemes
+    and its documents' types (a tag's target is in its own document); a violation stops the build
+    with the row of the table at fault where known. `memo(parts, run)` (the build cache) may skip the
+    check of a piece when it passed before on the same links and types (the other inputs are in its
+    key)."""
     from .cache import triples_digest
     from .validate import check
 
     folder, minter = project.reference, project.minter
     schemes = scheme_graph(folder, minter)
-    links = links_graph(folder, minter, docs)
-    types = [triple for doc in docs for triple in doc.graph.triples((None, RDF.type, None))]
+    yield minter.graph("themes"), schemes
+    tables = link_tables(folder)
+    shapes: list[Graph] = []
+    for group in _groups(docs, group_size):
+        links = links_graph(folder, minter, group, tables)
+        types = [triple for doc in group for triple in doc.graph.triples((None, RDF.type, None))]
 
-    def run_check() -> None:
-        shapes = Graph().parse(project.shapes_dir / "reference.ttl", format="turtle")
-        data = reference + schemes + links
-        for triple in types:
-            data.add(triple)
-        violations = check(data, shapes, project.ontology)
-        errors = [InputError("data/reference", 0, 0, "", f"<{v.focus}>: {v.message()}")
-                  for v in violations if str(v.severity).endswith("Violation")]
-        if errors:
-            raise InvalidInput(errors)
+        def run_check(links: Graph = links, types: list = types) -> None:
+            if not shapes:
+                shapes.append(Graph().parse(project.shapes_dir / "reference.ttl", format="turtle"))
+            data = reference + schemes + links
+            for triple in types:
+                data.add(triple)
+            violations = check(data, shapes[0], project.ontology)
+            errors = [InputError("data/reference", 0, 0, "", f"<{v.focus}>: {v.message()}")
+                      for v in violations if str(v.severity).endswith("Violation")]
+            if errors:
+                raise InvalidInput(errors)
 
-    if memo is None:
-        run_check()
-    else:
-        memo((triples_digest(links), triples_digest(types)), run_check)
-    return {minter.graph("themes"): schemes, minter.graph("theme-links"): links}
+        if memo is None:
+            run_check()
+        else:
+            memo((triples_digest(links), triples_digest(types)), run_check)
+        yield minter.graph("theme-links"), links
+
+
+def _groups(docs, size: int) -> Iterator[list]:
+    """The documents in order, in groups of about `size` rdf:type statements (at least one document)."""
+    group: list = []
+    count = 0
+    for doc in docs:
+        types = sum(1 for _ in doc.graph.triples((None, RDF.type, None)))
+        if group and count + types > size:
+            yield group
+            group, count = [], 0
+        group.append(doc)
+        count += types
+    yield group
 
 
 # --- proposals by cue words (the table decides) --------------------------------------------------

@@ -104,3 +104,30 @@ def test_done_when_a_sparql_query_finds_every_towns_items_on_a_theme(seed_live):
     items = {b["item"]["value"] for b in rows}
     assert "https://w3id.org/kuntakg/id/action/pori-perusturva-2018/a-1" in items       # sähköinen ajanvaraus
     assert "https://w3id.org/kuntakg/id/milestone/porvoo-lape-2018/m-3-2018" in items   # 004:96 Sähköiset palvelut
+
+
+def test_theme_links_checked_in_groups_of_documents_are_the_links_checked_at_once():
+    """The build makes and checks the theme links a group of documents at a time (memory at scale):
+    the pieces, one per document here, hold together what the links of all documents hold."""
+    from kg_fixtures import REPO
+
+    from kuntakg import Project, read_all
+    from kuntakg.reference import reference_graph
+    from kuntakg.themes import linked_graphs
+
+    project = Project(root=REPO)
+    docs = read_all(project)
+    reference = reference_graph(project.reference, project.minter)
+
+    def union(pieces) -> dict:
+        graphs: dict = {}
+        for name, graph in pieces:
+            graphs.setdefault(name, set()).update(graph)
+        return graphs
+
+    whole = list(linked_graphs(project, docs, reference))
+    grouped = list(linked_graphs(project, docs, reference, group_size=1))
+    assert len(whole) == 2
+    assert len([name for name, _ in grouped if name == project.minter.graph("theme-links")]) == len(docs)
+    assert union(grouped) == union(whole)
+    assert len(union(whole)[project.minter.graph("theme-links")]) > 100
