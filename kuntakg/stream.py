@@ -1,9 +1,10 @@
 """The build's documents, one at a time (issue 15): the corpus is never in memory at once.
 
-Reading maps each document that the build cache does not answer, keeps its summary
-(kuntakg.summary: what the checks over several documents read) and puts the document itself
-(graphs and row origins) in a file of the build's scratch folder; then the next document is read.
-The cache answers the others with their summaries alone. Validation runs each fresh document in a
+Reading maps each document that the build cache does not answer in a forked process (a pool's
+worth at a time), which puts the document itself (graphs and row origins) in a file of the build's
+scratch folder and hands back its summary (kuntakg.summary: what the checks over several documents
+read); the build's own process holds summaries only. The cache answers the others with their
+summaries alone. Validation runs each fresh document in a
 process of its own (forked, a pool's worth at a time) that loads it, and the graphs of the documents
 it links to, from those files, validates it, and writes its part of the dump (kuntakg.docparts) and
 its cache payload. The checks over the corpus (theme links, coverage audit, reasoning) read the
