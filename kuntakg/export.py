@@ -174,7 +174,8 @@ def _select(store: ox.Store, query: str) -> list[dict[str, Any]]:
     result = store.query(PREFIX_LINES + query, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in result]
+    # a solution iterates over its values, in the order of the variables
+    return [{n: v for n, v in zip(names, s, strict=True) if v is not None} for s in result]
 
 
 def _items(store: ox.Store, table: str) -> dict[str, dict[str, Any]]:
