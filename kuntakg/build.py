@@ -28,6 +28,7 @@ from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
 from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
+from .forked import run_forked
 from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
@@ -175,19 +176,24 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         docs.read(jobs)
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
-        for graph, piece in linked_graphs(project, [type_statements(s) for s in docs.summaries], reference, memo=memo):
-            _add_corpus_parts(corpus, scratch, {graph: piece})
+        corpus += run_forked(lambda: _theme_parts(project, docs.summaries, reference, scratch, memo))
     with _timed(timings, "audit", on_stage):
         check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
         docs.validate(reference, jobs)
+        docs.slim(keep=("reasoning",))
     with _timed(timings, "reason", on_stage):
         triples = len(reference) + sum(s["triples"] for s in docs.summaries)
-        reasoning: Reasoning = reason_facts(project.ontology, reference, [s["reasoning"] for s in docs.summaries],
-                                            triples, docs.graphs, decode, reasoner, memo=memo)
-        inferred, engines = len(reasoning.inferred), reasoning.engines
-        _add_corpus_parts(corpus, scratch, {minter.graph("inferred"): reasoning.inferred})
-        del reasoning
+
+        def reason_part() -> tuple[int, tuple[str, ...], list[Path]]:
+            reasoning: Reasoning = reason_facts(project.ontology, reference, docs.reasoning_facts(),
+                                                triples, docs.graphs, decode, reasoner, memo=memo)
+            written: list[Path] = [scratch / "corpus-inferred.nq"]
+            write_part(quads({minter.graph("inferred"): reasoning.inferred}), written[0])
+            return len(reasoning.inferred), reasoning.engines, written
+
+        inferred, engines, written = run_forked(reason_part)
+        corpus += written
         docs.slim()
     with _timed(timings, "serialise", on_stage):
         ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
@@ -205,6 +211,15 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         plan.finish(out)
     return BuildReport(out, [s["doc_id"] for s in docs.summaries], manifest, timings, inferred, engines,
                        len(docs.entries))
+
+
+def _theme_parts(project: Project, summaries: list[dict], reference: Graph, scratch: Path, memo) -> list[Path]:
+    """The theme graphs (kuntakg.themes.linked_graphs), checked, as parts."""
+    parts: list[Path] = []
+    for graph, piece in linked_graphs(project, (type_statements(s) for s in summaries), reference, memo=memo):
+        parts.append(scratch / f"corpus-themes-{len(parts)}.nq")
+        write_part(quads({graph: piece}), parts[-1])
+    return parts
 
 
 def _add_corpus_parts(corpus: list[Path], scratch: Path, graphs: Mapping[URIRef, Iterable[tuple]]) -> None:

@@ -30,6 +30,9 @@ class InvalidInput(KuntaKGError):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(self.listing()))
 
+    def __reduce__(self):  # pickled with its errors (a build step in a forked process: kuntakg.forked)
+        return InvalidInput, (self.errors,)
+
     def listing(self, limit: int = MAX_ERRORS) -> list[str]:
         """The errors as lines, at most `limit` of them and then '... and N more'."""
         lines = [str(e) for e in self.errors[:limit]]
@@ -48,3 +51,6 @@ class AuditFailed(KuntaKGError):
     def __init__(self, missing: list[str]):
         self.missing = missing
         super().__init__("\n".join(missing))
+
+    def __reduce__(self):
+        return AuditFailed, (self.missing,)

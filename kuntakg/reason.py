@@ -71,7 +71,7 @@ def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
     return Reasoning(inferred, ("rules", "hermit"))
 
 
-def reason_facts(ontology: Graph, reference: Graph, facts: Sequence[dict], triples: int,
+def reason_facts(ontology: Graph, reference: Graph, facts: Iterable[dict], triples: int,
                  load_graphs: Callable[[], list[Graph]], decode: Callable, engine: str = "auto",
                  hermit_limit: int = HERMIT_LIMIT, memo=None) -> Reasoning:
     """:func:`reason` over the reference and the documents, given the rules' scans of the documents

@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from .ingest.sources import SourceTexts
 from .iris import Minter
 from .namespaces import KK
 from .project import Project
-from .summary import refers_to, summarise
+from .summary import summarise
 from .validate import check, located, neighbourhood, prepare
 
 
@@ -125,8 +126,7 @@ class Documents:
         if not names:
             return
         by_name = dict(zip(self.names, self.summaries, strict=True))
-        links = {name: [other for other in self.names if other != name and refers_to(by_name[name], by_name[other])]
-                 for name in names}
+        links = self._links(names, by_name)
         work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
                            self._document_files(), links, self.dir)
         prepare(work.shapes, work.ontology)  # once, before the workers fork
@@ -145,12 +145,33 @@ class Documents:
                 entry = Entry(self.dir / f"{name}.payload", self.part(name), by_name[name])
                 self.plan.store(name, entry, self.used[name], links[name])
 
-    def slim(self) -> None:
+    def _links(self, names: list[str], by_name: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+        """For each of `names`, the documents it links into (kuntakg.summary.refers_to), in folder
+        order: one pass over every document's subjects, not one per pair."""
+        continued = {name: set(by_name[name]["continues"]) for name in names}
+        wanted = set().union(*continued.values())
+        links: dict[str, list[str]] = {name: [] for name in names}
+        if wanted:
+            for other in self.names:
+                hit = wanted.intersection(by_name[other]["subjects"])
+                for name in names if hit else ():
+                    if name != other and continued[name] & hit:
+                        links[name].append(other)
+        return links
+
+    def slim(self, keep: tuple[str, ...] = ()) -> None:
         """Drop what only the checks over the corpus read from the summaries (most of their size),
-        once those checks are done; the cache entries were written with the whole summaries."""
+        once those checks are done (the cache entries were written with the whole summaries); `keep`
+        what a check still to come reads."""
         for summary in self.summaries:
             for key in ("types", "other_types", "subjects", "continues", "audit", "reasoning"):
-                summary.pop(key, None)
+                if key not in keep:
+                    summary.pop(key, None)
+
+    def reasoning_facts(self) -> Iterator[dict]:
+        """Each document's scan for the reasoner, dropped from its summary as it is handed over."""
+        for summary in self.summaries:
+            yield summary.pop("reasoning")
 
     def part(self, name: str) -> Path:
         """The document's part: from its cache entry, or the one its validation wrote."""
