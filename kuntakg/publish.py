@@ -128,7 +128,9 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
                 _copy_segment(graphs[graph][0], fh)
             written[graph] = Segment(nquads, start, fh.tell(), counts[graph])
     store_path = None if sum(counts.values()) <= store_in_memory else scratch / "store"
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+    # spawned, not forked: a fork of a process that has used pyoxigraph's thread pool (a bulk load)
+    # inherits the pool's state without its threads, and the child's bulk load waits for them forever
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         exports = pool.submit(_export, nquads, store_path, out / "exports",
                               reuse / "workbooks" if reuse is not None else None)
         for name, fmt in FORMATS.items():
