@@ -126,6 +126,25 @@ def _n3(term) -> str:
     return f"<{term}>" if type(term) is URIRef else term.n3()
 
 
+def kept(folder: Path, key: str, suffix: str) -> bytes | None:
+    """A file an earlier build kept under `key` (made from inputs with that hash), if its bytes still
+    match the hash in its name (`<key>.<sha256>.<suffix>`); a damaged one is removed."""
+    for path in folder.glob(f"{key}.*.{suffix}"):
+        body = path.read_bytes()
+        if hashlib.sha256(body).hexdigest() == path.name.split(".")[1]:
+            return body
+        path.unlink(missing_ok=True)
+    return None
+
+
+def keep(folder: Path, key: str, suffix: str, body: bytes) -> None:
+    """Keep `body` for a later build's :func:`kept` (written under a temporary name, then renamed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp.write_bytes(body)
+    os.replace(tmp, folder / f"{key}.{hashlib.sha256(body).hexdigest()}.{suffix}")
+
+
 def file_sha(path: Path) -> str:
     """sha256 of a file, read in chunks (a dump can be hundreds of MB); "-" when it is missing."""
     if not path.is_file():

@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .cache import keep, kept
 from .namespaces import PREFIXES
 
 SEP = "; "
@@ -280,18 +280,11 @@ def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | 
         path.write_bytes(_workbook(data))
         return
     key = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
-    for kept in reuse.glob(f"{key}.*.xlsx"):
-        body = kept.read_bytes()
-        if hashlib.sha256(body).hexdigest() == kept.name.split(".")[1]:
-            path.write_bytes(body)
-            return
-        kept.unlink(missing_ok=True)
-    body = _workbook(data)
+    body = kept(reuse, key, "xlsx")
+    if body is None:
+        body = _workbook(data)
+        keep(reuse, key, "xlsx", body)
     path.write_bytes(body)
-    reuse.mkdir(parents=True, exist_ok=True)
-    tmp = reuse / f".{key}.{os.getpid()}.tmp"
-    tmp.write_bytes(body)
-    os.replace(tmp, reuse / f"{key}.{hashlib.sha256(body).hexdigest()}.xlsx")
 
 
 def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
@@ -372,14 +365,14 @@ def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, A
     out.mkdir(parents=True, exist_ok=True)
     documents = sorted({r["document"] for rows in data.values() for r in rows})
     written: list[Path] = []
-    for folder, keep in [(ALL, None)] + [(d, d) for d in documents]:
+    for folder, only in [(ALL, None)] + [(d, d) for d in documents]:
         (out / folder).mkdir(exist_ok=True)
-        subset = {t: [r for r in rows if keep is None or r["document"] == keep] for t, rows in data.items()}
+        subset = {t: [r for r in rows if only is None or r["document"] == only] for t, rows in data.items()}
         for table, rows in subset.items():
             path = out / folder / ("%s.csv" % table)
             write_csv(path, TABLES[table], rows)
             written.append(path)
-        xlsx = out / ("kuntakg-tables.xlsx" if keep is None else "%s.xlsx" % folder)
+        xlsx = out / ("kuntakg-tables.xlsx" if only is None else "%s.xlsx" % folder)
         write_xlsx(xlsx, subset, reuse)
         written.append(xlsx)
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}

@@ -88,9 +88,19 @@ class Segment:
     lines: int
 
     def read(self) -> bytes:
+        return b"".join(self.blocks())
+
+    def blocks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The segment's bytes in blocks of at most `size` (a document's graph can be megabytes)."""
         with self.path.open("rb") as fh:
             fh.seek(self.start)
-            return fh.read(self.end - self.start)
+            left = self.end - self.start
+            while left:
+                block = fh.read(min(left, size))
+                if not block:
+                    raise ValueError(f"{self.path}: shorter than its index says")
+                yield block
+                left -= len(block)
 
 
 def segments(path: Path) -> dict[str, Segment]:

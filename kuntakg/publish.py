@@ -9,7 +9,6 @@ import hashlib
 import itertools
 import json
 import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from .cache import keep, kept
 from .export import export as export_tables
 from .namespaces import PREFIXES
 from .parts import Segment, index, merged_lines, read_part, sort_key
@@ -106,7 +106,8 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     merged: dict[str, bytes] = {}  # graphs several parts write into (small: the build graph, shared graphs)
     for graph, pieces in graphs.items():
         if len(pieces) == 1:
-            _hash_segment(pieces[0], digest)
+            for block in pieces[0].blocks():
+                digest.update(block)
             counts[graph] = pieces[0].lines
         else:
             merged[graph] = merged_lines(pieces)
@@ -125,7 +126,7 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
             if graph in merged:
                 fh.write(merged[graph])
             else:
-                _copy_segment(graphs[graph][0], fh)
+                fh.writelines(graphs[graph][0].blocks())
             written[graph] = Segment(nquads, start, fh.tell(), counts[graph])
     store_path = None if sum(counts.values()) <= store_in_memory else scratch / "store"
     # spawned, not forked: a fork of a process that has used pyoxigraph's thread pool (a bulk load)
@@ -147,26 +148,6 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     return manifest, release
 
 
-def _hash_segment(segment: Segment, digest) -> None:
-    with segment.path.open("rb") as fh:
-        fh.seek(segment.start)
-        left = segment.end - segment.start
-        while left:
-            block = fh.read(min(left, 1 << 20))
-            digest.update(block)
-            left -= len(block)
-
-
-def _copy_segment(segment: Segment, target) -> None:
-    with segment.path.open("rb") as fh:
-        fh.seek(segment.start)
-        left = segment.end - segment.start
-        while left:
-            block = fh.read(min(left, 1 << 20))
-            target.write(block)
-            left -= len(block)
-
-
 def _export(nquads: Path, store_path: Path | None, out: Path, reuse_workbooks: Path | None) -> None:
     """The exports' tables over the whole corpus: in memory up to a size (about 370 bytes a quad; on
     disk, loading took 3 times as long at 100 k quads), on disk above it."""
@@ -180,22 +161,15 @@ def _document_turtle(pieces: Sequence[Segment], path: Path, reuse: Path | None) 
     builds by the hash of those graphs' lines (and of their own bytes, checked before use)."""
     lines = b"".join(piece.read() for piece in pieces)
     key = hashlib.sha256(lines).hexdigest()
-    if reuse is not None:
-        for kept in reuse.glob(f"{key}.*.ttl"):
-            body = kept.read_bytes()
-            if hashlib.sha256(body).hexdigest() == kept.name.split(".")[1]:
-                path.write_bytes(body)
-                return
-            kept.unlink(missing_ok=True)
+    body = kept(reuse, key, "ttl") if reuse is not None else None
+    if body is not None:
+        path.write_bytes(body)
+        return
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(input=lines, format=ox.RdfFormat.N_QUADS)}
     ox.serialize(sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))),
                  path, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     if reuse is not None:
-        body = path.read_bytes()
-        reuse.mkdir(parents=True, exist_ok=True)
-        tmp = reuse / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(body)
-        os.replace(tmp, reuse / f"{key}.{hashlib.sha256(body).hexdigest()}.ttl")
+        keep(reuse, key, "ttl", path.read_bytes())
 
 
 def _graph_key(quad: ox.Quad) -> str:
