@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 from rdflib import Graph, URIRef
 
@@ -28,7 +24,7 @@ from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
 from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
-from .forked import run_forked
+from .forked import map_forked, run_forked
 from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
@@ -87,13 +83,7 @@ def validate_all(project: Project, docs: list[DocumentRDF], reference: Graph,
     processes (default: one per CPU), forked so that the graphs are shared, not copied."""
     work = _ValidationWork(project.shapes, project.ontology, reference, docs, [*docs, *others])
     prepare(work.shapes, work.ontology)  # once, before the workers fork
-    jobs = min(jobs or os.cpu_count() or 1, len(docs))
-    if jobs <= 1:
-        errors = [e for i in range(len(docs)) for e in work.errors_of(i)]
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_ValidationWork.install, initargs=(work,)) as pool:
-            errors = [e for found in pool.map(_ValidationWork.run, range(len(docs))) for e in found]
+    errors = [e for found in map_forked(work.errors_of, range(len(docs)), jobs) for e in found]
     if errors:
         raise InvalidInput(errors)
 
@@ -105,7 +95,6 @@ class _ValidationWork:
     reference: Graph
     docs: list[DocumentRDF]
     everyone: list[DocumentRDF]
-    current: ClassVar[_ValidationWork | None] = None  # the work a forked validation process was started with
 
     def data_of(self, index: int) -> Graph:
         """The graph a document is validated as: its own, with what it points at."""
@@ -118,15 +107,6 @@ class _ValidationWork:
 
     def errors_of(self, index: int) -> list:
         return located(check(self.data_of(index), self.shapes, self.ontology), self.docs[index])
-
-    @staticmethod
-    def install(work: "_ValidationWork") -> None:
-        _ValidationWork.current = work
-
-    @staticmethod
-    def run(index: int) -> list:
-        assert _ValidationWork.current is not None, "install() runs first in every worker"
-        return _ValidationWork.current.errors_of(index)
 
 
 def check_coverage(project: Project, docs: list[DocumentRDF]) -> list[FileAudit]:

@@ -9,12 +9,33 @@ in); its result or exception comes back pickled.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from .errors import KuntaKGError
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+
+_installed: list[Callable] = []  # in a pool's forked worker: the function map_forked was given
+
+
+def map_forked(function: Callable[[Item], T], items: Sequence[Item], jobs: int | None = None) -> list[T]:
+    """[function(item) for item in items], in `jobs` forked processes (default: one per CPU; here when
+    one is enough). The function, and what it holds, reach the workers by the fork, not pickled: only
+    the items and the results are."""
+    jobs = min(jobs or os.cpu_count() or 1, len(items))
+    if jobs <= 1:
+        return [function(item) for item in items]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_installed.append, initargs=(function,)) as pool:
+        return list(pool.map(_call, items))
+
+
+def _call(item):
+    return _installed[-1](item)
 
 
 def run_forked(step: Callable[[], T]) -> T:

@@ -12,14 +12,11 @@ summaries; the dumps are merged from the parts (kuntakg.publish.publish_parts).
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from rdflib import Graph
 
@@ -28,6 +25,7 @@ from .docparts import write_document_part
 from .draft.check import refuse_drafts
 from .entailment import compile_rules, schema_terms
 from .errors import InputError, InvalidInput
+from .forked import map_forked
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
 from .ingest.sources import SourceTexts
@@ -99,13 +97,7 @@ class Documents:
             else:
                 todo.append(folder)
         work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
-        jobs = min(jobs or os.cpu_count() or 1, len(todo))
-        if jobs <= 1:
-            results = [work.run_one(folder) for folder in todo]
-        else:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_Reading.install, initargs=(work,)) as pool:
-                results = list(pool.map(_Reading.run, todo))
+        results = map_forked(work.run_one, todo, jobs)
         errors: list[InputError] = []
         for folder, (found, summary, used) in zip(todo, results, strict=True):
             errors += found
@@ -130,13 +122,7 @@ class Documents:
         work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
                            self._document_files(), links, self.dir)
         prepare(work.shapes, work.ontology)  # once, before the workers fork
-        jobs = min(jobs or os.cpu_count() or 1, len(names))
-        if jobs <= 1:
-            found = [work.run_one(name) for name in names]
-        else:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_Validation.install, initargs=(work,)) as pool:
-                found = list(pool.map(_Validation.run, names))
+        found = map_forked(work.run_one, names, jobs)
         errors = [e for batch in found for e in batch]
         if errors:
             raise InvalidInput(errors)
@@ -204,7 +190,6 @@ class _Reading:
     out: Path
     rules: Any
     schema: set
-    current: ClassVar[_Reading | None] = None  # the work a forked reading process was started with
 
     def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str]]:
         """The document's errors, or its summary and the source files its reading looked at (the
@@ -216,15 +201,6 @@ class _Reading:
         (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         return [], summarise(doc, self.rules, self.schema), texts.used
 
-    @staticmethod
-    def install(work: _Reading) -> None:
-        _Reading.current = work
-
-    @staticmethod
-    def run(folder: Path) -> tuple[list[InputError], dict[str, Any], set[str]]:
-        assert _Reading.current is not None, "install() runs first in every worker"
-        return _Reading.current.run_one(folder)
-
 
 @dataclass
 class _Validation:
@@ -235,7 +211,6 @@ class _Validation:
     files: dict[str, tuple[str, Path]]
     links: dict[str, list[str]]
     out: Path
-    current: ClassVar[_Validation | None] = None  # the work a forked validation process was started with
 
     def run_one(self, name: str) -> list[InputError]:
         doc = _load(*self.files[name])
@@ -250,15 +225,6 @@ class _Validation:
             write_document_part(self.minter, doc, self.out / f"{name}.nq")
             write_payload(doc, self.out / f"{name}.payload")
         return errors
-
-    @staticmethod
-    def install(work: _Validation) -> None:
-        _Validation.current = work
-
-    @staticmethod
-    def run(name: str) -> list[InputError]:
-        assert _Validation.current is not None, "install() runs first in every worker"
-        return _Validation.current.run_one(name)
 
 
 def _refers_to(graph: Graph, other: Graph) -> bool:

@@ -29,3 +29,16 @@ def test_the_exception_is_raised_in_the_parent_with_its_errors():
 def test_a_child_that_dies_is_an_error_not_a_hang():
     with pytest.raises(KuntaKGError, match="ended without an answer"):
         run_forked(lambda: os.kill(os.getpid(), signal.SIGKILL))
+
+
+def test_map_forked_keeps_the_order_and_runs_in_workers_that_share_the_function_state():
+    from kuntakg.forked import map_forked
+
+    offsets = {"by": 1000}  # reaches the workers by the fork, never pickled
+    def shifted(item: int) -> tuple[int, int]:
+        return item + offsets["by"], os.getpid()
+
+    results = map_forked(shifted, list(range(20)), jobs=2)
+    assert [value for value, _ in results] == [i + 1000 for i in range(20)]
+    assert os.getpid() not in {pid for _, pid in results}
+    assert map_forked(shifted, [1], jobs=2) == [(1001, os.getpid())]  # one item: no worker
