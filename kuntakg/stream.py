@@ -132,8 +132,8 @@ class Documents:
                 self.plan.store(name, entry, self.used[name], links[name])
 
     def _links(self, names: list[str], by_name: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-        """For each of `names`, the documents it links into (kuntakg.summary.refers_to), in folder
-        order: one pass over every document's subjects, not one per pair."""
+        """For each of `names`, the documents it links into (its kk:continues objects among their
+        subjects), in folder order: one pass over every document's subjects, not one per pair."""
         continued = {name: set(by_name[name]["continues"]) for name in names}
         wanted = set().union(*continued.values())
         links: dict[str, list[str]] = {name: [] for name in names}

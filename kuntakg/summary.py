@@ -107,8 +107,3 @@ class Summarised:
 
 def type_statements(summary: dict[str, Any]) -> Summarised:
     return Summarised(summary["doc_id"], summary["town"], TypeStatements(summary))
-
-
-def refers_to(summary: dict[str, Any], other: dict[str, Any]) -> bool:
-    """Whether a document links into another (kk:continues is the only cross-document link)."""
-    return bool(set(summary["continues"]) & set(other["subjects"]))

@@ -370,7 +370,7 @@ def test_stale_staging_cleanup_skips_a_folder_swapped_in_meanwhile(tmp_path, mon
             Path(path).rename(tmp_path / "dist")
         return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(build_module.os, "open", open_after_the_swap)
+    monkeypatch.setattr(os, "open", open_after_the_swap)  # kuntakg.locks opens the folders to lock them
     assert build_module.remove_stale_staging(tmp_path / "dist") == [tmp_path / ".dist-killed"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
