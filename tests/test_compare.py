@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from server.api import charts
 from server.api.charts import OKABE_ITO
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -30,6 +32,33 @@ def test_compare_page_draws_svg_charts_with_tables_and_csv(api):
     for csv in ("theme-town-matrix", "measurability", "goals-per-level", "status-distribution"):
         assert f"/api/queries/{csv}.csv" in html
     assert "/api/queries/theme-items.html?theme=electronic-services&town=609" in html
+
+
+def test_compare_chooses_towns_and_refuses_unknown_ones(api):
+    d = api.get("/compare.json").get_json()
+    every = [t["code"] for t in d["all_towns"]]
+    assert [t["code"] for t in d["towns"]] == every[:d["max_towns"]]
+    one = api.get("/compare.json?town=638").get_json()
+    assert [t["code"] for t in one["towns"]] == ["638"]
+    assert {r["town"] for r in one["measurability"] + one["levels"]} == {"638"}
+    assert all(set(t["counts"]) == {"638"} for t in one["matrix"])
+    page = api.get("/compare?town=638&town=609", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<option value="638" selected>' in page and '<option value="444">' in page
+    bad = api.get("/compare.json?town=999")
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "town" and "'999'" in bad.get_json()["error"]
+    many = api.get("/compare.json?" + "&".join("town=%s" % c for c in every * 3))   # repeats count once
+    assert many.status_code == 200
+    assert api.get("/compare", headers={"Accept": "text/html"}, query_string={"town": "x<y"}).status_code == 400
+
+
+def test_charts_draw_any_number_of_series_inside_the_view():
+    """More series than colours (a national corpus) must not crash a page; legends wrap inside the box."""
+    measures = ["town %d" % i for i in range(12)]
+    svg = charts.grouped_percent_bars("c", "t", ["a", "b"], measures, {("a", m): 10.0 for m in measures})
+    width = int(svg.split('viewBox="0 0 ', 1)[1].split()[0])
+    xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', svg)]
+    assert svg.count("<rect") == 2 * 12 + 12 and max(xs) < width
+    assert charts.stacked_bars("s", "t", ["a"], measures, {("a", m): 1 for m in measures}).count("<rect") == 24
 
 
 def test_neighbours_page_and_twins(api):
@@ -65,3 +94,20 @@ def test_compare_in_chromium(page, recorded, site_url, artifacts):
     page.locator("#goals-per-level button").click()
     # a locator wait, not wait_for_function: a string predicate is eval'd, which the CSP forbids
     page.locator("#goals-per-level pre.answer", has_text="200").wait_for()
+
+
+def test_neighbours_lists_one_towns_goals(api):
+    """The goal list is the chosen goal's town's (or ?town='s), never the whole corpus's."""
+    goal = "https://w3id.org/kuntakg/id/goal/pori-perusturva-2018/lt-1"
+    page = api.get("/compare/neighbours", query_string={"goal": goal}, headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    goal_list = html.split('id="goal"', 1)[1].split("</select>")[0]
+    assert '<option value="609" selected>' in html and "pori-perusturva-2018/" in goal_list
+    assert "porvoo-" not in goal_list and "m-3-2018" in html        # other towns: neighbours, not choices
+    other = api.get("/compare/neighbours", query_string={"town": "Porvoo"}, headers={"Accept": "text/html"})
+    goal_list = other.get_data(as_text=True).split('id="goal"', 1)[1].split("</select>")[0]
+    assert "porvoo-" in goal_list and "pori-" not in goal_list
+    bad = api.get("/compare/neighbours.json", query_string={"town": "Atlantis"})
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "town"
+    assert api.get("/compare/neighbours", query_string={"town": "Atlantis"},
+                   headers={"Accept": "text/html"}).status_code == 400

@@ -63,7 +63,8 @@ def grouped_percent_bars(chart_id: str, title: str, categories: list[str], measu
                          values: dict[tuple[str, str], float]) -> str:
     """Per category, one thin bar per measure, each 0-100 %."""
     label_w, bar_w, bar_h, gap = 260, 380, 14, 12
-    height = 30 + len(categories) * (len(measures) * (bar_h + 2) + gap) + 30
+    legend_rows = (len(measures) + 2) // 3
+    height = 30 + len(categories) * (len(measures) * (bar_h + 2) + gap) + 8 + legend_rows * 22
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" id={quoteattr(chart_id)} class="chart" role="img" '
            f'viewBox="0 0 {label_w + bar_w + 80} {height}" width="100%" aria-labelledby="{chart_id}-title">',
            f'<title id="{chart_id}-title">{escape(title)}</title>',
@@ -79,9 +80,10 @@ def grouped_percent_bars(chart_id: str, title: str, categories: list[str], measu
             out.append(f'<text x="{label_w + bar_w * v / 100 + 4:.1f}" y="{y + bar_h - 2}">{v:.0f} %</text>')
             y += bar_h + 2
         y += gap
-    for i, m in enumerate(measures):
-        out.append(f'<rect x="{8 + i * 200}" y="{y + 4}" width="14" height="14" fill="{OKABE_ITO[i]}"/>'
-                   f'<text x="{28 + i * 200}" y="{y + 16}">{escape(m)}</text>')
+    for i, m in enumerate(measures):   # three to a row, so eight towns stay inside the viewBox
+        lx, ly = 8 + (i % 3) * 220, y + 4 + (i // 3) * 22
+        out.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{OKABE_ITO[i % len(OKABE_ITO)]}"/>'
+                   f'<text x="{lx + 20}" y="{ly + 12}">{escape(_short(m, 30))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 

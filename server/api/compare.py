@@ -13,10 +13,13 @@ from markupsafe import Markup
 from kuntakg.queries import ParameterError
 
 from ..response import choose, error, json_response, query_suffix
-from . import charts
+from . import charts, lookup
 from . import queries as api
 
 bp = Blueprint("compare", __name__)
+# A chart tells its series apart by colour, and the palette has eight: the page compares at most this
+# many towns at once (the first ones by name unless ?town= chooses; the JSON twin takes the same choice).
+MAX_TOWNS = 8
 LEVEL_ORDER = ["strategic", "long-term", "key", "responsibility-area", "operational", "milestone"]
 STATUS_ORDER = ["done", "in-progress", "postponed", "not-started", "not-reported"]
 
@@ -41,23 +44,46 @@ def _doc_label(doc: str, towns: dict[str, str]) -> str:
     return "%s · %s" % (towns.get(doc, "?"), doc.rsplit("/", 1)[-1])
 
 
-def data() -> dict:
-    """Everything /compare shows, as plain data (the HTML page and its JSON twin)."""
+class TownError(ValueError):
+    """A ?town= that is not one of the graph's towns, or too many of them."""
+
+
+def choose_towns(available: list[str], asked: list[str]) -> list[str]:
+    """The towns to compare: those asked for (in the given order, repeats dropped), else the first
+    MAX_TOWNS of ``available``."""
+    if not asked:
+        return available[:MAX_TOWNS]
+    chosen = list(dict.fromkeys(asked))
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise TownError("unknown town code %s; the towns are listed in /compare.json under all_towns"
+                        % ", ".join(repr(c) for c in unknown))
+    if len(chosen) > MAX_TOWNS:
+        raise TownError("at most %d towns at once (the charts' palette has %d colours); got %d"
+                        % (MAX_TOWNS, MAX_TOWNS, len(chosen)))
+    return chosen
+
+
+def data(asked: list[str] | None = None) -> dict:
+    """Everything /compare shows, as plain data (the HTML page and its JSON twin), for the chosen towns."""
     towns_by_doc = _town_names()
     code_names = {}
-    levels = rows_of("goals-per-level")
-    for r in levels:
+    all_levels = rows_of("goals-per-level")
+    for r in all_levels:
         code_names[r["town"]] = towns_by_doc.get(r["document"], r["town"])
-    codes = sorted(code_names, key=lambda c: code_names[c])
+    every = sorted(code_names, key=lambda c: (code_names[c], c))
+    codes = choose_towns(every, asked or [])
+    chosen = set(codes)
+    levels = [r for r in all_levels if r["town"] in chosen]
 
-    matrix_rows = rows_of("theme-town-matrix")
+    matrix_rows = [r for r in rows_of("theme-town-matrix") if r["town"] in chosen]
     themes: dict[str, dict] = {}
     for r in matrix_rows:
         t = themes.setdefault(r["theme"], {"theme": r["theme"], "label": r["label"], "counts": {}})
         t["counts"][r["town"]] = r["items"]
     matrix = sorted(themes.values(), key=lambda t: (-len(t["counts"]), -sum(t["counts"].values()), t["label"]))
 
-    group_rows = rows_of("theme-groups")
+    group_rows = [r for r in rows_of("theme-groups") if r["town"] in chosen]
     totals = {r["town"]: r["townItems"] for r in group_rows}   # a town's tagged items (each item once)
     for t in matrix:
         t["shares"] = {c: round(100.0 * n / totals[c], 1) for c, n in t["counts"].items() if totals.get(c)}
@@ -70,12 +96,14 @@ def data() -> dict:
         g["themes"][r["town"]] = r["themes"]
     theme_groups = sorted(groups.values(), key=lambda g: (-sum(g["shares"].values()), g["label"]))
 
-    status = rows_of("status-distribution")
-    measurability = rows_of("measurability")
+    status = [r for r in rows_of("status-distribution") if r["town"] in chosen]
+    measurability = [r for r in rows_of("measurability") if r["town"] in chosen]
     return {"towns": [{"code": c, "name": code_names[c], "tagged": totals.get(c, 0)} for c in codes],
+            "all_towns": [{"code": c, "name": code_names[c]} for c in every], "max_towns": MAX_TOWNS,
             "matrix": matrix, "theme_groups": theme_groups, "levels": levels,
             "status": status, "measurability": measurability,
-            "documents": {d: _doc_label(d, towns_by_doc) for d in towns_by_doc}}
+            "documents": {d: _doc_label(d, towns_by_doc) for d in towns_by_doc
+                          if d in {r["document"] for r in all_levels if r["town"] in chosen}}}
 
 
 def figures(d: dict) -> dict[str, Markup]:
@@ -115,8 +143,12 @@ def figures(d: dict) -> dict[str, Markup]:
 @bp.get("/compare.<fmt>")
 def compare(fmt: str | None = None) -> Response:
     fmt = choose(fmt, api.FORMATS)
-    d = data()
-    alternates = {"html": "/compare.html", "json": "/compare.json"}
+    try:
+        d = data(request.args.getlist("town"))
+    except TownError as exc:
+        return error(400, str(exc), fmt, "town")
+    qs = query_suffix()
+    alternates = {"html": "/compare.html" + qs, "json": "/compare.json" + qs}
     if fmt == "json":
         return json_response({"ok": True, **d}, alternates=alternates)
     if fmt == "csv":
@@ -130,6 +162,7 @@ def neighbours(fmt: str | None = None) -> Response:
     fmt = choose(fmt, api.FORMATS)
     query = api.registry()["goal-neighbours"]
     args = request.args.to_dict()
+    asked_town = args.pop("town", None)   # the page's goal list only; not a parameter of the query
     try:
         bindings = query.bind(args)
     except ParameterError as exc:
@@ -140,12 +173,29 @@ def neighbours(fmt: str | None = None) -> Response:
     qs = query_suffix()
     alternates = {"html": "/compare/neighbours.html" + qs, "json": "/compare/neighbours.json" + qs,
                   "csv": "/api/queries/goal-neighbours.csv" + qs}
+    # The page's goal list is one town's (the goal's own, or ?town=): every goal of a national corpus
+    # would be over the row limit and no use in a <select>.
+    town = lookup.resolve_town(asked_town) if asked_town else None
+    if asked_town and town is None:
+        return error(400, "unknown town %r; towns: %s" % (asked_town, lookup.valid_towns_text()), fmt, "town")
     if fmt in ("json", "csv"):
         return api.table_response(query, columns, rows, fmt, args, 0.0)
-    goals = rows_of("goal-cascade")
+    towns = [(t.code, t.names.get("fi") or next(iter(t.names.values()), t.code)) for t in lookup.towns()]
+    if town is None and goal:
+        town = _town_of(goal)
+    goals = rows_of("goal-cascade", town=town) if town else []
     options = sorted({(r["goal"], r["label"]) for r in goals}, key=lambda x: x[0])
     by_goal = defaultdict(list)
     for iri, label in options:
         by_goal[iri].append(label)
     return api.html("api/neighbours.html", goal=goal, columns=columns, rows=rows, alternates=alternates,
-                    options=[(iri, " / ".join(labels)) for iri, labels in by_goal.items()])
+                    options=[(iri, " / ".join(labels)) for iri, labels in by_goal.items()],
+                    towns=towns, town=town)
+
+
+def _town_of(goal: str) -> str | None:
+    if not lookup.safe_iri(goal):
+        return None
+    rows = lookup.select("SELECT ?code WHERE { <%s> kk:inPlan/kk:municipality/kk:statisticalCode ?code } LIMIT 1"
+                         % goal)
+    return rows[0]["code"].value if rows else None

@@ -103,11 +103,13 @@ def labels_in(iris: set[str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     ordered = sorted(iris)
     for start in range(0, len(ordered), LABEL_CHUNK):
-        chunk = [i for i in ordered[start:start + LABEL_CHUNK] if _safe(i)]
+        chunk = [i for i in ordered[start:start + LABEL_CHUNK] if safe_iri(i)]
         if not chunk:
             continue
-        rows = select("""SELECT ?s ?l WHERE { VALUES ?s { %s } VALUES ?p { skos:prefLabel rdfs:label foaf:name }
-          ?s ?p ?l } ORDER BY ?s ?l""" % " ".join(str(ox.NamedNode(i)) for i in chunk))
+        # a path, not a second VALUES for the predicate: Oxigraph joins two VALUES blocks with a scan of
+        # every triple (1.2 s a chunk at 1 M quads, against 8 ms)
+        rows = select("""SELECT ?s ?l WHERE { VALUES ?s { %s } ?s skos:prefLabel|rdfs:label|foaf:name ?l }
+          ORDER BY ?s ?l""" % " ".join(str(ox.NamedNode(i)) for i in chunk))
         for r in rows:
             lit = r["l"]
             if isinstance(lit, ox.Literal):
@@ -123,7 +125,7 @@ def choose_label(names: dict[str, str], lang: str) -> tuple[str, str] | None:
     return None
 
 
-def _safe(iri: str) -> bool:
+def safe_iri(iri: str) -> bool:
     try:
         ox.NamedNode(iri)
     except ValueError:
@@ -132,4 +134,4 @@ def _safe(iri: str) -> bool:
 
 
 __all__ = ["Town", "towns", "town_values", "resolve_town", "valid_towns_text", "labels_in", "choose_label",
-           "fold", "LANGS"]
+           "fold", "LANGS", "safe_iri", "select"]

@@ -110,9 +110,10 @@ def labels(iris, language: str | None = None) -> dict[str, i18n.Label]:
         vals = kg.values(iris[chunk:chunk + 400])
         if not vals:
             continue
-        rows = kg.select("SELECT ?s ?p ?l ?g WHERE { VALUES ?s { %s } VALUES ?p { %s } "
-                         "GRAPH ?g { ?s ?p ?l } FILTER(isLiteral(?l)) }"
-                         % (vals, " ".join("<%s>" % p for p in LABEL_PREDICATES)))
+        # one pattern per predicate, not a second VALUES block: Oxigraph joins two VALUES blocks with a
+        # scan of every quad (1.5 s a chunk at 1 M quads, against 9 ms)
+        rows = kg.select("SELECT ?s ?p ?l ?g WHERE { VALUES ?s { %s } GRAPH ?g { %s } FILTER(isLiteral(?l)) }"
+                         % (vals, " UNION ".join("{ ?s <%s> ?l BIND(<%s> AS ?p) }" % (p, p) for p in LABEL_PREDICATES)))
         for r in rows:
             cands.setdefault(r["s"].value, []).append(r)
     for iri, rows in cands.items():
