@@ -24,6 +24,9 @@ from .parts import Segment, index, merged_lines, read_part, sort_key
 from .release import Release, version_quads
 
 STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
+# quads per bulk load into that on-disk store: one bulk load of 3.7 M quads peaked at 1.8 GB RSS, loads of
+# 400 k at 0.56 GB in about the same time (bench/README.md)
+LOAD_CHUNK = 400_000
 FORMATS = {"kuntakg.trig": ox.RdfFormat.TRIG, "kuntakg.nq": ox.RdfFormat.N_QUADS,
            "kuntakg.jsonld": ox.RdfFormat.JSON_LD}
 
@@ -86,7 +89,7 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
 def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
                   dataset_iri: str, build_graph_iri: str, scratch: Path,
                   reuse: Path | None = None,
-                  store_in_memory: int = STORE_IN_MEMORY) -> tuple[dict, Release]:
+                  store_in_memory: int = STORE_IN_MEMORY, load_chunk: int = LOAD_CHUNK) -> tuple[dict, Release]:
     """Write the dumps, per-document Turtle, manifest and exports of the merged parts into `out`: the
     same bytes :func:`write_dumps` and :func:`kuntakg.export.export` write for the same quads, without
     holding the corpus in memory.
@@ -129,10 +132,11 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
                 fh.writelines(graphs[graph][0].blocks())
             written[graph] = Segment(nquads, start, fh.tell(), counts[graph])
     store_path = None if sum(counts.values()) <= store_in_memory else scratch / "store"
+    chunks = load_chunks([written[g] for g in sorted(written)], load_chunk)
     # spawned, not forked: a fork of a process that has used pyoxigraph's thread pool (a bulk load)
     # inherits the pool's state without its threads, and the child's bulk load waits for them forever
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        exports = pool.submit(_export, nquads, store_path, out / "exports",
+        exports = pool.submit(_export, nquads, chunks, store_path, out / "exports",
                               reuse / "workbooks" if reuse is not None else None)
         for name, fmt in FORMATS.items():
             if fmt is not ox.RdfFormat.N_QUADS:
@@ -148,11 +152,40 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     return manifest, release
 
 
-def _export(nquads: Path, store_path: Path | None, out: Path, reuse_workbooks: Path | None) -> None:
+def load_chunks(segments: Sequence[Segment], size: int) -> list[tuple[int, int]]:
+    """Byte ranges of the N-Quads dump of about `size` quads each, cut only between graphs: a blank node
+    label is scoped to one load, so a graph's blank nodes (the ontology's class expressions) stay whole;
+    no export reads a blank node across graphs."""
+    out: list[tuple[int, int]] = []
+    start, lines = None, 0
+    for seg in sorted(segments, key=lambda s: s.start):
+        if start is None:
+            start = seg.start
+        lines += seg.lines
+        end = seg.end
+        if lines >= size:
+            out.append((start, end))
+            start, lines = None, 0
+    if start is not None:
+        out.append((start, end))
+    return out
+
+
+def _export(nquads: Path, chunks: Sequence[tuple[int, int]], store_path: Path | None, out: Path,
+            reuse_workbooks: Path | None) -> None:
     """The exports' tables over the whole corpus: in memory up to a size (about 370 bytes a quad; on
-    disk, loading took 3 times as long at 100 k quads), on disk above it."""
-    store = ox.Store() if store_path is None else ox.Store(str(store_path))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    disk, loading took 3 times as long at 100 k quads), on disk above it, loaded a chunk at a time so
+    the bulk loader's memory stays bounded, then compacted for the queries."""
+    if store_path is None:
+        store = ox.Store()
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    else:
+        store = ox.Store(str(store_path))
+        with nquads.open("rb") as fh:
+            for start, end in chunks:
+                fh.seek(start)
+                store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
+        store.optimize()
     export_tables(store, out, reuse_workbooks)
 
 

@@ -10,8 +10,8 @@ from kg_fixtures import REPO
 from kuntakg import Project, read_all
 from kuntakg.docparts import bundle
 from kuntakg.export import export
-from kuntakg.parts import canonical, holds_blank_nodes, index, merge, segments, write_part
-from kuntakg.publish import publish_parts, write_dumps
+from kuntakg.parts import Segment, canonical, holds_blank_nodes, index, merge, segments, write_part
+from kuntakg.publish import load_chunks, publish_parts, write_dumps
 from kuntakg.release import DCAT_VERSION, DCTERMS_MODIFIED, stamp
 
 
@@ -75,8 +75,9 @@ def _in_memory(project, content, per_document, folder: Path):
     return manifest
 
 
-@pytest.mark.parametrize("store_in_memory", [10**9, 0], ids=["store-in-memory", "store-on-disk"])
-def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path, store_in_memory):
+@pytest.mark.parametrize("store_in_memory,load_chunk", [(10**9, 10**9), (0, 1)],
+                         ids=["store-in-memory", "store-on-disk-a-graph-per-load"])
+def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_path, store_in_memory, load_chunk):
     """The streaming publish (parts merged from disk, dumps, per-document Turtle, manifest and exports
     from files and an on-disk store) gives the same bytes as write_dumps + export over the same quads
     in memory, on the seed build. The parts are cut by graph, the blank nodes all in one of them."""
@@ -88,7 +89,8 @@ def test_publish_parts_writes_what_the_in_memory_dumps_write(seed_build, tmp_pat
     for number, quads in enumerate(by_graph.values()):
         paths.append(tmp_path / f"part{number}.nq")
         write_part(quads, paths[-1])
-    streamed = _publish(project, paths, per_document, tmp_path, "streamed", store_in_memory=store_in_memory)
+    streamed = _publish(project, paths, per_document, tmp_path, "streamed", store_in_memory=store_in_memory,
+                        load_chunk=load_chunk)
     in_memory = _in_memory(project, content, per_document, tmp_path / "memory")
     assert streamed == in_memory
     assert _files(tmp_path / "streamed") == _files(tmp_path / "memory")
@@ -146,3 +148,16 @@ def test_a_part_is_read_by_graph_and_blank_nodes_are_found_in_terms_only(tmp_pat
     with pytest.raises(ValueError, match="a part holds named graphs only"):
         write_part([ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.NamedNode("http://x/o"))],
                    tmp_path / "d.nq")
+
+
+def test_load_chunks_cut_between_graphs_only(tmp_path):
+    """The on-disk export store is bulk-loaded a few hundred thousand quads at a time; every cut falls
+    between two graphs, and the ranges cover the file once, in order."""
+    path = tmp_path / "dump.nq"
+    path.write_bytes(b"x" * 100)
+    segs = [Segment(path, 0, 30, 3), Segment(path, 30, 40, 1), Segment(path, 40, 90, 5), Segment(path, 90, 100, 1)]
+    assert load_chunks(segs, 4) == [(0, 40), (40, 90), (90, 100)]
+    assert load_chunks(segs, 1) == [(0, 30), (30, 40), (40, 90), (90, 100)]
+    assert load_chunks(segs, 10**9) == [(0, 100)]
+    assert load_chunks(list(reversed(segs)), 4) == [(0, 40), (40, 90), (90, 100)]
+    assert load_chunks([], 4) == []
