@@ -96,9 +96,16 @@ def run_build(root: Path, timeout: float, name: str = "build", use_cache: bool =
                             cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=open(root.parent / "build.stderr", "w"))
     peak = 0.0
+    peak_by_stage: dict[str, float] = {}
+    peak_processes: list = []
     timed_out = False
     while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
+        processes = tree_pss(proc.pid)
+        sample = sum(mb for _, mb in processes)
+        stage = last_stage(progress)
+        peak_by_stage[stage] = max(peak_by_stage.get(stage, 0.0), sample)
+        if sample > peak:
+            peak, peak_processes = sample, processes
         if time.perf_counter() - t0 > timeout:
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
@@ -108,7 +115,8 @@ def run_build(root: Path, timeout: float, name: str = "build", use_cache: bool =
     wall = time.perf_counter() - t0
     events = [json.loads(x) for x in progress.read_text().splitlines()] if progress.exists() else []
     out = {"wall_s": wall, "sampled_peak_tree_rss_mb": peak, "timed_out": timed_out, "returncode": proc.returncode,
-           "loadavg": load}
+           "loadavg": load, "sampled_peak_by_stage_mb": {k: round(v) for k, v in peak_by_stage.items()},
+           "processes_at_peak": [f"{name} {round(mb)} MB" for name, mb in sorted(peak_processes, key=lambda x: -x[1])]}
     done = next((e for e in events if e["event"] == "done"), None)
     if done:
         out.update(done)
@@ -127,10 +135,25 @@ def run_build(root: Path, timeout: float, name: str = "build", use_cache: bool =
     return out
 
 
+def last_stage(progress: Path) -> str:
+    """The stage the build was last reported in (its progress file), "start" before the first."""
+    try:
+        lines = progress.read_text().splitlines()
+    except OSError:
+        return "start"
+    stages = [json.loads(x).get("stage") for x in lines if '"stage"' in x]
+    return stages[-1] if stages else "start"
+
+
 def tree_rss_mb(pid: int) -> float:
     """Memory of a process and its descendants (the HermiT JVM, forked SHACL processes), from /proc:
     the sum of their PSS, so pages a fork shares copy-on-write with its parent count once."""
-    total = 0
+    return sum(mb for _, mb in tree_pss(pid))
+
+
+def tree_pss(pid: int) -> list[tuple[str, float]]:
+    """(pid and command name, PSS in MB) of a process and each of its descendants."""
+    out: list[tuple[str, float]] = []
     try:
         children = {}
         for p in Path("/proc").iterdir():
@@ -145,14 +168,15 @@ def tree_rss_mb(pid: int) -> float:
             q = todo.pop()
             todo += children.get(q, [])
             try:
+                name = Path(f"/proc/{q}/comm").read_text().strip()
                 for line in open(f"/proc/{q}/smaps_rollup"):
                     if line.startswith("Pss:"):
-                        total += int(line.split()[1])
+                        out.append((f"{q} {name}", int(line.split()[1]) / 1024))
             except OSError:
                 pass
     except OSError:
         pass
-    return total / 1024
+    return out
 
 
 # --- load and queries -----------------------------------------------------------------------------

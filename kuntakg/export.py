@@ -288,46 +288,76 @@ def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | 
 
 
 def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The workbook, written row by row (openpyxl's write-only mode: a workbook of every cell held
+    1.2 GB at 3.7 M quads); the same bytes as a workbook built in memory, once each sheet has its
+    ``<dimension>`` (which only the in-memory mode writes)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    dimensions: list[str] = []
     for table, rows in data.items():
         ws = wb.create_sheet(table)
+        ws.freeze_panes = "A2"
         columns = TABLES[table]
         ws.append([c.name for c in columns])
         for row in rows:
-            ws.append([_xlsx_value(row.get(c.name)) for c in columns])
-        for cells in ws.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"   # text, never a formula
-        ws.freeze_panes = "A2"
+            ws.append([_xlsx_cell(ws, row.get(c.name)) for c in columns])
+        dimensions.append("A1:%s%d" % (get_column_letter(len(columns)), len(rows) + 1))
     ws = wb.create_sheet("dictionary")
     ws.append(["table", "column", "datatype", "description"])
     for table, columns in TABLES.items():
         for c in columns:
             ws.append([table, c.name, c.datatype, c.description])
+    dimensions.append("A1:D%d" % (1 + sum(len(columns) for columns in TABLES.values())))
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    del wb
+    return _deterministic_zip(buffer.getvalue(), dimensions)
+
+
+def _xlsx_cell(ws, value: Any) -> Any:
+    """A cell of a write-only sheet: text stays text (never a formula), empty stays empty."""
+    value = _xlsx_value(value)
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    cell.value = value
+    cell.data_type = "s"
+    return cell
 
 
 FIXED_TIME = "2000-01-01T00:00:00Z"
 _DC_TIME = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+_SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+_SHEET_PROPERTIES_END = b"</sheetPr>"
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """The workbook with fixed times (document properties, zip entries): the same data give the same bytes."""
+def _deterministic_zip(data: bytes, dimensions: Sequence[str] = ()) -> bytes:
+    """The workbook with fixed times (document properties, zip entries): the same data give the same
+    bytes. `dimensions`: each sheet's used range, in sheet order, written after its properties. Entries
+    are copied a block at a time (a sheet of a national corpus is hundreds of megabytes of XML)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _DC_TIME.sub(lambda m: m.group(1) + FIXED_TIME + m.group(2), body.decode("utf-8")).encode()
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, body)
+            if info.filename == "docProps/core.xml":
+                body = src.read(info.filename)
+                body = _DC_TIME.sub(lambda m: m.group(1) + FIXED_TIME + m.group(2), body.decode("utf-8")).encode()
+                dst.writestr(entry, body)
+                continue
+            sheet = _SHEET.fullmatch(info.filename)
+            dimension = dimensions[int(sheet.group(1)) - 1] if sheet and dimensions else None
+            with src.open(info) as reader, dst.open(entry, "w") as writer:
+                if dimension is not None:
+                    head = reader.read(1 << 16)
+                    end = head.index(_SHEET_PROPERTIES_END) + len(_SHEET_PROPERTIES_END)
+                    writer.write(head[:end] + b'<dimension ref="%s"/>' % dimension.encode() + head[end:])
+                while block := reader.read(1 << 20):
+                    writer.write(block)
     return out.getvalue()
 
 
@@ -363,16 +393,19 @@ def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, A
     `reuse`: see :func:`write_xlsx`."""
     data = tables(store)
     out.mkdir(parents=True, exist_ok=True)
-    documents = sorted({r["document"] for rows in data.values() for r in rows})
+    by_document: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for table, rows in data.items():
+        for r in rows:
+            by_document.setdefault(r["document"], {t: [] for t in data})[table].append(r)
+    documents = sorted(by_document)
     written: list[Path] = []
-    for folder, only in [(ALL, None)] + [(d, d) for d in documents]:
+    for folder, subset in [(ALL, data)] + [(d, by_document[d]) for d in documents]:
         (out / folder).mkdir(exist_ok=True)
-        subset = {t: [r for r in rows if only is None or r["document"] == only] for t, rows in data.items()}
         for table, rows in subset.items():
             path = out / folder / ("%s.csv" % table)
             write_csv(path, TABLES[table], rows)
             written.append(path)
-        xlsx = out / ("kuntakg-tables.xlsx" if only is None else "%s.xlsx" % folder)
+        xlsx = out / ("kuntakg-tables.xlsx" if folder == ALL else "%s.xlsx" % folder)
         write_xlsx(xlsx, subset, reuse)
         written.append(xlsx)
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +175,33 @@ def merged_lines(pieces: Sequence[Segment], extra: Sequence[ox.Quad] = ()) -> by
     body = ox.serialize(unique, format=ox.RdfFormat.N_QUADS)
     assert body is not None, "serialize returns the bytes when given no output"
     return body
+
+
+def merge_lines(pieces: Sequence[Segment], write: Callable[[bytes], object]) -> int:
+    """One graph's lines from several parts, sorted and without duplicates, handed to `write` one at a
+    time; returns how many. The bytes of :func:`merged_lines` without parsing or holding the graph (the
+    theme links of 3.7 M quads are 0.56 M quads in 25 pieces): within a graph a line is "s p o g .",
+    and comparing lines as bytes compares (s, p, o) as N-Triples text, as :func:`sort_key` does. UTF-8
+    keeps code point order; a term that is a prefix of another is followed by a space, which sorts
+    before whatever follows it in the longer term (">" never, then "@" or "^" for a literal, a label
+    character for a blank node); below-space characters are escaped in N-Quads."""
+    count = 0
+    previous = None
+    for line in heapq.merge(*(_lines(piece) for piece in pieces)):
+        if line != previous:
+            write(line)
+            count += 1
+            previous = line
+    return count
+
+
+def _lines(segment: Segment) -> Iterator[bytes]:
+    with segment.path.open("rb") as fh:
+        fh.seek(segment.start)
+        left = segment.end - segment.start
+        while left > 0:
+            line = fh.readline()
+            if not line:
+                raise ValueError(f"{segment.path}: shorter than its index says")
+            left -= len(line)
+            yield line

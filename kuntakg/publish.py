@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from .cache import keep, kept
 from .export import export as export_tables
 from .namespaces import PREFIXES
-from .parts import Segment, index, merged_lines, read_part, sort_key
+from .parts import Segment, index, merge_lines, merged_lines, read_part, sort_key
 from .release import Release, version_quads
 
 STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
@@ -106,31 +106,42 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     graphs = index(parts)
     digest = hashlib.sha256()
     counts: Counter[str] = Counter()
-    merged: dict[str, bytes] = {}  # graphs several parts write into (small: the build graph, shared graphs)
-    for graph, pieces in graphs.items():
-        if len(pieces) == 1:
-            for block in pieces[0].blocks():
-                digest.update(block)
-            counts[graph] = pieces[0].lines
-        else:
-            merged[graph] = merged_lines(pieces)
-            digest.update(merged[graph])
-            counts[graph] = merged[graph].count(b"\n")
+    # graphs several parts write into (the build graph, a town's shared graph, the theme links), merged
+    # line by line into a scratch file: the theme links alone are 15 % of the corpus
+    merged: dict[str, Segment] = {}
+    merged_path = scratch / "merged-graphs.nq"
+    with merged_path.open("wb") as fh:
+        def write(line: bytes) -> None:
+            fh.write(line)
+            digest.update(line)
+
+        for graph, pieces in graphs.items():
+            if len(pieces) == 1:
+                for block in pieces[0].blocks():
+                    digest.update(block)
+                counts[graph] = pieces[0].lines
+            else:
+                start = fh.tell()
+                counts[graph] = merge_lines(pieces, write)
+                merged[graph] = Segment(merged_path, start, fh.tell(), counts[graph])
     extra, release = version_quads(changelog, dataset_iri, build_graph_iri, digest.hexdigest())
+    stamped: dict[str, bytes] = {}  # graphs with the version statements added (the build graph: small)
     for graph, group in itertools.groupby(sorted(extra, key=sort_key), key=lambda q: str(q.graph_name)):
-        merged[graph] = merged_lines(graphs.get(graph, []), list(group))
-        counts[graph] = merged[graph].count(b"\n")
+        pieces = [merged[graph]] if graph in merged else graphs.get(graph, [])
+        stamped[graph] = merged_lines(pieces, list(group))
+        counts[graph] = stamped[graph].count(b"\n")
     # the N-Quads dump, graph by graph; where each graph's lines are in it, for the per-document files
     nquads = out / "kuntakg.nq"
     written: dict[str, Segment] = {}
     with nquads.open("wb") as fh:
-        for graph in sorted(set(graphs) | set(merged)):
+        for graph in sorted(set(graphs) | set(stamped)):
             start = fh.tell()
-            if graph in merged:
-                fh.write(merged[graph])
+            if graph in stamped:
+                fh.write(stamped[graph])
             else:
-                fh.writelines(graphs[graph][0].blocks())
+                fh.writelines((merged[graph] if graph in merged else graphs[graph][0]).blocks())
             written[graph] = Segment(nquads, start, fh.tell(), counts[graph])
+    merged_path.unlink()
     store_path = None if sum(counts.values()) <= store_in_memory else scratch / "store"
     chunks = load_chunks([written[g] for g in sorted(written)], load_chunk)
     # spawned, not forked: a fork of a process that has used pyoxigraph's thread pool (a bulk load)

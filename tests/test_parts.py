@@ -10,7 +10,8 @@ from kg_fixtures import REPO
 from kuntakg import Project, read_all
 from kuntakg.docparts import bundle
 from kuntakg.export import export
-from kuntakg.parts import Segment, canonical, holds_blank_nodes, index, merge, segments, write_part
+from kuntakg.parts import (Segment, canonical, holds_blank_nodes, index, merge, merge_lines, merged_lines,
+                           segments, write_part)
 from kuntakg.publish import load_chunks, publish_parts, write_dumps
 from kuntakg.release import DCAT_VERSION, DCTERMS_MODIFIED, stamp
 
@@ -161,3 +162,30 @@ def test_load_chunks_cut_between_graphs_only(tmp_path):
     assert load_chunks(segs, 10**9) == [(0, 100)]
     assert load_chunks(list(reversed(segs)), 4) == [(0, 40), (40, 90), (90, 100)]
     assert load_chunks([], 4) == []
+
+
+def test_merging_lines_as_bytes_gives_the_bytes_of_the_quad_merge(tmp_path):
+    """merge_lines compares lines as bytes; merged_lines parses and compares terms. Terms where one is a
+    prefix of another (IRIs, literals with and without a language or datatype, blank node labels),
+    text beyond ASCII, escaped characters and repeated quads must come out in the same order."""
+    g = ox.NamedNode("http://g/one")
+    subjects = [ox.NamedNode("http://x/a"), ox.NamedNode("http://x/a1"), ox.NamedNode("http://x/a/b"),
+                ox.NamedNode("http://x/ä"), ox.BlankNode("b1"), ox.BlankNode("b10")]
+    predicates = [ox.NamedNode("http://x/p"), ox.NamedNode("http://x/p2")]
+    objects = [ox.Literal("a"), ox.Literal("a", language="fi"), ox.Literal("a b"), ox.Literal("a\tb"),
+               ox.Literal("a\nb"), ox.Literal('a"b'), ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+               ox.Literal("ö"), ox.Literal("z€"), ox.Literal("a", language="fiu"), ox.Literal("a", language="fi-ax"), ox.NamedNode("http://x/a"),
+               ox.NamedNode("http://x/a1"), ox.BlankNode("b1")]
+    quads = [ox.Quad(s, p, o, g) for s in subjects for p in predicates for o in objects]
+    blank_free = [q for q in quads if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))]
+    pieces = []
+    for number in range(3):
+        path = tmp_path / f"p{number}.nq"
+        mine = [q for i, q in enumerate(blank_free) if i % 3 == number or i % 5 == 0]  # overlapping
+        if number == 0:
+            mine += [q for q in quads if q not in set(blank_free)]
+        write_part(mine, path)
+        pieces.append(segments(path)["<http://g/one>"])
+    lines: list[bytes] = []
+    assert merge_lines(pieces, lines.append) == len(lines) == len(quads)
+    assert b"".join(lines) == merged_lines(pieces)
