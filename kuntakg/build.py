@@ -161,7 +161,7 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
         docs.validate(reference, jobs)
-        docs.slim(keep=("reasoning",))
+        docs.slim()
     with _timed(timings, "reason", on_stage):
         triples = len(reference) + sum(s["triples"] for s in docs.summaries)
 
@@ -174,7 +174,6 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
 
         inferred, engines, written = run_forked(reason_part)
         corpus += written
-        docs.slim()
     with _timed(timings, "serialise", on_stage):
         ontology = project.ontology + Graph().parse(project.ontology_dir / "alignments.ttl", format="turtle")
         _add_corpus_parts(corpus, scratch, corpus_graphs(minter, ontology, reference))

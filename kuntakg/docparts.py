@@ -68,12 +68,17 @@ def corpus_graphs(minter: Minter, ontology: Graph, reference: Graph) -> dict[URI
                        (activity, PROV.wasAssociatedWith, Literal(f"kuntakg {__version__}"))]}
 
 
+TERM_CACHE = 50_000
+
+
 def quads(graphs: Mapping[URIRef, Iterable[tuple]]) -> Iterator[ox.Quad]:
     """rdflib triples by graph name -> pyoxigraph quads (each distinct term converted once per graph)."""
     for name, triples in graphs.items():
         graph_name = ox.NamedNode(str(name))
         terms: dict = {}
         for s, p, o in triples:
+            if len(terms) > TERM_CACHE:  # bounded: the inferred types have a distinct subject each
+                terms.clear()
             yield ox.Quad(rdflib_to_ox(s, terms), rdflib_to_ox(p, terms), rdflib_to_ox(o, terms), graph_name)
 
 

@@ -94,6 +94,7 @@ class Documents:
             if entry is not None:
                 self.entries[folder.name] = entry
                 summaries[folder.name] = entry.summary
+                self._spill_reasoning(folder.name, entry.summary)
             else:
                 todo.append(folder)
         work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
@@ -128,7 +129,7 @@ class Documents:
             raise InvalidInput(errors)
         if self.plan is not None:
             for name in names:
-                entry = Entry(self.dir / f"{name}.payload", self.part(name), by_name[name])
+                entry = Entry(self.dir / f"{name}.payload", self.part(name), self._with_reasoning(name, by_name[name]))
                 self.plan.store(name, entry, self.used[name], links[name])
 
     def _links(self, names: list[str], by_name: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
@@ -145,19 +146,30 @@ class Documents:
                         links[name].append(other)
         return links
 
-    def slim(self, keep: tuple[str, ...] = ()) -> None:
+    def slim(self) -> None:
         """Drop what only the checks over the corpus read from the summaries (most of their size),
-        once those checks are done (the cache entries were written with the whole summaries); `keep`
-        what a check still to come reads."""
+        once those checks are done (the cache entries were written with the whole summaries)."""
         for summary in self.summaries:
-            for key in ("types", "other_types", "subjects", "continues", "audit", "reasoning"):
-                if key not in keep:
-                    summary.pop(key, None)
+            for key in ("types", "other_types", "subjects", "continues", "audit"):
+                summary.pop(key, None)
 
     def reasoning_facts(self) -> Iterator[dict]:
-        """Each document's scan for the reasoner, dropped from its summary as it is handed over."""
-        for summary in self.summaries:
-            yield summary.pop("reasoning")
+        """Each document's scan for the reasoner, read from the file its reading (or the cache) left in
+        the scratch folder, one document at a time, and removed."""
+        for name in self.names:
+            path = reasoning_file(self.dir, name)
+            facts = pickle.loads(path.read_bytes())  # noqa: S301 (this build's own file)
+            path.unlink()
+            yield facts
+
+    def _spill_reasoning(self, name: str, summary: dict[str, Any]) -> None:
+        """Move the reasoner's scan (half of a summary's memory) to a file until the reasoner reads it."""
+        facts = summary.pop("reasoning")
+        reasoning_file(self.dir, name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _with_reasoning(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
+        """The whole summary, as the cache keeps it."""
+        return dict(summary, reasoning=pickle.loads(reasoning_file(self.dir, name).read_bytes()))  # noqa: S301
 
     def part(self, name: str) -> Path:
         """The document's part: from its cache entry, or the one its validation wrote."""
@@ -173,6 +185,11 @@ class Documents:
         files = {name: ("whole", path) for name, path in self.fresh.items()}
         files.update({name: ("entry", entry.payload) for name, entry in self.entries.items()})
         return files
+
+
+def reasoning_file(folder: Path, name: str) -> Path:
+    """Where a document's scan for the reasoner waits in the scratch folder (Documents.reasoning_facts)."""
+    return folder / f"{name}.reasoning.pickle"
 
 
 def _load(kind: str, path: Path) -> DocumentRDF:
@@ -199,7 +216,11 @@ class _Reading:
         if doc.errors:
             return doc.errors, {}, set()
         (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-        return [], summarise(doc, self.rules, self.schema), texts.used
+        summary = summarise(doc, self.rules, self.schema)
+        # the reasoner's scan goes to a file here, not back to the build's process (see reasoning_facts)
+        facts = summary.pop("reasoning")
+        reasoning_file(self.out, folder.name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        return [], summary, texts.used
 
 
 @dataclass

@@ -185,6 +185,7 @@ def test_merging_lines_as_bytes_gives_the_bytes_of_the_quad_merge(tmp_path):
         if number == 0:
             mine += [q for q in quads if q not in set(blank_free)]
         write_part(mine, path)
+        assert path.read_bytes() == ox.serialize(canonical(mine), format=ox.RdfFormat.N_QUADS)
         pieces.append(segments(path)["<http://g/one>"])
     lines: list[bytes] = []
     assert merge_lines(pieces, lines.append) == len(lines) == len(quads)
