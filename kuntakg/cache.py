@@ -128,8 +128,8 @@ def _n3(term) -> str:
 
 def kept(folder: Path, key: str, suffix: str) -> bytes | None:
     """A file an earlier build kept under `key` (made from inputs with that hash), if its bytes still
-    match the hash in its name (`<key>.<sha256>.<suffix>`); a damaged one is removed."""
-    for path in folder.glob(f"{key}.*.{suffix}"):
+    match the hash in its name (`<key[:2]>/<key>.<sha256>.<suffix>`); a damaged one is removed."""
+    for path in (folder / key[:2]).glob(f"{key}.*.{suffix}"):
         body = path.read_bytes()
         if hashlib.sha256(body).hexdigest() == path.name.split(".")[1]:
             return body
@@ -138,7 +138,10 @@ def kept(folder: Path, key: str, suffix: str) -> bytes | None:
 
 
 def keep(folder: Path, key: str, suffix: str, body: bytes) -> None:
-    """Keep `body` for a later build's :func:`kept` (written under a temporary name, then renamed)."""
+    """Keep `body` for a later build's :func:`kept` (written under a temporary name, then renamed). In a
+    subfolder per first two characters of the key: a look-up lists one of 256 small folders, not one
+    folder of every graph's and document's files (thousands at national scale)."""
+    folder = folder / key[:2]
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{key}.{os.getpid()}.tmp"
     tmp.write_bytes(body)

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from .cache import keep, kept
 from .export import export as export_tables
 from .namespaces import PREFIXES
-from .parts import Segment, index, merge_lines, merged_lines, read_part, sort_key
+from .parts import Segment, index, merge_lines, merged_lines, sort_key
 from .release import Release, version_quads
 
 STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
@@ -151,7 +151,7 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
                               reuse / "workbooks" if reuse is not None else None)
         for name, fmt in FORMATS.items():
             if fmt is not ox.RdfFormat.N_QUADS:
-                ox.serialize(read_part(nquads), out / name, fmt, prefixes=PREFIXES)
+                _assemble(written.values(), out / name, fmt, reuse / name if reuse is not None else None)
         for doc_id, graph_names in per_document.items():
             pieces = [written[g] for g in (f"<{name}>" for name in graph_names) if g in written]
             _document_turtle(pieces, out / f"{doc_id}.ttl", reuse / "turtle" if reuse is not None else None)
@@ -198,6 +198,40 @@ def _export(nquads: Path, chunks: Sequence[tuple[int, int]], store_path: Path | 
                 store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
         store.optimize()
     export_tables(store, out, reuse_workbooks)
+
+
+def _assemble(graphs: Iterable[Segment], path: Path, fmt: ox.RdfFormat, reuse: Path | None) -> None:
+    """The TriG or JSON-LD dump as each graph serialised on its own, joined: the same bytes as the
+    dataset serialised at once (pyoxigraph writes a graph's block from its quads alone; tested), so an
+    unchanged graph's block is taken from `reuse`, by the hash of its lines, instead of made again."""
+    header = b""
+    if fmt is ox.RdfFormat.TRIG:  # the prefix lines that every graph's own serialisation starts with
+        probe = ox.NamedNode("http://kuntakg.invalid/probe")
+        header = ox.serialize([ox.Quad(probe, probe, probe, probe)], format=fmt, prefixes=PREFIXES) or b""
+        header = header[:header.index(b"<http://kuntakg.invalid/probe>")]
+    suffix = path.suffix.lstrip(".")
+    with path.open("wb") as fh:
+        if fmt is ox.RdfFormat.JSON_LD:
+            fh.write(b"[")
+        for number, segment in enumerate(sorted(graphs, key=lambda s: s.start)):
+            lines = segment.read()
+            key = hashlib.sha256(lines).hexdigest()
+            block = kept(reuse, key, suffix) if reuse is not None else None
+            if block is None:
+                block = ox.serialize(ox.parse(input=lines, format=ox.RdfFormat.N_QUADS), format=fmt,
+                                     prefixes=PREFIXES) or b""
+                if reuse is not None:
+                    keep(reuse, key, suffix, block)
+            if fmt is ox.RdfFormat.JSON_LD:  # [{graph}] per graph: the objects, comma-separated
+                if not (block.startswith(b"[") and block.endswith(b"]")):
+                    raise ValueError(f"{path}: a graph's JSON-LD is not an array")
+                fh.write((b"," if number else b"") + block[1:-1])
+            else:
+                if not block.startswith(header):
+                    raise ValueError(f"{path}: a graph's TriG does not start with the prefixes")
+                fh.write(block if number == 0 else block[len(header):])
+        if fmt is ox.RdfFormat.JSON_LD:
+            fh.write(b"]")
 
 
 def _document_turtle(pieces: Sequence[Segment], path: Path, reuse: Path | None) -> None:

@@ -118,13 +118,13 @@ def test_graphs_split_over_parts_merge_quad_by_quad(seed_build, tmp_path):
     first = _publish(project, paths, per_document, tmp_path, "first", reuse=reuse)
     _in_memory(project, content, per_document, tmp_path / "memory")
     assert _files(tmp_path / "first") == _files(tmp_path / "memory")
-    kept = sorted((reuse / "turtle").glob("*.ttl"))
+    kept = sorted((reuse / "turtle").rglob("*.ttl"))
     assert len(kept) == len(per_document)
     kept[0].write_bytes(b"damaged")
     second = _publish(project, paths, per_document, tmp_path, "second", reuse=reuse)
     assert second == first
     assert _files(tmp_path / "second") == _files(tmp_path / "memory")
-    assert len(sorted((reuse / "turtle").glob("*.ttl"))) == len(per_document)
+    assert len(sorted((reuse / "turtle").rglob("*.ttl"))) == len(per_document)
 
 
 def test_a_part_is_read_by_graph_and_blank_nodes_are_found_in_terms_only(tmp_path):

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Serving a large build (issue 15): every stored query through our API over the embedded on-disk
+store and over Virtuoso, with per-town parameters.
+
+    .venv/bin/python bench/serve_scale.py --dist bench/out/10000000/project/dist
+        [--backends disk,virtuoso] [--runs 10] [--budget 20] [--json out.json] [--virtuoso-memory-gb 4]
+
+1. **disk**: the dump ``kuntakg.nq`` bulk-loaded into an on-disk pyoxigraph store (400 k quads a load,
+   cut between graphs, as the build's exports do; then ``optimize()``), served by
+   ``python -m server.cli serve --store oxigraph-readonly --workers 2``; the engine alone ("floor") is
+   the same store opened read-only in this process.
+2. **virtuoso**: ``deploy/virtuoso.py`` (bulk load, count check, our app with ``KUNTAKG_STORE=remote``
+   in front), in a state folder beside the dump.
+
+Each stored query is called as ``GET /api/queries/<name>.json``: required parameters take values from
+the data (``scale.SAMPLES``); a query with a ``town`` parameter is called for one town (the issue
+allows per-town parameters; "all towns" at 10 M quads is over the API's 10,000-row limit for some).
+One warm-up call, then up to ``--runs`` calls or ``--budget`` seconds (at least 3); median and p95.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import endpoint as ep  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
+from scale import ApiTarget, loadavg, stored_calls  # noqa: E402
+
+from kuntakg.parts import segments  # noqa: E402
+from kuntakg.publish import LOAD_CHUNK, load_chunks  # noqa: E402
+
+TOWN_QUERY = """PREFIX kk: <https://w3id.org/kuntakg/ontology#>
+SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1"""
+
+
+def disk_store(nq: Path, folder: Path) -> dict:
+    """The dump in an on-disk store at `folder` (made once; reused when its quad count matches)."""
+    manifest = json.loads((nq.parent / "manifest.json").read_text())
+    if folder.is_dir():
+        store = ox.Store.read_only(str(folder))
+        if len(store) == manifest["quads"]:
+            return {"reused": True, "quads": len(store)}
+        del store
+        shutil.rmtree(folder)
+    t = time.perf_counter()
+    store = ox.Store(str(folder))
+    chunks = load_chunks(list(segments(nq).values()), LOAD_CHUNK)
+    with nq.open("rb") as fh:
+        for start, end in chunks:
+            fh.seek(start)
+            store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
+    load_s = time.perf_counter() - t
+    store.optimize()
+    out = {"load_s": load_s, "optimize_s": time.perf_counter() - t - load_s, "quads": len(store),
+           "disk_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6}
+    del store
+    if out["quads"] != manifest["quads"]:
+        raise SystemExit(f"the store holds {out['quads']} quads, the manifest says {manifest['quads']}")
+    return out
+
+
+def per_town_calls(store: ox.Store) -> tuple[str, list[tuple[str, str, object, dict]]]:
+    """stored_calls with `town` bound (the town with the most plans and reports) where a query has it."""
+    town = next(iter(store.query(TOWN_QUERY, use_default_graph_as_union=True)))["c"].value
+    calls = []
+    for name, path, q, _ in stored_calls(store):
+        args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+        if q.param("town") is not None:
+            args["town"] = town
+            name += " (town=%s)" % town
+        calls.append((name, path.split("?")[0] + ("?" + urllib.parse.urlencode(args) if args else ""), q,
+                      q.bind(args)))
+    return town, calls
+
+
+def measure(port: int, calls, runs: int, budget: float, floor_store: ox.Store | None) -> dict:
+    api = ApiTarget(port)
+    api.run("/api/queries.json")
+    rows: dict = {}
+    for name, path, q, bindings in calls:
+        times: list[float] = []
+        floor: list[float] = []
+        row: dict = {"path": path}
+        try:
+            api.run(path)  # warm-up
+            t0 = time.perf_counter()
+            while len(times) < runs and (len(times) < 3 or time.perf_counter() - t0 < budget):
+                t1 = time.perf_counter()
+                body = api.run(path)
+                times.append(time.perf_counter() - t1)
+                if floor_store is not None:
+                    t1 = time.perf_counter()
+                    result = floor_store.query(q.text, substitutions=bindings, use_default_graph_as_union=True)
+                    if isinstance(result, ox.QueryTriples):
+                        result.serialize(format=ox.RdfFormat.N_TRIPLES)
+                    else:
+                        result.serialize(format=ox.QueryResultsFormat.JSON)
+                    floor.append(time.perf_counter() - t1)
+            median, p95 = ep.stats(times)
+            row.update(median_ms=median * 1e3, p95_ms=p95 * 1e3, runs=len(times),
+                       rows=len(json.loads(body).get("rows", [])))
+            if floor:
+                row["floor_median_ms"], row["floor_p95_ms"] = (x * 1e3 for x in ep.stats(floor))
+        except Exception as exc:  # report, do not hide
+            row["error"] = str(exc)[:300]
+        rows[name] = row
+        print("   %-44s %s" % (name, _fmt(row)), flush=True)
+    api.http.close()
+    return rows
+
+
+def _fmt(row: dict) -> str:
+    if "error" in row:
+        return "ERROR " + row["error"]
+    floor = " (engine %.0f ms)" % row["floor_median_ms"] if "floor_median_ms" in row else ""
+    return "p50 %8.1f ms  p95 %8.1f ms  %d runs, %d rows%s" % (
+        row["median_ms"], row["p95_ms"], row["runs"], row["rows"], floor)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def serve_disk(dist: Path, args) -> dict:
+    folder = dist.parent / "serve-store"
+    out: dict = {"store": disk_store(dist / "kuntakg.nq", folder), "loadavg_before": loadavg()}
+    print("== disk store:", json.dumps(out["store"]), flush=True)
+    store = ox.Store.read_only(str(folder))
+    town, calls = per_town_calls(store)
+    port = ep.free_port()
+    t = time.perf_counter()
+    env = {**os.environ, "KUNTAKG_DIST_DIR": str(dist)}
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--store",
+                             "oxigraph-readonly", "--data", str(folder), "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(dist.parent / "serve-disk.log", "w"),
+                            start_new_session=True)
+    try:
+        ep.wait_port(port, proc, timeout=900)
+        out["server_start_s"] = time.perf_counter() - t
+        out["town"] = town
+        out["queries"] = measure(port, calls, args.runs, args.budget, store)
+    finally:
+        stop(proc)
+    out["loadavg_after"] = loadavg()
+    return out
+
+
+def serve_virtuoso(dist: Path, args) -> dict:
+    state = dist.parent / "virtuoso-state"
+    port = ep.free_port()
+    t = time.perf_counter()
+    log = open(dist.parent / "serve-virtuoso.log", "w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "virtuoso.py"), "--dist", str(dist), "--state",
+                             str(state), "--port", str(port), "--workers", "2", "--memory-gb",
+                             str(args.virtuoso_memory_gb), "--reload"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=log, text=True, start_new_session=True)
+    out: dict = {"loadavg_before": loadavg()}
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the script prints "ready http://…" once the app accepts
+            print("   virtuoso.py:", line.rstrip(), flush=True)
+            if line.startswith("ready"):
+                break
+        else:
+            raise SystemExit("deploy/virtuoso.py ended before it was ready (see serve-virtuoso.log)")
+        out["load_and_start_s"] = time.perf_counter() - t
+        store = ox.Store.read_only(str(dist.parent / "serve-store")) if (dist.parent / "serve-store").is_dir() else None
+        if store is None:
+            raise SystemExit("run the disk backend first: its store picks the town and the parameters")
+        town, calls = per_town_calls(store)
+        out["town"] = town
+        out["queries"] = measure(port, calls, args.runs, args.budget, None)
+    finally:
+        stop(proc)
+    out["loadavg_after"] = loadavg()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dist", type=Path, required=True)
+    ap.add_argument("--backends", default="disk,virtuoso")
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--budget", type=float, default=20.0)
+    ap.add_argument("--virtuoso-memory-gb", type=float, default=4.0)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    result: dict = {}
+    for backend in args.backends.split(","):
+        print(f"== {backend}", flush=True)
+        result[backend] = {"disk": serve_disk, "virtuoso": serve_virtuoso}[backend](args.dist.resolve(), args)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
