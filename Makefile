@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run build serve test lint soak bench bench-scale install install-serve export clean system-deps browser-deps \
+.PHONY: run build serve test lint soak bench bench-scale bench-serve install install-serve export clean system-deps browser-deps \
 	node-deps r-deps virtuoso-deps
 
 # Two stamps: `make run` installs only what serving needs (.[serve]); `make test` adds the test tools
@@ -99,6 +99,11 @@ bench: install
 
 bench-scale: install
 	$(PY) bench/scale.py --scales $(SCALES) --json bench/out/scale.json
+
+# serving a large build: stored queries per town over the on-disk store and over Virtuoso (issue 15)
+SERVE_DIST ?= bench/out/1000000/project/dist
+bench-serve: install
+	$(PY) bench/serve_scale.py --dist $(SERVE_DIST) --json bench/out/serve.json
 
 clean:
 	rm -rf dist $(VENV)

@@ -39,8 +39,7 @@ import endpoint as ep  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from scale import ApiTarget, loadavg, stored_calls  # noqa: E402
 
-from kuntakg.parts import segments  # noqa: E402
-from kuntakg.publish import LOAD_CHUNK, load_chunks  # noqa: E402
+from kuntakg.publish import load_dump  # noqa: E402
 
 TOWN_QUERY = """PREFIX kk: <https://w3id.org/kuntakg/ontology#>
 SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1"""
@@ -57,14 +56,8 @@ def disk_store(nq: Path, folder: Path) -> dict:
         shutil.rmtree(folder)
     t = time.perf_counter()
     store = ox.Store(str(folder))
-    chunks = load_chunks(list(segments(nq).values()), LOAD_CHUNK)
-    with nq.open("rb") as fh:
-        for start, end in chunks:
-            fh.seek(start)
-            store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
-    load_s = time.perf_counter() - t
-    store.optimize()
-    out = {"load_s": load_s, "optimize_s": time.perf_counter() - t - load_s, "quads": len(store),
+    load_dump(store, nq)
+    out = {"load_and_optimize_s": time.perf_counter() - t, "quads": len(store),
            "disk_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6}
     del store
     if out["quads"] != manifest["quads"]:

@@ -20,7 +20,7 @@ from rdflib import BNode, Literal, URIRef
 from .cache import keep, kept
 from .export import export as export_tables
 from .namespaces import PREFIXES
-from .parts import Segment, index, merge_lines, merged_lines, sort_key
+from .parts import Segment, index, merge_lines, merged_lines, segments, sort_key
 from .release import Release, version_quads
 
 STORE_IN_MEMORY = 2_000_000  # quads: above, the exports read an on-disk store (memory bound, issue 15)
@@ -192,12 +192,21 @@ def _export(nquads: Path, chunks: Sequence[tuple[int, int]], store_path: Path | 
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     else:
         store = ox.Store(str(store_path))
-        with nquads.open("rb") as fh:
-            for start, end in chunks:
-                fh.seek(start)
-                store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
-        store.optimize()
+        load_dump(store, nquads, chunks)
     export_tables(store, out, reuse_workbooks)
+
+
+def load_dump(store: ox.Store, nquads: Path, chunks: Sequence[tuple[int, int]] | None = None) -> None:
+    """Bulk-load an N-Quads dump in the dumps' order (graph by graph) into an on-disk store about
+    LOAD_CHUNK quads at a time (:func:`load_chunks`; the chunks of the file's graphs unless given),
+    then compact it for queries. ValueError, before anything is loaded, for a file not in that order."""
+    if chunks is None:
+        chunks = load_chunks(list(segments(nquads).values()), LOAD_CHUNK)
+    with nquads.open("rb") as fh:
+        for start, end in chunks:
+            fh.seek(start)
+            store.bulk_load(fh.read(end - start), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
 
 
 def _assemble(graphs: Iterable[Segment], path: Path, fmt: ox.RdfFormat, reuse: Path | None) -> None:
