@@ -40,10 +40,10 @@ def start(cmd: list[str], port: int, env: dict | None = None, log: Path | None =
     return proc
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(20)
+        proc.wait(timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -37,12 +36,14 @@ sys.path.insert(0, str(BENCH))
 
 import endpoint as ep  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
+from remote import stop  # noqa: E402
 from scale import ApiTarget, loadavg, stored_calls  # noqa: E402
 
 from kuntakg.publish import load_dump  # noqa: E402
 
 TOWN_QUERY = """PREFIX kk: <https://w3id.org/kuntakg/ontology#>
-SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1"""
+SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c }
+GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1"""
 
 
 def disk_store(nq: Path, folder: Path) -> dict:
@@ -123,14 +124,6 @@ def _fmt(row: dict) -> str:
         row["median_ms"], row["p95_ms"], row["runs"], row["rows"], floor)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(120)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 def serve_disk(dist: Path, args) -> dict:
     folder = dist.parent / "serve-store"
     out: dict = {"store": disk_store(dist / "kuntakg.nq", folder), "loadavg_before": loadavg()}
@@ -156,6 +149,9 @@ def serve_disk(dist: Path, args) -> dict:
 
 
 def serve_virtuoso(dist: Path, args) -> dict:
+    if not (dist.parent / "serve-store").is_dir():
+        raise SystemExit("run the disk backend first: its store picks the town and the parameters")
+    store = ox.Store.read_only(str(dist.parent / "serve-store"))
     state = dist.parent / "virtuoso-state"
     port = ep.free_port()
     t = time.perf_counter()
@@ -174,14 +170,11 @@ def serve_virtuoso(dist: Path, args) -> dict:
         else:
             raise SystemExit("deploy/virtuoso.py ended before it was ready (see serve-virtuoso.log)")
         out["load_and_start_s"] = time.perf_counter() - t
-        store = ox.Store.read_only(str(dist.parent / "serve-store")) if (dist.parent / "serve-store").is_dir() else None
-        if store is None:
-            raise SystemExit("run the disk backend first: its store picks the town and the parameters")
         town, calls = per_town_calls(store)
         out["town"] = town
         out["queries"] = measure(port, calls, args.runs, args.budget, None)
     finally:
-        stop(proc)
+        stop(proc, timeout=120)  # Virtuoso checkpoints on the way out
     out["loadavg_after"] = loadavg()
     return out
 

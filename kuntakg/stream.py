@@ -94,7 +94,7 @@ class Documents:
             if entry is not None:
                 self.entries[folder.name] = entry
                 summaries[folder.name] = entry.summary
-                self._spill_reasoning(folder.name, entry.summary)
+                spill_reasoning(self.dir, folder.name, entry.summary)
             else:
                 todo.append(folder)
         work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
@@ -162,11 +162,6 @@ class Documents:
             path.unlink()
             yield facts
 
-    def _spill_reasoning(self, name: str, summary: dict[str, Any]) -> None:
-        """Move the reasoner's scan (half of a summary's memory) to a file until the reasoner reads it."""
-        facts = summary.pop("reasoning")
-        reasoning_file(self.dir, name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
-
     def _with_reasoning(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
         """The whole summary, as the cache keeps it."""
         return dict(summary, reasoning=pickle.loads(reasoning_file(self.dir, name).read_bytes()))  # noqa: S301
@@ -190,6 +185,13 @@ class Documents:
 def reasoning_file(folder: Path, name: str) -> Path:
     """Where a document's scan for the reasoner waits in the scratch folder (Documents.reasoning_facts)."""
     return folder / f"{name}.reasoning.pickle"
+
+
+def spill_reasoning(folder: Path, name: str, summary: dict[str, Any]) -> None:
+    """Move the reasoner's scan (half of a summary's memory) from the summary to its file in `folder`,
+    where it waits until the reasoner reads it."""
+    facts = summary.pop("reasoning")
+    reasoning_file(folder, name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(kind: str, path: Path) -> DocumentRDF:
@@ -218,8 +220,7 @@ class _Reading:
         (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         summary = summarise(doc, self.rules, self.schema)
         # the reasoner's scan goes to a file here, not back to the build's process (see reasoning_facts)
-        facts = summary.pop("reasoning")
-        reasoning_file(self.out, folder.name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        spill_reasoning(self.out, folder.name, summary)
         return [], summary, texts.used
 
 
