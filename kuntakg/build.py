@@ -184,7 +184,7 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
             # the dataset version (data/CHANGELOG.md + content digest) in the build graph and the manifest
             manifest, _ = publish_parts(parts, staging, per_document, project.changelog,
                                         str(minter.void()) + "#dataset", str(minter.graph("build")), scratch,
-                                        plan.reuse if plan is not None else None)
+                                        plan.reuse if plan is not None else None, minter.base)
             _swap(staging, out)
     if plan is not None:
         plan.finish(out)

@@ -20,9 +20,10 @@ import csv
 import hashlib
 import io
 import json
+import pickle
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,58 +273,125 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[dict[str, An
             writer.writerow([spreadsheet_cell(row.get(c.name)) for c in columns])
 
 
-def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None) -> None:
-    """The workbook of the tables. `reuse` (the build cache): a folder of workbooks by the hash of their
-    rows, so that a rebuild copies those of unchanged documents instead of writing them again (openpyxl
-    was most of the export's time); each is checked against the hash of its bytes in its name."""
+def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None) -> bytes:
+    """The workbook of the tables; returns its bytes. `reuse` (the build cache): a folder of workbooks by
+    the hash of their rows, so that a rebuild copies those of unchanged documents instead of writing them
+    again (openpyxl was most of the export's time); each is checked against the hash of its bytes in its
+    name."""
     if reuse is None:
-        path.write_bytes(_workbook(data))
-        return
-    key = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
-    body = kept(reuse, key, "xlsx")
-    if body is None:
         body = _workbook(data)
-        keep(reuse, key, "xlsx", body)
+    else:
+        key = _rows_key(data)
+        body = kept(reuse, key, "xlsx") or b""
+        if not body:
+            body = _workbook(data)
+            keep(reuse, key, "xlsx", body)
     path.write_bytes(body)
+    return body
 
 
-def _workbook(data: dict[str, list[dict[str, Any]]]) -> bytes:
+def _rows_key(data: dict[str, list[dict[str, Any]]]) -> str:
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _workbook(data: dict[str, list[dict[str, Any]]], finish: bool = True) -> bytes:
     """The workbook, written row by row (openpyxl's write-only mode: a workbook of every cell held
     1.2 GB at 3.7 M quads); the same bytes as a workbook built in memory, once each sheet has its
-    ``<dimension>`` (which only the in-memory mode writes)."""
+    ``<dimension>`` (which only the in-memory mode writes). `finish` False: openpyxl's bytes as saved
+    (no dimensions, its times), for :func:`joined_workbook`."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    dimensions: list[str] = []
     for table, rows in data.items():
         ws = wb.create_sheet(table)
         ws.freeze_panes = "A2"
         columns = TABLES[table]
         ws.append([c.name for c in columns])
         for row in rows:
-            ws.append([_xlsx_cell(ws, row.get(c.name)) for c in columns])
-        dimensions.append("A1:%s%d" % (get_column_letter(len(columns)), len(rows) + 1))
+            ws.append([_xlsx_cell(ws, row.get(c.name), WriteOnlyCell) for c in columns])
     ws = wb.create_sheet("dictionary")
     ws.append(["table", "column", "datatype", "description"])
     for table, columns in TABLES.items():
         for c in columns:
             ws.append([table, c.name, c.datatype, c.description])
-    dimensions.append("A1:D%d" % (1 + sum(len(columns) for columns in TABLES.values())))
     buffer = io.BytesIO()
     wb.save(buffer)
     del wb
-    return _deterministic_zip(buffer.getvalue(), dimensions)
+    if not finish:
+        return buffer.getvalue()
+    return _deterministic_zip(buffer.getvalue(), _dimensions({t: len(r) for t, r in data.items()}))
 
 
-def _xlsx_cell(ws, value: Any) -> Any:
+def _dimensions(counts: dict[str, int]) -> list[str]:
+    """Each sheet's used range: the tables' (a header row and the rows), then the dictionary's."""
+    from openpyxl.utils import get_column_letter
+
+    return (["A1:%s%d" % (get_column_letter(len(TABLES[t])), counts[t] + 1) for t in counts]
+            + ["A1:D%d" % (1 + sum(len(columns) for columns in TABLES.values()))])
+
+
+# --- the workbook of everything, from the documents' workbooks ----------------------------------------
+# A sheet's rows are self-contained XML (openpyxl writes text as inline strings, not to a shared table),
+# numbered in two places: <row r="N"> and each cell's reference (<c r="AN">). So the workbook of
+# everything is the documents' rows renumbered, one after another: no second pass of openpyxl over
+# every cell (the slowest part of a rebuild). Tested to be the bytes openpyxl writes.
+_NUMBERED = re.compile(rb'(<row r="|<c r="[A-Z]{1,3})\d+"')
+_PLACEHOLDER = b"\x00"  # never in XML 1.0 text
+_ROW_END = b"</row>"
+
+
+def sheet_rows(workbook: bytes) -> list[list[bytes]]:
+    """Each table sheet's rows below the header, with the row number left as a placeholder."""
+    out: list[list[bytes]] = []
+    with zipfile.ZipFile(io.BytesIO(workbook)) as z:
+        for number in range(1, len(TABLES) + 1):
+            xml = z.read("xl/worksheets/sheet%d.xml" % number)
+            body = xml[xml.index(_ROW_END) + len(_ROW_END):xml.index(b"</sheetData>")]
+            out.append(_NUMBERED.sub(rb"\1" + _PLACEHOLDER + b'"', body).split(_ROW_END)[:-1])
+    return out
+
+
+def document_sheet_rows(workbook: bytes, data: dict[str, list[dict[str, Any]]],
+                        reuse: Path | None) -> list[list[bytes]]:
+    """:func:`sheet_rows` of a document's workbook, kept beside it in `reuse`."""
+    if reuse is None:
+        return sheet_rows(workbook)
+    key = _rows_key(data)
+    body = kept(reuse, key, "rowxml")
+    if body is not None:
+        return pickle.loads(body)  # noqa: S301 (our own file, checked against the hash in its name)
+    rows = sheet_rows(workbook)
+    keep(reuse, key, "rowxml", pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    return rows
+
+
+def joined_workbook(empty: bytes, documents: Sequence[list[list[bytes]]]) -> bytes:
+    """The workbook of everything: `empty` (openpyxl's workbook of no rows, unfinished) with each table's sheet holding
+    every document's rows (:func:`sheet_rows`), in order."""
+    counts = {t: sum(len(doc[i]) for doc in documents) for i, t in enumerate(TABLES)}
+
+    def rows(index: int) -> Iterator[bytes]:
+        number, batch = 2, []
+        for doc in documents:
+            for template in doc[index]:
+                batch.append(template.replace(_PLACEHOLDER, b"%d" % number) + _ROW_END)
+                number += 1
+                if len(batch) == 4096:
+                    yield b"".join(batch)
+                    batch = []
+        yield b"".join(batch)
+
+    return _deterministic_zip(empty, _dimensions(counts), {i: rows(i - 1) for i in range(1, len(TABLES) + 1)})
+
+
+def _xlsx_cell(ws, value: Any, cell_class: type) -> Any:
     """A cell of a write-only sheet: text stays text (never a formula), empty stays empty."""
     value = _xlsx_value(value)
     if not isinstance(value, str):
         return value
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws)
+    cell = cell_class(ws)
     cell.value = value
     cell.data_type = "s"
     return cell
@@ -335,10 +403,12 @@ _SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 _SHEET_PROPERTIES_END = b"</sheetPr>"
 
 
-def _deterministic_zip(data: bytes, dimensions: Sequence[str] = ()) -> bytes:
+def _deterministic_zip(data: bytes, dimensions: Sequence[str] = (),
+                       rows: Mapping[int, Iterable[bytes]] | None = None) -> bytes:
     """The workbook with fixed times (document properties, zip entries): the same data give the same
-    bytes. `dimensions`: each sheet's used range, in sheet order, written after its properties. Entries
-    are copied a block at a time (a sheet of a national corpus is hundreds of megabytes of XML)."""
+    bytes. `dimensions`: each sheet's used range, in sheet order, written after its properties. `rows`:
+    sheet number -> XML rows to add at the end of its data. Entries are copied a block at a time (a
+    sheet of a national corpus is hundreds of megabytes of XML)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -350,8 +420,18 @@ def _deterministic_zip(data: bytes, dimensions: Sequence[str] = ()) -> bytes:
                 dst.writestr(entry, body)
                 continue
             sheet = _SHEET.fullmatch(info.filename)
-            dimension = dimensions[int(sheet.group(1)) - 1] if sheet and dimensions else None
+            number = int(sheet.group(1)) if sheet else 0
+            dimension = dimensions[number - 1] if sheet and dimensions else None
             with src.open(info) as reader, dst.open(entry, "w") as writer:
+                if rows is not None and number in rows and dimension is not None:  # a sheet of no rows yet
+                    xml = reader.read()
+                    end = xml.index(_SHEET_PROPERTIES_END) + len(_SHEET_PROPERTIES_END)
+                    at = xml.index(b"</sheetData>")
+                    writer.write(xml[:end] + b'<dimension ref="%s"/>' % dimension.encode() + xml[end:at])
+                    for block in rows[number]:
+                        writer.write(block)
+                    writer.write(xml[at:])
+                    continue
                 if dimension is not None:
                     head = reader.read(1 << 16)
                     end = head.index(_SHEET_PROPERTIES_END) + len(_SHEET_PROPERTIES_END)
@@ -391,31 +471,48 @@ def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, A
     """Write every table for everything (``all/``, ``kuntakg-tables.xlsx``) and per document
     (``<document>/``, ``<document>.xlsx``) into ``out``; returns a manifest of files and row counts.
     `reuse`: see :func:`write_xlsx`."""
-    data = tables(store)
-    out.mkdir(parents=True, exist_ok=True)
     by_document: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    data = tables(store)
     for table, rows in data.items():
         for r in rows:
             by_document.setdefault(r["document"], {t: [] for t in data})[table].append(r)
-    documents = sorted(by_document)
+    return write_exports(by_document, out, reuse)
+
+
+def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], out: Path,
+                  reuse: Path | None = None) -> dict[str, Any]:
+    """:func:`export` of the tables' rows given per document (documents without rows are left out)."""
+    documents = sorted(d for d, subset in by_document.items() if any(subset.values()))
+    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for folder, subset in [(ALL, data)] + [(d, by_document[d]) for d in documents]:
-        (out / folder).mkdir(exist_ok=True)
+    (out / ALL).mkdir(exist_ok=True)
+    for table, columns in TABLES.items():
+        path = out / ALL / ("%s.csv" % table)
+        write_csv(path, columns, (r for d in documents for r in by_document[d][table]))
+        written.append(path)
+    templates: list[list[list[bytes]]] = []
+    for document in documents:
+        subset = {table: by_document[document][table] for table in TABLES}  # a sheet per table, in order
+        (out / document).mkdir(exist_ok=True)
         for table, rows in subset.items():
-            path = out / folder / ("%s.csv" % table)
+            path = out / document / ("%s.csv" % table)
             write_csv(path, TABLES[table], rows)
             written.append(path)
-        xlsx = out / ("kuntakg-tables.xlsx" if folder == ALL else "%s.xlsx" % folder)
-        write_xlsx(xlsx, subset, reuse)
+        xlsx = out / ("%s.xlsx" % document)
+        templates.append(document_sheet_rows(write_xlsx(xlsx, subset, reuse), subset, reuse))
         written.append(xlsx)
+    corpus = out / "kuntakg-tables.xlsx"
+    corpus.write_bytes(joined_workbook(_workbook({t: [] for t in TABLES}, finish=False), templates))
+    written.insert(len(TABLES), corpus)
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
     meta = out / "datadictionary.json"
     meta.write_text(json.dumps(dictionary(files), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     files["datadictionary.json"] = hashlib.sha256(meta.read_bytes()).hexdigest()
-    manifest = {"rows": {t: len(r) for t, r in data.items()}, "documents": documents,
+    manifest = {"rows": {t: sum(len(by_document[d][t]) for d in documents) for t in TABLES}, "documents": documents,
                 "files": {name: {"sha256": sha, "bytes": (out / name).stat().st_size} for name, sha in files.items()}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
 
 
-__all__ = ["TABLES", "Column", "export", "tables", "load", "spreadsheet_cell", "dictionary"]
+__all__ = ["TABLES", "Column", "export", "write_exports", "joined_workbook", "sheet_rows",
+           "tables", "load", "spreadsheet_cell", "dictionary"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from rdflib import URIRef
 
@@ -21,6 +22,8 @@ DOC_KINDS = {
 }
 # Organisations, posts and people belong to the municipality: documents of one town share them.
 TOWN_KINDS = {"organizations": "org", "posts": "post", "people": "person"}
+# URL segments of IRIs that belong to one document: the id/<segment>/<doc id>/… IRIs (and id/doc/<doc id>)
+DOCUMENT_SEGMENTS = (*DOC_KINDS.values(), "doc", "plan", "tag", "indicator-link")
 
 
 def slugify(text: str) -> str:
@@ -121,6 +124,22 @@ class Minter:
 
     def translation_graph(self, doc_id: str) -> URIRef:
         return self.graph(f"translations/{doc_id}")
+
+    def owner(self, iri: str, documents: Container[str]) -> str | None:
+        """The document (one of `documents`) that an IRI belongs to: its items, its source lines, its
+        theme tags and indicator links, its own and its translations' graph; None for everything else
+        (a town's organisation and people, concepts, periods, the corpus's graphs, other IRIs)."""
+        if not iri.startswith(self.base):
+            return None
+        rest = iri[len(self.base):]
+        if rest.startswith("id/"):
+            kind, _, tail = rest[3:].partition("/")
+            doc = tail.split("/", 1)[0] if kind in DOCUMENT_SEGMENTS else None
+        elif rest.startswith("graph/"):
+            doc = rest[6:].removeprefix("translations/")
+        else:
+            return None
+        return doc if doc in documents else None
 
     def void(self) -> URIRef:
         """The dataset description (VoID + DCAT); its nodes are hash IRIs of it (``…/void#dataset``)."""

@@ -18,7 +18,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from .cache import keep, kept
-from .export import export as export_tables
+from .export import write_exports
+from .exportrows import document_rows
+from .iris import Minter
 from .namespaces import PREFIXES
 from .parts import Segment, index, merge_lines, merged_lines, segments, sort_key
 from .release import Release, version_quads
@@ -88,7 +90,7 @@ def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[UR
 
 def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list[URIRef]], changelog: Path,
                   dataset_iri: str, build_graph_iri: str, scratch: Path,
-                  reuse: Path | None = None,
+                  reuse: Path | None = None, base: str | None = None,
                   store_in_memory: int = STORE_IN_MEMORY, load_chunk: int = LOAD_CHUNK) -> tuple[dict, Release]:
     """Write the dumps, per-document Turtle, manifest and exports of the merged parts into `out`: the
     same bytes :func:`write_dumps` and :func:`kuntakg.export.export` write for the same quads, without
@@ -102,7 +104,8 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     pyoxigraph store of the result (on disk in `scratch` above `store_in_memory` quads), in a process
     of their own while this one writes the TriG, JSON-LD and per-document Turtle files. `reuse` (the
     build cache): a folder for the workbooks (:func:`kuntakg.export.write_xlsx`) and per-document
-    Turtle files of earlier builds, found by the hash of what they were made from."""
+    Turtle files of earlier builds, found by the hash of what they were made from, and the exports'
+    rows of the previous build (with `base`, the IRIs' base: :mod:`kuntakg.exportrows`)."""
     graphs = index(parts)
     digest = hashlib.sha256()
     counts: Counter[str] = Counter()
@@ -147,8 +150,8 @@ def publish_parts(parts: Sequence[Path], out: Path, per_document: dict[str, list
     # spawned, not forked: a fork of a process that has used pyoxigraph's thread pool (a bulk load)
     # inherits the pool's state without its threads, and the child's bulk load waits for them forever
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        exports = pool.submit(_export, nquads, chunks, store_path, out / "exports",
-                              reuse / "workbooks" if reuse is not None else None)
+        exports = pool.submit(_export, nquads, written, sorted(per_document), base, chunks, store_path,
+                              out / "exports", reuse)
         for name, fmt in FORMATS.items():
             if fmt is not ox.RdfFormat.N_QUADS:
                 _assemble(written.values(), out / name, fmt, reuse / name if reuse is not None else None)
@@ -182,18 +185,25 @@ def load_chunks(segments: Sequence[Segment], size: int) -> list[tuple[int, int]]
     return out
 
 
-def _export(nquads: Path, chunks: Sequence[tuple[int, int]], store_path: Path | None, out: Path,
-            reuse_workbooks: Path | None) -> None:
-    """The exports' tables over the whole corpus: in memory up to a size (about 370 bytes a quad; on
-    disk, loading took 3 times as long at 100 k quads), on disk above it, loaded a chunk at a time so
-    the bulk loader's memory stays bounded, then compacted for the queries."""
-    if store_path is None:
-        store = ox.Store()
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    else:
-        store = ox.Store(str(store_path))
-        load_dump(store, nquads, chunks)
-    export_tables(store, out, reuse_workbooks)
+def _export(nquads: Path, graphs: dict[str, Segment], documents: list[str], base: str | None,
+            chunks: Sequence[tuple[int, int]], store_path: Path | None, out: Path, reuse: Path | None) -> None:
+    """The exports' tables. Over the whole corpus, a store in memory up to a size (about 370 bytes a
+    quad; on disk, loading took 3 times as long at 100 k quads), on disk above it, loaded a chunk at a
+    time so the bulk loader's memory stays bounded, then compacted for the queries. With the build
+    cache (`reuse`) and an earlier build, only the rows that can have changed are computed, over a
+    store of what they read (:mod:`kuntakg.exportrows`)."""
+    def whole() -> ox.Store:
+        if store_path is None:
+            store = ox.Store()
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        else:
+            store = ox.Store(str(store_path))
+            load_dump(store, nquads, chunks)
+        return store
+
+    rows_folder = reuse / "exports" if reuse is not None and base is not None else None
+    rows = document_rows(graphs, documents, Minter(base or ""), whole, rows_folder)
+    write_exports(rows, out, reuse / "workbooks" if reuse is not None else None)
 
 
 def load_dump(store: ox.Store, nquads: Path, chunks: Sequence[tuple[int, int]] | None = None) -> None:

@@ -224,15 +224,18 @@ def test_kept_workbooks_are_reused_and_checked(project, tmp_path):
     _cached(project)
     reuse = Cache.of(project).root / "reuse"
     kept = sorted(reuse.rglob("*.xlsx"))
-    assert len(kept) == len(_docs(project)) + 1  # one per document and the workbook of everything
+    assert len(kept) == len(_docs(project))  # one per document (the workbook of everything is joined from them)
+    rows = sorted(reuse.rglob("*.rowxml"))  # their sheets' rows, to join
+    assert len(rows) == len(_docs(project))
     turtle = sorted(reuse.rglob("*.ttl"))
     assert len(turtle) == len(_docs(project))
-    for workbook in kept + turtle:
+    for workbook in kept + rows + turtle:
         workbook.write_bytes(b"damaged")
     shutil.rmtree(project.dist)
     _, again = _cached(project)
     assert again == cold
-    assert all(w.read_bytes() != b"damaged" for w in [*reuse.rglob("*.xlsx"), *reuse.rglob("*.ttl")])
+    assert all(w.read_bytes() != b"damaged"
+               for w in [*reuse.rglob("*.xlsx"), *reuse.rglob("*.rowxml"), *reuse.rglob("*.ttl")])
 
 
 def test_the_rules_over_summaries_derive_what_the_rules_over_graphs_derive(project):
