@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from .audit import FileAudit, audit_summaries
 from .audit import run as run_audit
-from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, shared_key
+from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, keep, kept, shared_key
 from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
@@ -38,7 +38,7 @@ from .reason import Reasoning, reason_facts
 from .reference import reference_graph
 from .stream import Documents
 from .summary import decode, type_statements
-from .themes import linked_graphs
+from .themes import link_pieces, scheme_graph
 from .validate import check, located, neighbourhood, prepare
 
 Stage = Callable[[str], None]
@@ -156,7 +156,7 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         docs.read(jobs)
         reference = reference_graph(project.reference, minter)
         # issue 7: theme scheme and the project's links
-        corpus += run_forked(lambda: _theme_parts(project, docs.summaries, reference, scratch, memo))
+        corpus += run_forked(lambda: _theme_parts(project, docs.summaries, reference, scratch, memo, plan))
     with _timed(timings, "audit", on_stage):
         check_coverage_of(project, docs.summaries, memo)
     with _timed(timings, "validate", on_stage):
@@ -192,12 +192,23 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
                        len(docs.entries))
 
 
-def _theme_parts(project: Project, summaries: list[dict], reference: Graph, scratch: Path, memo) -> list[Path]:
-    """The theme graphs (kuntakg.themes.linked_graphs), checked, as parts."""
-    parts: list[Path] = []
-    for graph, piece in linked_graphs(project, (type_statements(s) for s in summaries), reference, memo=memo):
+def _theme_parts(project: Project, summaries: list[dict], reference: Graph, scratch: Path, memo,
+                 plan: _CachePlan | None = None) -> list[Path]:
+    """The theme graphs (kuntakg.themes), checked, as parts: the schemes, then the links a piece per
+    group of documents, each taken from the build cache while its documents' types are unchanged."""
+    minter = project.minter
+    parts = [scratch / "corpus-themes-0.nq"]
+    write_part(quads({minter.graph("themes"): scheme_graph(project.reference, minter)}), parts[0])
+    for group, make in link_pieces(project, [type_statements(s) for s in summaries], reference, memo=memo):
         parts.append(scratch / f"corpus-themes-{len(parts)}.nq")
-        write_part(quads({graph: piece}), parts[-1])
+        key = plan.links_key(group) if plan is not None else None
+        body = kept(plan.reuse / "links", key, "nq") if plan is not None and key is not None else None
+        if body is not None:
+            parts[-1].write_bytes(body)
+            continue
+        write_part(quads({minter.graph("theme-links"): make()}), parts[-1])
+        if plan is not None and key is not None:
+            keep(plan.reuse / "links", key, "nq", parts[-1].read_bytes())
     return parts
 
 
@@ -247,6 +258,27 @@ class _CachePlan:
             if file_sha(out / name) != info["sha256"]:
                 return None
         return manifest
+
+    def document_ids(self, folder: Path) -> dict[str, URIRef]:
+        """kuntakg.ingest.document_ids, kept by the folder's hash (reading every table of every document
+        for its row ids was most of a one-document rebuild's reading)."""
+        key = _digest(self.inputs, "ids", self.folder_hash[folder.name])
+        body = kept(self.reuse / "ids", key, "json")
+        if body is not None:
+            return {row_id: URIRef(iri) for row_id, iri in json.loads(body).items()}
+        ids = document_ids(folder, self.project.minter)
+        if all(isinstance(row_id, str) for row_id in ids):
+            keep(self.reuse / "ids", key, "json", json.dumps({k: str(v) for k, v in ids.items()}).encode("utf-8"))
+        return ids
+
+    def links_key(self, group: list) -> str:
+        """The key of a piece of the theme links: the shared inputs (the reference tables among them)
+        and each of its documents' id, town and rdf:type statements."""
+        h = hashlib.sha256(f"{self.inputs}\0theme-links\0".encode())
+        for doc in group:
+            h.update(json.dumps([doc.doc_id, doc.town, sorted(map(list, doc.graph.pairs))],
+                                ensure_ascii=False).encode("utf-8") + b"\0")
+        return h.hexdigest()
 
     def prepare(self, known: dict) -> None:
         """The documents' keys, from the shared inputs and every document's row ids (`known`)."""

@@ -23,7 +23,10 @@ Layout under ``<project>/.kuntakg-cache/`` (git-ignored)::
     builds/<build-key>              the manifest hash of the dist/ a build with these inputs produced
     reuse/<inputs>/workbooks/       XLSX exports by the hash of their rows (kuntakg.export.write_xlsx)
     reuse/<inputs>/turtle/          per-document Turtle files by the hash of their graphs' lines
-                                    (kuntakg.publish)
+                                    (kuntakg.publish); TriG and JSON-LD blocks by graph likewise
+    reuse/<inputs>/exports/         the exports' rows per document and the last dump's lines by owner
+                                    (kuntakg.exportrows)
+    reuse/<inputs>/ids/             each document's row ids by the hash of its folder
     tmp/<random>/                   an entry being written (flock-ed by its writer)
 
 An entry is written into ``tmp/``, flushed, and renamed into ``entries/`` in one step, so a reader

@@ -273,6 +273,28 @@ def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[dict[str, An
             writer.writerow([spreadsheet_cell(row.get(c.name)) for c in columns])
 
 
+def _csv_lines(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as write_csv writes them, without a header: UTF-8, comma, one line per row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _document_csv(data: dict[str, list[dict[str, Any]]], reuse: Path | None) -> dict[str, bytes]:
+    """A document's CSV lines per table (no header), kept in `reuse` by the hash of its rows."""
+    key = _rows_key(data) if reuse is not None else ""
+    body = kept(reuse, key, "csvlines") if reuse is not None else None
+    if body is not None:
+        return pickle.loads(body)  # noqa: S301 (our own file, checked against the hash in its name)
+    out = {table: _csv_lines([spreadsheet_cell(row.get(c.name)) for c in TABLES[table]] for row in rows)
+           for table, rows in data.items()}
+    if reuse is not None:
+        keep(reuse, key, "csvlines", pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
+
+
 def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None) -> bytes:
     """The workbook of the tables; returns its bytes. `reuse` (the build cache): a folder of workbooks by
     the hash of their rows, so that a rebuild copies those of unchanged documents instead of writing them
@@ -481,26 +503,34 @@ def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, A
 
 def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], out: Path,
                   reuse: Path | None = None) -> dict[str, Any]:
-    """:func:`export` of the tables' rows given per document (documents without rows are left out)."""
+    """:func:`export` of the tables' rows given per document (documents without rows are left out).
+    The tables of everything are the documents' tables one after another (their rows are ordered by
+    document first): each document's CSV lines and sheet rows are made once (or taken from `reuse`)
+    and joined."""
     documents = sorted(d for d, subset in by_document.items() if any(subset.values()))
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     (out / ALL).mkdir(exist_ok=True)
-    for table, columns in TABLES.items():
-        path = out / ALL / ("%s.csv" % table)
-        write_csv(path, columns, (r for d in documents for r in by_document[d][table]))
-        written.append(path)
+    headers = {table: _csv_lines([[c.name for c in columns]]) for table, columns in TABLES.items()}
+    lines: dict[str, list[bytes]] = {table: [] for table in TABLES}
     templates: list[list[list[bytes]]] = []
     for document in documents:
         subset = {table: by_document[document][table] for table in TABLES}  # a sheet per table, in order
         (out / document).mkdir(exist_ok=True)
-        for table, rows in subset.items():
+        for table, body in _document_csv(subset, reuse).items():
             path = out / document / ("%s.csv" % table)
-            write_csv(path, TABLES[table], rows)
+            path.write_bytes(headers[table] + body)
+            lines[table].append(body)
             written.append(path)
         xlsx = out / ("%s.xlsx" % document)
         templates.append(document_sheet_rows(write_xlsx(xlsx, subset, reuse), subset, reuse))
         written.append(xlsx)
+    for table in TABLES:
+        path = out / ALL / ("%s.csv" % table)
+        with path.open("wb") as fh:
+            fh.write(headers[table])
+            fh.writelines(lines[table])
+        written.insert(list(TABLES).index(table), path)
     corpus = out / "kuntakg-tables.xlsx"
     corpus.write_bytes(joined_workbook(_workbook({t: [] for t in TABLES}, finish=False), templates))
     written.insert(len(TABLES), corpus)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .cache import Entry, write_payload
 from .docparts import write_document_part
@@ -39,6 +39,7 @@ from .validate import check, located, neighbourhood, prepare
 class CachePlan(Protocol):
     """What the documents ask of the build cache (kuntakg.build._CachePlan)."""
 
+    def document_ids(self, folder: Path) -> dict[str, URIRef]: ...
     def prepare(self, known: dict) -> None: ...
     def lookup(self, name: str) -> Entry | None: ...
     def store(self, name: str, entry: Entry, used: set[str], neighbours: list[str]) -> None: ...
@@ -84,7 +85,8 @@ class Documents:
         this process only ever holds summaries. Raise InvalidInput with every error of every document
         (as kuntakg.build.read_all does)."""
         project, minter = self.project, self.project.minter
-        known = {f.name: document_ids(f, minter) for f in self.folders}
+        known = {f.name: self.plan.document_ids(f) if self.plan is not None else document_ids(f, minter)
+                 for f in self.folders}
         if self.plan is not None:
             self.plan.prepare(known)
         summaries: dict[str, dict[str, Any]] = {}

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -263,7 +264,17 @@ def linked_graphs(project, docs, reference: Graph, memo=None,
                   group_size: int = CHECK_GROUP) -> Iterator[tuple[URIRef, Graph]]:
     """The named graphs of issue 7 for the build: <graph/themes> (schemes) and <graph/theme-links>,
     the links in pieces, one per group of documents (a piece per group keeps the check's memory to
-    the group's size; the pieces of one graph are merged in the dump).
+    the group's size; the pieces of one graph are merged in the dump). See :func:`link_pieces`."""
+    minter = project.minter
+    yield minter.graph("themes"), scheme_graph(project.reference, minter)
+    for _, make in link_pieces(project, docs, reference, memo, group_size):
+        yield minter.graph("theme-links"), make()
+
+
+def link_pieces(project, docs, reference: Graph, memo=None,
+                group_size: int = CHECK_GROUP) -> Iterator[tuple[list, Callable[[], Graph]]]:
+    """The pieces of <graph/theme-links>: each group of documents, and a function that makes its links
+    and checks them (so that a build can take a group's piece from its cache instead).
 
     Each piece is checked with shapes/reference.ttl, together with the reference graph, the schemes
     and its documents' types (a tag's target is in its own document); a violation stops the build
@@ -275,14 +286,14 @@ def linked_graphs(project, docs, reference: Graph, memo=None,
 
     folder, minter = project.reference, project.minter
     schemes = scheme_graph(folder, minter)
-    yield minter.graph("themes"), schemes
     tables = link_tables(folder)
     shapes: list[Graph] = []
-    for group in _groups(docs, group_size):
+
+    def make(group: list) -> Graph:
         links = links_graph(folder, minter, group, tables)
         types = [triple for doc in group for triple in doc.graph.triples((None, RDF.type, None))]
 
-        def run_check(links: Graph = links, types: list = types) -> None:
+        def run_check() -> None:
             if not shapes:
                 shapes.append(Graph().parse(project.shapes_dir / "reference.ttl", format="turtle"))
             data = reference + schemes + links
@@ -298,7 +309,10 @@ def linked_graphs(project, docs, reference: Graph, memo=None,
             run_check()
         else:
             memo((triples_digest(links), triples_digest(types)), run_check)
-        yield minter.graph("theme-links"), links
+        return links
+
+    for group in _groups(docs, group_size):
+        yield group, partial(make, group)
 
 
 def _groups(docs, size: int) -> Iterator[list]:
