@@ -34,7 +34,7 @@ from .namespaces import KK
 from .parts import write_part
 from .project import Project
 from .publish import publish_parts
-from .reason import Reasoning, reason_facts
+from .reason import Reasoning, engines_of, reads_graphs, reason_facts
 from .reference import reference_graph
 from .stream import Documents
 from .summary import decode, type_statements
@@ -166,10 +166,20 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
         triples = len(reference) + sum(s["triples"] for s in docs.summaries)
 
         def reason_part() -> tuple[int, tuple[str, ...], list[Path]]:
+            written: list[Path] = [scratch / "corpus-inferred.nq"]
+            # over the scans alone (not the graphs), the result is a function of the scans and the shared
+            # inputs: kept in the build cache, it is taken again while no document's scan changed
+            key = None if plan is None or reads_graphs(reasoner, triples) else plan.reasoning_key(
+                reasoner, docs.reasoning_digests())
+            found = kept(plan.reuse / "inferred", key, "nq") if plan is not None and key is not None else None
+            if found is not None:
+                written[0].write_bytes(found)
+                return found.count(b"\n"), engines_of(reasoner), written
             reasoning: Reasoning = reason_facts(project.ontology, reference, docs.reasoning_facts(),
                                                 triples, docs.graphs, decode, reasoner, memo=memo)
-            written: list[Path] = [scratch / "corpus-inferred.nq"]
             write_part(quads({minter.graph("inferred"): reasoning.inferred}), written[0])
+            if plan is not None and key is not None:
+                keep(plan.reuse / "inferred", key, "nq", written[0].read_bytes())
             return len(reasoning.inferred), reasoning.engines, written
 
         inferred, engines, written = run_forked(reason_part)
@@ -270,6 +280,11 @@ class _CachePlan:
         if all(isinstance(row_id, str) for row_id in ids):
             keep(self.reuse / "ids", key, "json", json.dumps({k: str(v) for k, v in ids.items()}).encode("utf-8"))
         return ids
+
+    def reasoning_key(self, reasoner: str, digests: list[str]) -> str:
+        """The key of the reasoning's result over the documents' scans (the ontology and reference data
+        are among the shared inputs)."""
+        return _digest(self.inputs, "reasoning", reasoner, *digests)
 
     def links_key(self, group: list) -> str:
         """The key of a piece of the theme links: the shared inputs (the reference tables among them)

@@ -71,6 +71,11 @@ def reason(ontology: Graph, data: Graph | Sequence[Graph], engine: str = "auto",
     return Reasoning(inferred, ("rules", "hermit"))
 
 
+def reads_graphs(engine: str, triples: int, hermit_limit: int = HERMIT_LIMIT) -> bool:
+    """Whether :func:`reason_facts` runs HermiT over the documents' graphs (not only over their scans)."""
+    return engine == "hermit" or (engine == "auto" and triples <= hermit_limit)
+
+
 def reason_facts(ontology: Graph, reference: Graph, facts: Iterable[dict], triples: int,
                  load_graphs: Callable[[], list[Graph]], decode: Callable, engine: str = "auto",
                  hermit_limit: int = HERMIT_LIMIT, memo=None) -> Reasoning:
@@ -80,17 +85,23 @@ def reason_facts(ontology: Graph, reference: Graph, facts: Iterable[dict], tripl
     `load_graphs()` gives them when it runs over the data (engine hermit, or auto on small inputs)."""
     if engine not in ENGINES:
         raise KuntaKGError(f"unknown reasoner {engine!r}: use one of {', '.join(ENGINES)}")
-    if engine == "hermit" or (engine == "auto" and triples <= hermit_limit):
+    if reads_graphs(engine, triples, hermit_limit):
         return reason(ontology, [reference, *load_graphs()], engine, hermit_limit, memo)
     compiled = compile_rules(ontology)
     inferred = _as_triples(compiled, inferred_types_of_facts(compiled, ontology, [reference], facts, decode))
     if engine == "rules":
-        return Reasoning(inferred, ("rules",))
+        return Reasoning(inferred, engines_of(engine))
     if memo is None:
         hermit(ontology, Graph())
     else:
         memo(("hermit-tbox",), lambda: hermit(ontology, Graph()))
-    return Reasoning(inferred, ("rules", "hermit-tbox"))
+    return Reasoning(inferred, engines_of(engine))
+
+
+def engines_of(engine: str) -> tuple[str, ...]:
+    """What :func:`reason_facts` runs, and reports, when it does not read the graphs: the rules, and
+    HermiT over the ontology alone unless the rules were asked for."""
+    return ("rules",) if engine == "rules" else ("rules", "hermit-tbox")
 
 
 def rules(ontology: Graph, data: Graph | Sequence[Graph]) -> Graph:

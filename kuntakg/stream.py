@@ -12,6 +12,8 @@ summaries; the dumps are merged from the parts (kuntakg.publish.publish_parts).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -164,6 +166,11 @@ class Documents:
             path.unlink()
             yield facts
 
+    def reasoning_digests(self) -> list[str]:
+        """Each document's hash of its scan for the reasoner (spill_reasoning), in folder order."""
+        return [reasoning_file(self.dir, name).with_suffix(".sha256").read_text(encoding="ascii")
+                for name in self.names]
+
     def _with_reasoning(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
         """The whole summary, as the cache keeps it."""
         return dict(summary, reasoning=pickle.loads(reasoning_file(self.dir, name).read_bytes()))  # noqa: S301
@@ -194,6 +201,10 @@ def spill_reasoning(folder: Path, name: str, summary: dict[str, Any]) -> None:
     where it waits until the reasoner reads it."""
     facts = summary.pop("reasoning")
     reasoning_file(folder, name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+    # its hash as JSON (the same for a fresh scan and one restored from the cache), for the build cache's
+    # key of the reasoning's result
+    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode("utf-8")).hexdigest()
+    reasoning_file(folder, name).with_suffix(".sha256").write_text(digest, encoding="ascii")
 
 
 def _load(kind: str, path: Path) -> DocumentRDF:

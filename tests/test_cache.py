@@ -387,3 +387,22 @@ def test_drafts_are_not_inputs_of_the_build(project):
     assert inputs_key(project) == before
     (project.root / "data" / "reference" / "extra.csv").write_text("x\n1\n", encoding="utf-8")
     assert inputs_key(project) != before
+
+
+def test_the_reasoning_over_unchanged_scans_is_taken_from_the_cache(project, tmp_path):
+    """The rules' result over the documents' scans is kept by their hashes: a rebuild where no scan
+    changed (a label edited) takes it (an edited kept file, renamed to its new hash, shows up in the
+    dump), and after a change the dump is again the cold build's."""
+    _cached(project)
+    [kept_file] = (Cache.of(project).root / "reuse").glob("*/inferred/*/*.nq")
+    marker = b'<https://zzz.example/marker> <https://zzz.example/p> "from the cache" <https://zzz.example/g> .\n'
+    body = kept_file.read_bytes() + marker
+    key = kept_file.name.split(".")[0]
+    kept_file.unlink()
+    (kept_file.parent / f"{key}.{hashlib.sha256(body).hexdigest()}.nq").write_bytes(body)
+    leaf = next(doc for doc, deps in _dependents(project).items() if not deps)
+    goals = project.documents / leaf / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("Vahvistamme", "Vahvistamme yhä", 1), encoding="utf-8")
+    report = build(Project(root=project.root), reasoner="rules")
+    assert report.reasoners == ("rules",) and report.cached == len(_docs(project)) - 1
+    assert marker in (project.dist / "kuntakg.nq").read_bytes()
