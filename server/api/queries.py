@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
-from kuntakg.queries import ParameterError, StoredQuery
+from kuntakg.queries import ParameterError, StoredQuery, values_block
 
 from .. import registry as query_registry
 from ..response import abort_with, choose, csv_response, error, html_response, json_response, query_suffix
@@ -47,12 +47,10 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
     limit = int(current_app.config["API_MAX_ROWS"])
     backend = endpoint().backend
-    text, substitutions = query.text, bindings or None
+    text, substitutions = query.hinted(bindings), bindings or None
     if bindings and not isinstance(getattr(backend, "store", None), ox.Store):
         # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
-        names = " ".join(str(v) for v in bindings)
-        terms = " ".join(str(t) for t in bindings.values())
-        text, substitutions = text + "\nVALUES (%s) { (%s) }\n" % (names, terms), None
+        text, substitutions = query.text + "\n" + values_block(bindings) + "\n", None
     req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config["QUERY_TIMEOUT"]), max_rows=limit + 1,
                        max_bytes=int(current_app.config["MAX_RESULT_BYTES"]), substitutions=substitutions)
