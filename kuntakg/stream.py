@@ -201,10 +201,21 @@ def spill_reasoning(folder: Path, name: str, summary: dict[str, Any]) -> None:
     where it waits until the reasoner reads it."""
     facts = summary.pop("reasoning")
     reasoning_file(folder, name).write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
-    # its hash as JSON (the same for a fresh scan and one restored from the cache), for the build cache's
-    # key of the reasoning's result
-    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode("utf-8")).hexdigest()
-    reasoning_file(folder, name).with_suffix(".sha256").write_text(digest, encoding="ascii")
+    # its hash, for the build cache's key of the reasoning's result, kept in the summary (and so in the
+    # cache entry): as JSON, its lists sorted (a scan lists sets, in an order that changes with each
+    # process's string hashing)
+    if "reasoning_sha256" not in summary:
+        canonical = json.dumps(_sorted_lists(facts), ensure_ascii=False)
+        summary["reasoning_sha256"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    reasoning_file(folder, name).with_suffix(".sha256").write_text(summary["reasoning_sha256"], encoding="ascii")
+
+
+def _sorted_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted_lists(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return sorted((_sorted_lists(item) for item in value), key=repr)
+    return value
 
 
 def _load(kind: str, path: Path) -> DocumentRDF:

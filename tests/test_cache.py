@@ -406,3 +406,18 @@ def test_the_reasoning_over_unchanged_scans_is_taken_from_the_cache(project, tmp
     report = build(Project(root=project.root), reasoner="rules")
     assert report.reasoners == ("rules",) and report.cached == len(_docs(project)) - 1
     assert marker in (project.dist / "kuntakg.nq").read_bytes()
+
+
+def test_the_reasoning_key_does_not_depend_on_the_order_of_a_scan(tmp_path):
+    """A scan lists sets in an order that changes with each process's string hashing (every build is a
+    new process): its hash, the reasoning cache's key, is taken over sorted lists."""
+    from kuntakg.stream import reasoning_file, spill_reasoning
+
+    first = {"asserted": [["a", ["x", "y"]], ["b", ["z"]]], "values": [["p", [["a", ["c", ["1", "", "fi"]]]]]]}
+    second = {"asserted": [["b", ["z"]], ["a", ["y", "x"]]], "values": [["p", [["a", [["1", "", "fi"], "c"]]]]]}
+    other = {"asserted": [["b", ["z"]], ["a", ["x"]]], "values": []}
+    digests = []
+    for number, facts in enumerate((first, second, other)):
+        spill_reasoning(tmp_path, f"doc{number}", {"reasoning": facts})
+        digests.append(reasoning_file(tmp_path, f"doc{number}").with_suffix(".sha256").read_text())
+    assert digests[0] == digests[1] != digests[2]
