@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,30 +83,51 @@ class Owners:
         return found & self.documents
 
 
-def split_graph(data: bytes, owners: Owners) -> GraphLines:
-    """A graph's lines (sorted, so a subject's lines are together) as runs of one owner each."""
+def split_graph(lines: Iterable[bytes], owners: Owners) -> GraphLines:
+    """A graph's lines (sorted, so a subject's lines are together) as runs of one owner each; read as they
+    come (a national corpus's theme links are hundreds of megabytes), holding one run at a time."""
     runs: list[tuple[str, int, int]] = []
-    owner, start, pos, previous = None, 0, 0, None
-    for line in data.splitlines(keepends=True):
+    hashes: dict[str, Any] = {}
+    mentions: dict[str, set[str]] = {}
+    owner: str | None = None
+    start = pos = 0
+    previous = None
+    run: list[bytes] = []
+
+    def close() -> None:
+        if owner is None:
+            return
+        body = b"".join(run)
+        runs.append((owner, start, pos))
+        hashes.setdefault(owner, hashlib.sha256()).update(body)
+        if owner not in (SHARED, VOLATILE):
+            mentions.setdefault(owner, set()).update(owners.named(body) - {owner})
+
+    for line in lines:
         subject = line[:line.find(b" ")]
         if subject != previous:
             previous = subject
             this = owners.of(subject)
             if this != owner:
-                if owner is not None:
-                    runs.append((owner, start, pos))
-                owner, start = this, pos
+                close()
+                owner, start, run = this, pos, []
+        run.append(line)
         pos += len(line)
-    if owner is not None:
-        runs.append((owner, start, pos))
-    hashes: dict[str, Any] = {}
-    pieces: dict[str, list[bytes]] = {}
-    for who, a, b in runs:
-        hashes.setdefault(who, hashlib.sha256()).update(data[a:b])
-        pieces.setdefault(who, []).append(data[a:b])
-    mentions = {who: sorted(owners.named(b"".join(chunks)) - {who}) for who, chunks in pieces.items()
-                if who not in (SHARED, VOLATILE)}
-    return GraphLines(runs, {who: h.hexdigest() for who, h in hashes.items()}, mentions)
+    close()
+    return GraphLines(runs, {who: h.hexdigest() for who, h in hashes.items()},
+                      {who: sorted(named) for who, named in mentions.items()})
+
+
+def segment_lines(segment: Segment) -> Iterator[bytes]:
+    """A segment's lines, read a block at a time."""
+    rest = b""
+    for block in segment.blocks():
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        yield from block[:cut].splitlines(keepends=True)
+        rest = block[cut:]
+    if rest:
+        yield rest
 
 
 @dataclass
@@ -238,11 +259,13 @@ def _graph_lines(graphs: Mapping[str, Segment], owners: Owners, store: RowStore)
     """Each graph's lines by owner, kept by the hash of its bytes (a rebuild splits only changed graphs)."""
     out: dict[str, GraphLines] = {}
     for name, segment in graphs.items():
-        data = segment.read()
-        key = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256()
+        for block in segment.blocks():
+            digest.update(block)
+        key = digest.hexdigest()
         lines = store.graph_lines(key)
         if lines is None:
-            lines = split_graph(data, owners)
+            lines = split_graph(segment_lines(segment), owners)
             store.keep_graph_lines(key, lines)
         out[name] = lines
     return out
@@ -278,8 +301,10 @@ def _context_store(graphs: Mapping[str, Segment], lines: Mapping[str, GraphLines
         wanted = [(a, b) for owner, a, b in lines[name].runs if owner in owners]
         if not wanted:
             continue
-        data = segment.read()
-        chunks.extend(data[a:b] for a, b in wanted)
+        with segment.path.open("rb") as fh:
+            for a, b in wanted:
+                fh.seek(segment.start + a)
+                chunks.append(fh.read(b - a))
     if chunks:
         store.bulk_load(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
     return store

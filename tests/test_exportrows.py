@@ -9,8 +9,18 @@ import pyoxigraph as ox
 import pytest
 
 from kuntakg.export import _workbook, joined_workbook, sheet_rows, tables
-from kuntakg.exportrows import (SHARED, VOLATILE, GraphLines, Owners, _context_store, by_document,
-                                document_rows, plan, split_graph)
+from kuntakg.exportrows import (
+    SHARED,
+    VOLATILE,
+    GraphLines,
+    Owners,
+    _context_store,
+    by_document,
+    document_rows,
+    plan,
+    segment_lines,
+    split_graph,
+)
 from kuntakg.iris import Minter
 from kuntakg.parts import segments
 
@@ -48,7 +58,7 @@ def full(dump, documents):
 def test_each_documents_rows_over_what_they_read_are_its_rows_over_everything(dump, documents, full):
     graphs = segments(dump)
     owners = Owners(Minter(), documents)
-    lines = {name: split_graph(seg.read(), owners) for name, seg in graphs.items()}
+    lines = {name: split_graph(segment_lines(seg), owners) for name, seg in graphs.items()}
     assert {o for gl in lines.values() for o, _, _ in gl.runs} >= {SHARED, VOLATILE, *documents}
     for doc in documents:
         decided = plan(lines, lines, documents, {d: "kept" for d in documents if d != doc})  # doc: not kept
@@ -94,7 +104,8 @@ def test_a_change_in_one_document_reaches_the_rows_of_the_document_it_names(dump
                       if line.startswith(f"<{KK}id/assessment/{LATER}/") and "ontology#status>" in line)
     about = f"{assessment} <{KK}ontology#about> {goal} <{KK}graph/{LATER}> .\n"
     lines = text.splitlines(keepends=True)
-    at = max(i for i, line in enumerate(lines) if line.startswith(assessment) and line.endswith(f"<{KK}graph/{LATER}> .\n"))
+    in_later = f"<{KK}graph/{LATER}> .\n"
+    at = max(i for i, line in enumerate(lines) if line.startswith(assessment) and line.endswith(in_later))
     changed = tmp_path / "changed.nq"
     changed.write_text("".join(lines[:at + 1] + [about] + lines[at + 1:]), encoding="utf-8")
     expected = by_document(tables(_whole(changed)()), documents)
