@@ -22,8 +22,10 @@ import io
 import json
 import pickle
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -389,23 +391,32 @@ def document_sheet_rows(workbook: bytes, data: dict[str, list[dict[str, Any]]],
     return rows
 
 
-def joined_workbook(empty: bytes, documents: Sequence[list[list[bytes]]]) -> bytes:
-    """The workbook of everything: `empty` (openpyxl's workbook of no rows, unfinished) with each table's sheet holding
-    every document's rows (:func:`sheet_rows`), in order."""
-    counts = {t: sum(len(doc[i]) for doc in documents) for i, t in enumerate(TABLES)}
-
-    def rows(index: int) -> Iterator[bytes]:
-        number, batch = 2, []
-        for doc in documents:
-            for template in doc[index]:
-                batch.append(template.replace(_PLACEHOLDER, b"%d" % number) + _ROW_END)
-                number += 1
-                if len(batch) == 4096:
-                    yield b"".join(batch)
-                    batch = []
+def joined_workbook(empty: bytes, tables: Sequence[Iterable[bytes]], counts: Mapping[str, int]) -> bytes:
+    """The workbook of everything: `empty` (openpyxl's workbook of no rows, unfinished) with each table's
+    sheet holding the rows of `tables` (one iterable of :func:`sheet_rows` templates per table, every
+    document's in order; `counts` rows each), numbered from 2."""
+    def rows(templates: Iterable[bytes]) -> Iterator[bytes]:
+        batch: list[bytes] = []
+        for number, template in enumerate(templates, 2):
+            batch.append(template.replace(_PLACEHOLDER, b"%d" % number) + _ROW_END)
+            if len(batch) == 4096:
+                yield b"".join(batch)
+                batch = []
         yield b"".join(batch)
 
-    return _deterministic_zip(empty, _dimensions(counts), {i: rows(i - 1) for i in range(1, len(TABLES) + 1)})
+    return _deterministic_zip(empty, _dimensions(dict(counts)), {i: rows(t) for i, t in enumerate(tables, 1)})
+
+
+def _templates_in(path: Path) -> Iterator[bytes]:
+    """The row templates written to `path` (each ended by ``</row>``), read a block at a time."""
+    rest = b""
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            pieces = (rest + block).split(_ROW_END)
+            rest = pieces.pop()
+            yield from pieces
+    if rest:
+        raise ValueError(f"{path}: a row without its end")
 
 
 def _xlsx_cell(ws, value: Any, cell_class: type) -> Any:
@@ -512,28 +523,34 @@ def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], ou
     written: list[Path] = []
     (out / ALL).mkdir(exist_ok=True)
     headers = {table: _csv_lines([[c.name for c in columns]]) for table, columns in TABLES.items()}
-    lines: dict[str, list[bytes]] = {table: [] for table in TABLES}
-    templates: list[list[list[bytes]]] = []
-    for document in documents:
-        subset = {table: by_document[document][table] for table in TABLES}  # a sheet per table, in order
-        (out / document).mkdir(exist_ok=True)
-        for table, body in _document_csv(subset, reuse).items():
-            path = out / document / ("%s.csv" % table)
-            path.write_bytes(headers[table] + body)
-            lines[table].append(body)
-            written.append(path)
-        xlsx = out / ("%s.xlsx" % document)
-        templates.append(document_sheet_rows(write_xlsx(xlsx, subset, reuse), subset, reuse))
-        written.append(xlsx)
-    for table in TABLES:
-        path = out / ALL / ("%s.csv" % table)
-        with path.open("wb") as fh:
-            fh.write(headers[table])
-            fh.writelines(lines[table])
-        written.insert(list(TABLES).index(table), path)
+    counts = dict.fromkeys(TABLES, 0)
     corpus = out / "kuntakg-tables.xlsx"
-    corpus.write_bytes(joined_workbook(_workbook({t: [] for t in TABLES}, finish=False), templates))
-    written.insert(len(TABLES), corpus)
+    with ExitStack() as held:
+        # the tables of everything, written as the documents go by: a national corpus's are hundreds of MB
+        everything = {table: held.enter_context((out / ALL / ("%s.csv" % table)).open("wb")) for table in TABLES}
+        written += [out / ALL / ("%s.csv" % table) for table in TABLES] + [corpus]
+        sheets_dir = Path(held.enter_context(tempfile.TemporaryDirectory(prefix=".rows-", dir=out)))
+        sheets = {table: held.enter_context((sheets_dir / table).open("wb")) for table in TABLES}
+        for table, fh in everything.items():
+            fh.write(headers[table])
+        for document in documents:
+            subset = {table: by_document[document][table] for table in TABLES}  # a sheet per table, in order
+            (out / document).mkdir(exist_ok=True)
+            for table, body in _document_csv(subset, reuse).items():
+                path = out / document / ("%s.csv" % table)
+                path.write_bytes(headers[table] + body)
+                everything[table].write(body)
+                written.append(path)
+            xlsx = out / ("%s.xlsx" % document)
+            rows = document_sheet_rows(write_xlsx(xlsx, subset, reuse), subset, reuse)
+            for table, templates in zip(TABLES, rows, strict=True):
+                sheets[table].writelines(template + _ROW_END for template in templates)
+                counts[table] += len(templates)
+            written.append(xlsx)
+        for fh in sheets.values():
+            fh.close()
+        empty = _workbook({t: [] for t in TABLES}, finish=False)
+        corpus.write_bytes(joined_workbook(empty, [_templates_in(sheets_dir / t) for t in TABLES], counts))
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
     meta = out / "datadictionary.json"
     meta.write_text(json.dumps(dictionary(files), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -127,5 +127,6 @@ def test_the_joined_workbook_is_the_workbook_openpyxl_writes(full, documents):
     data = {t: [r for d in documents for r in full[d][t]] for t in next(iter(full.values()))}
     pieces = [sheet_rows(_workbook(full[d])) for d in documents]
     empty = _workbook({t: [] for t in data}, finish=False)
-    assert joined_workbook(empty, pieces) == _workbook(data)
-    assert joined_workbook(empty, []) == _workbook({t: [] for t in data})
+    tables = [[row for piece in pieces for row in piece[i]] for i in range(len(data))]
+    assert joined_workbook(empty, tables, {t: len(rows) for t, rows in data.items()}) == _workbook(data)
+    assert joined_workbook(empty, [[] for _ in data], dict.fromkeys(data, 0)) == _workbook({t: [] for t in data})
