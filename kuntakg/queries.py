@@ -6,7 +6,8 @@ is parsed once (``load_queries``) and fails loudly on a bad header: it never deg
 Parameters follow the BASIL grammar: ``?_name`` required, ``?__name`` optional, with a suffix for the
 type: ``_iri``, ``_integer``, ``_number``, ``_xsd_<type>``, a language (``_fi``, ``_sv``, ``_en``) or none
 (a plain string). Values are checked here and become typed pyoxigraph terms, to be bound with the
-store's own ``substitutions`` (never spliced into the query text). pyoxigraph only substitutes
+store's own ``substitutions`` (the raw value is never spliced into the query text; the typed term, as
+pyoxigraph serialises it, is also given to the planner as a VALUES block: ``hinted``). pyoxigraph only substitutes
 variables of the SELECT projection, so every parameter variable is also projected; its column is
 shown under the parameter's name.
 

@@ -7,7 +7,9 @@
 
 The registry (:mod:`server.registry`) is parsed once, at app creation, and a bad header stops the
 start-up. Parameter values are checked and typed by the registry and bound with pyoxigraph's
-``substitutions`` (never spliced into the query); a bad or unknown parameter answers 400 naming it.
+``substitutions``; a bad or unknown parameter answers 400 naming it. For Oxigraph's planner the same
+terms, serialised by pyoxigraph, also open the WHERE group as a VALUES block (:meth:`StoredQuery.hinted`):
+a typed term, never the raw value, so a value cannot change the query's structure.
 Every stored query runs through the endpoint's query runner, like ``/sparql``: in a killable worker
 under ``QUERY_TIMEOUT`` (503), at most ``API_MAX_ROWS`` rows (413). A non-Oxigraph backend gets the
 values as a VALUES block of terms serialised by pyoxigraph. The CSV is for spreadsheets: cells that
