@@ -143,6 +143,7 @@ def kept(folder: Path, key: str, suffix: str) -> bytes | None:
         path = folder / key[:2] / name
         body = path.read_bytes()
         if hashlib.sha256(body).hexdigest() == path.name.split(".")[1]:
+            os.utime(path)  # used now: kuntakg cache prune removes the least recently used first
             return body
         path.unlink(missing_ok=True)
     return None
@@ -336,12 +337,12 @@ class Cache:
         return removed
 
     def size(self) -> tuple[int, int]:
-        """(entries, bytes)."""
+        """(entries, bytes), the files kept for reuse counted in the bytes."""
         count = total = 0
         for folder in self._all_entries():
             count += 1
             total += sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-        return count, total
+        return count, total + sum(size for _, size, _ in self._reused())
 
     def _all_entries(self) -> list[Path]:
         if not self.entries.is_dir():
@@ -373,4 +374,26 @@ class Cache:
         if removed:  # build and check records are only shortcuts (a few bytes each): drop them with entries
             for records in (self.builds, self.root / "checks", self.root / "reuse", self.root / "workbooks"):
                 shutil.rmtree(records, ignore_errors=True)
-        return {"removed": removed, "stale": stale, "kept": len(entries) - removed, "bytes": kept_bytes}
+        reused_removed = 0
+        if not removed:  # the files kept for reuse (exports, dumps' blocks, theme links, inferred types) share it
+            for used, size, path in sorted(self._reused(), reverse=True):  # most recently used first
+                too_old = max_age_days is not None and now - used > max_age_days * 86400
+                if too_old or kept_bytes + size > max_bytes:
+                    path.unlink(missing_ok=True)
+                    reused_removed += 1
+                else:
+                    kept_bytes += size
+        return {"removed": removed, "stale": stale, "kept": len(entries) - removed, "bytes": kept_bytes,
+                "reuse_removed": reused_removed}
+
+    def _reused(self) -> list[tuple[float, int, Path]]:
+        """(last use, size, path) of every file under reuse/ (a look-up that finds one marks it used)."""
+        out = []
+        for path in (self.root / "reuse").rglob("*"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                out.append((info.st_mtime, info.st_size, path))
+        return out

@@ -207,7 +207,7 @@ def cache() -> None:
 
 @cache.command("prune")
 @click.option("--max-size", "max_mb", type=click.IntRange(min=0), default=2048, show_default=True,
-              help="Keep at most this many MB of entries (least recently used go first).")
+              help="Keep at most this many MB of entries and files kept for reuse (least recently used go first).")
 @click.option("--max-age", "max_days", type=click.FloatRange(min=0), help="Also remove entries unused for DAYS.")
 @click.option("--all", "everything", is_flag=True, help="Empty the cache.")
 def cache_prune(max_mb: int, max_days: float | None, everything: bool) -> None:
@@ -216,8 +216,9 @@ def cache_prune(max_mb: int, max_days: float | None, everything: bool) -> None:
 
     store = Cache.of(_project(None))
     result = store.prune(0 if everything else max_mb * 1024**2, max_days)
-    click.echo(f"removed {result['removed']} entr{'y' if result['removed'] == 1 else 'ies'} and "
-               f"{result['stale']} unfinished write(s); {result['kept']} kept ({result['bytes'] / 1024**2:.1f} MB)")
+    click.echo(f"removed {result['removed']} entr{'y' if result['removed'] == 1 else 'ies'}, "
+               f"{result['reuse_removed']} file(s) kept for reuse and {result['stale']} unfinished write(s); "
+               f"{result['kept']} kept ({result['bytes'] / 1024**2:.1f} MB)")
 
 
 @cache.command("info")

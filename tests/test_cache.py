@@ -326,7 +326,7 @@ def test_prune(project, tmp_path):
     os.utime(oldest, (time.time() - 10 * 86400,) * 2)
     (cache.tmp / "left-by-a-killed-build").mkdir()
     result = cache.prune(max_age_days=5)
-    assert result == {"removed": 1, "stale": 1, "kept": count - 1, "bytes": cache.size()[1]}
+    assert result == {"removed": 1, "stale": 1, "kept": count - 1, "bytes": cache.size()[1], "reuse_removed": 0}
     assert oldest not in _entries(project)
     result = cache.prune(max_bytes=cache.size()[1] - 1)  # one more must go: the least recently used
     assert result["removed"] == 1 and cache.size()[0] == count - 2
@@ -406,6 +406,20 @@ def test_the_reasoning_over_unchanged_scans_is_taken_from_the_cache(project, tmp
     report = build(Project(root=project.root), reasoner="rules")
     assert report.reasoners == ("rules",) and report.cached == len(_docs(project)) - 1
     assert marker in (project.dist / "kuntakg.nq").read_bytes()
+
+
+def test_prune_counts_the_files_kept_for_reuse(project, tmp_path):
+    """The files kept for reuse (exports' rows, dumps' blocks, theme links, inferred types) are in the
+    budget: over it, the least recently used go first, and the next build's output is the same."""
+    _cached(project)
+    cache = Cache.of(project)
+    count, size = cache.size()
+    reused = sum(p.stat().st_size for p in (cache.root / "reuse").rglob("*") if p.is_file())
+    assert reused > 0
+    result = cache.prune(max_bytes=size - reused // 2)
+    assert result["removed"] == 0 and result["reuse_removed"] > 0 and cache.size()[1] <= size - reused // 2
+    hits, cached = _cached(project)
+    assert hits == count and cached == _cold(project, tmp_path)
 
 
 def test_the_reasoning_key_does_not_depend_on_the_order_of_a_scan(tmp_path):
