@@ -134,6 +134,17 @@ def _check_xsd(param: Parameter, raw: str) -> None:
         raise ParameterError(param.name, f"must be an xsd:{local}") from None
 
 
+def with_values(text: str, bindings: dict) -> str | None:
+    """`text` with the bindings as a VALUES block opening its WHERE group: after the line ``WHERE {``, when
+    there is exactly one (None otherwise, or without bindings). Terms are serialised by pyoxigraph."""
+    lines = text.split("\n")
+    where = [i for i, line in enumerate(lines) if line.rstrip() == "WHERE {"]
+    if not bindings or len(where) != 1:
+        return None
+    lines.insert(where[0] + 1, "  " + values_block(bindings))
+    return "\n".join(lines)
+
+
 def values_block(bindings: dict) -> str:
     """``VALUES (?a ?b) { (term term) }`` of {ox.Variable: term}, the terms serialised by pyoxigraph."""
     names = " ".join(str(v) for v in bindings)
@@ -157,6 +168,7 @@ class StoredQuery:
     example: str | None = None
     extensions: dict = field(default_factory=dict)   # every x- key, for the OpenAPI operation
     labels: dict[str, str | None] = field(default_factory=dict)  # x-labels: label column -> its item column
+    oxigraph_text: str | None = None  # queries/oxigraph/<name>.rq: the same query for Oxigraph's evaluator
 
     @property
     def relabels(self) -> bool:
@@ -175,17 +187,22 @@ class StoredQuery:
         return variable
 
     def hinted(self, bindings: dict) -> str:
-        """The query with its bound parameters also as a VALUES block at the start of its WHERE group (the
-        line ``WHERE {``, when there is exactly one). The values are still bound by substitution, so the
-        answer is the same; the block tells Oxigraph's planner the values, which substitution does not
-        (it binds them after planning): at 10 M quads a town's goal cascade took 2.2 s, 0.2 s with it.
-        Terms are serialised by pyoxigraph, as for a remote store."""
-        lines = self.text.split("\n")
-        where = [i for i, line in enumerate(lines) if line.rstrip() == "WHERE {"]
-        if not bindings or len(where) != 1:
+        """The query for Oxigraph (its Oxigraph form, when it has one) with its bound parameters also as a
+        VALUES block at the start of its WHERE group (:meth:`with_values`). The values are still bound by
+        substitution, so the answer is the same; the block tells Oxigraph's planner the values, which
+        substitution does not (it binds them after planning): at 10 M quads a town's goal cascade took
+        2.2 s, 0.2 s with it."""
+        text = self.oxigraph_text or self.text
+        return with_values(text, bindings) or text
+
+    def for_remote(self, bindings: dict) -> str:
+        """The query for a store that cannot bind variables: the values as a VALUES block at the start of
+        the WHERE group, or, without a ``WHERE {`` line, after the query. (Virtuoso 7.2 applies a VALUES
+        block after an aggregate query wrongly: one town's action owners came back as 1,232 rows of every
+        town instead of 4, bilingual completeness 26,135 instead of 0.)"""
+        if not bindings:
             return self.text
-        lines.insert(where[0] + 1, "  " + values_block(bindings))
-        return "\n".join(lines)
+        return with_values(self.text, bindings) or self.text + "\n" + values_block(bindings) + "\n"
 
     def bind(self, args: dict[str, str], use_defaults: bool = True) -> dict:
         """Request arguments -> {ox.Variable: term}; ParameterError names the offending parameter."""
@@ -365,6 +382,21 @@ def _projection(body: str) -> list[str] | None:
     return out
 
 
+ENGINE_FORMS = "oxigraph"  # queries/oxigraph/<name>.rq: the same query written for Oxigraph's evaluator
+
+
 def load_queries(folder: Path) -> dict[str, StoredQuery]:
-    """Every queries/*.rq, by name; raises QueryDefinitionError on the first bad file."""
-    return {p.stem: load_query(p) for p in sorted(folder.glob("*.rq"))}
+    """Every queries/*.rq, by name, with its Oxigraph form where queries/oxigraph/ has one (the header and
+    parameters are the stored query's; the form must use the same parameters); raises
+    QueryDefinitionError on the first bad file."""
+    queries = {p.stem: load_query(p) for p in sorted(folder.glob("*.rq"))}
+    for path in sorted((folder / ENGINE_FORMS).glob("*.rq")):
+        query = queries.get(path.stem)
+        if query is None:
+            raise QueryDefinitionError(f"{ENGINE_FORMS}/{path.name}: no stored query {path.stem}.rq")
+        text = path.read_text(encoding="utf-8")
+        found = {m.group(0)[1:] for m in PARAM.finditer(text)}
+        if found != {p.variable for p in query.params}:
+            raise QueryDefinitionError(f"{ENGINE_FORMS}/{path.name}: not the parameters of {path.stem}.rq")
+        query.oxigraph_text = text
+    return queries

@@ -12,8 +12,8 @@ terms, serialised by pyoxigraph, also open the WHERE group as a VALUES block (:m
 a typed term, never the raw value, so a value cannot change the query's structure.
 Every stored query runs through the endpoint's query runner, like ``/sparql``: in a killable worker
 under ``QUERY_TIMEOUT`` (503), at most ``API_MAX_ROWS`` rows (413). A non-Oxigraph backend gets the
-values as a VALUES block of terms serialised by pyoxigraph. The CSV is for spreadsheets: cells that
-would start a formula are neutralised (:func:`server.response.spreadsheet_cell`).
+values as the same VALUES block (StoredQuery.for_remote). The CSV is for spreadsheets: cells that would
+start a formula are neutralised (:func:`server.response.spreadsheet_cell`).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
-from kuntakg.queries import ParameterError, StoredQuery, values_block
+from kuntakg.queries import ParameterError, StoredQuery
 
 from .. import registry as query_registry
 from ..response import abort_with, choose, csv_response, error, html_response, json_response, query_suffix
@@ -49,10 +49,10 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
     limit = int(current_app.config["API_MAX_ROWS"])
     backend = endpoint().backend
-    text, substitutions = query.hinted(bindings), bindings or None
-    if bindings and not isinstance(getattr(backend, "store", None), ox.Store):
-        # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
-        text, substitutions = query.text + "\n" + values_block(bindings) + "\n", None
+    if isinstance(getattr(backend, "store", None), ox.Store):
+        text, substitutions = query.hinted(bindings), bindings or None
+    else:  # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
+        text, substitutions = query.for_remote(bindings), None
     req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config["QUERY_TIMEOUT"]), max_rows=limit + 1,
                        max_bytes=int(current_app.config["MAX_RESULT_BYTES"]), substitutions=substitutions)
