@@ -42,6 +42,7 @@ import json
 import os
 import pickle
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -394,6 +395,6 @@ class Cache:
                 info = path.stat()
             except OSError:
                 continue
-            if path.is_file():
+            if stat.S_ISREG(info.st_mode):
                 out.append((info.st_mtime, info.st_size, path))
         return out

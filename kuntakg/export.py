@@ -284,9 +284,8 @@ def _csv_lines(rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _document_csv(data: dict[str, list[dict[str, Any]]], reuse: Path | None) -> dict[str, bytes]:
-    """A document's CSV lines per table (no header), kept in `reuse` by the hash of its rows."""
-    key = _rows_key(data) if reuse is not None else ""
+def _document_csv(data: dict[str, list[dict[str, Any]]], reuse: Path | None, key: str) -> dict[str, bytes]:
+    """A document's CSV lines per table (no header), kept in `reuse` by `key`, the hash of its rows."""
     body = kept(reuse, key, "csvlines") if reuse is not None else None
     if body is not None:
         return pickle.loads(body)  # noqa: S301 (our own file, checked against the hash in its name)
@@ -297,15 +296,16 @@ def _document_csv(data: dict[str, list[dict[str, Any]]], reuse: Path | None) -> 
     return out
 
 
-def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None) -> bytes:
+def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None,
+               key: str | None = None) -> bytes:
     """The workbook of the tables; returns its bytes. `reuse` (the build cache): a folder of workbooks by
-    the hash of their rows, so that a rebuild copies those of unchanged documents instead of writing them
-    again (openpyxl was most of the export's time); each is checked against the hash of its bytes in its
-    name."""
+    the hash of their rows (`key`, when the caller has it), so that a rebuild copies those of unchanged
+    documents instead of writing them again (openpyxl was most of the export's time); each is checked
+    against the hash of its bytes in its name."""
     if reuse is None:
         body = _workbook(data)
     else:
-        key = _rows_key(data)
+        key = key or _rows_key(data)
         body = kept(reuse, key, "xlsx") or b""
         if not body:
             body = _workbook(data)
@@ -377,12 +377,10 @@ def sheet_rows(workbook: bytes) -> list[list[bytes]]:
     return out
 
 
-def document_sheet_rows(workbook: bytes, data: dict[str, list[dict[str, Any]]],
-                        reuse: Path | None) -> list[list[bytes]]:
-    """:func:`sheet_rows` of a document's workbook, kept beside it in `reuse`."""
+def document_sheet_rows(workbook: bytes, reuse: Path | None, key: str) -> list[list[bytes]]:
+    """:func:`sheet_rows` of a document's workbook, kept beside it in `reuse` (by `key`, its rows' hash)."""
     if reuse is None:
         return sheet_rows(workbook)
-    key = _rows_key(data)
     body = kept(reuse, key, "rowxml")
     if body is not None:
         return pickle.loads(body)  # noqa: S301 (our own file, checked against the hash in its name)
@@ -504,21 +502,27 @@ def export(store: ox.Store, out: Path, reuse: Path | None = None) -> dict[str, A
     """Write every table for everything (``all/``, ``kuntakg-tables.xlsx``) and per document
     (``<document>/``, ``<document>.xlsx``) into ``out``; returns a manifest of files and row counts.
     `reuse`: see :func:`write_xlsx`."""
-    by_document: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    data = tables(store)
+    return write_exports(by_document(tables(store)), out, reuse)
+
+
+def by_document(data: dict[str, list[dict[str, Any]]],
+                documents: Iterable[str] = ()) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The tables' rows split by document: every table for each of `documents` (empty when it has no
+    rows) and for every other document that has rows."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {d: {t: [] for t in TABLES} for d in documents}
     for table, rows in data.items():
-        for r in rows:
-            by_document.setdefault(r["document"], {t: [] for t in data})[table].append(r)
-    return write_exports(by_document, out, reuse)
+        for row in rows:
+            out.setdefault(row["document"], {t: [] for t in TABLES})[table].append(row)
+    return out
 
 
-def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], out: Path,
+def write_exports(per_document: Mapping[str, dict[str, list[dict[str, Any]]]], out: Path,
                   reuse: Path | None = None) -> dict[str, Any]:
     """:func:`export` of the tables' rows given per document (documents without rows are left out).
     The tables of everything are the documents' tables one after another (their rows are ordered by
     document first): each document's CSV lines and sheet rows are made once (or taken from `reuse`)
     and joined."""
-    documents = sorted(d for d, subset in by_document.items() if any(subset.values()))
+    documents = sorted(d for d, subset in per_document.items() if any(subset.values()))
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     (out / ALL).mkdir(exist_ok=True)
@@ -534,15 +538,16 @@ def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], ou
         for table, fh in everything.items():
             fh.write(headers[table])
         for document in documents:
-            subset = {table: by_document[document][table] for table in TABLES}  # a sheet per table, in order
+            subset = {table: per_document[document][table] for table in TABLES}  # a sheet per table, in order
             (out / document).mkdir(exist_ok=True)
-            for table, body in _document_csv(subset, reuse).items():
+            key = _rows_key(subset) if reuse is not None else ""  # once: the rows as JSON, hashed
+            for table, body in _document_csv(subset, reuse, key).items():
                 path = out / document / ("%s.csv" % table)
                 path.write_bytes(headers[table] + body)
                 everything[table].write(body)
                 written.append(path)
             xlsx = out / ("%s.xlsx" % document)
-            rows = document_sheet_rows(write_xlsx(xlsx, subset, reuse), subset, reuse)
+            rows = document_sheet_rows(write_xlsx(xlsx, subset, reuse, key), reuse, key)
             for table, templates in zip(TABLES, rows, strict=True):
                 sheets[table].writelines(template + _ROW_END for template in templates)
                 counts[table] += len(templates)
@@ -555,11 +560,11 @@ def write_exports(by_document: Mapping[str, dict[str, list[dict[str, Any]]]], ou
     meta = out / "datadictionary.json"
     meta.write_text(json.dumps(dictionary(files), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     files["datadictionary.json"] = hashlib.sha256(meta.read_bytes()).hexdigest()
-    manifest = {"rows": {t: sum(len(by_document[d][t]) for d in documents) for t in TABLES}, "documents": documents,
+    manifest = {"rows": {t: sum(len(per_document[d][t]) for d in documents) for t in TABLES}, "documents": documents,
                 "files": {name: {"sha256": sha, "bytes": (out / name).stat().st_size} for name, sha in files.items()}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
 
 
-__all__ = ["TABLES", "Column", "export", "write_exports", "joined_workbook", "sheet_rows",
+__all__ = ["TABLES", "Column", "export", "write_exports", "by_document", "joined_workbook", "sheet_rows",
            "tables", "load", "spreadsheet_cell", "dictionary"]

@@ -33,7 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .cache import keep, kept
-from .export import TABLES, tables
+from .export import TABLES, by_document, tables
 from .iris import DOCUMENT_SEGMENTS, Minter
 from .parts import Segment
 
@@ -220,15 +220,6 @@ class RowStore:
         tmp.write_text(json.dumps({"graphs": {g: v.as_json() for g, v in graphs.items()}, "rows": rows}),
                        encoding="utf-8")
         os.replace(tmp, self.state)
-
-
-def by_document(data: Rows, documents: Iterable[str]) -> dict[str, Rows]:
-    """Every document's rows of every table (empty tables for a document without rows)."""
-    out: dict[str, Rows] = {d: {t: [] for t in TABLES} for d in documents}
-    for table, rows in data.items():
-        for row in rows:
-            out.setdefault(row["document"], {t: [] for t in TABLES})[table].append(row)
-    return out
 
 
 def document_rows(graphs: Mapping[str, Segment], documents: Sequence[str], minter: Minter,
