@@ -106,7 +106,7 @@ class _ValidationWork:
         return data
 
     def errors_of(self, index: int) -> list:
-        return located(check(self.data_of(index), self.shapes, self.ontology), self.docs[index])
+        return located(check(self.data_of(index), self.shapes, self.ontology, handed_over=True), self.docs[index])
 
 
 def check_coverage(project: Project, docs: list[DocumentRDF]) -> list[FileAudit]:

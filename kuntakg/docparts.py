@@ -20,8 +20,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from .ingest.result import DocumentRDF
 from .iris import Minter
 from .namespaces import KK
+from .oxterms import rdflib_to_ox
 from .parts import write_part
-from .publish import rdflib_to_ox
 from .version import __version__
 
 Graphs = dict[URIRef, list[tuple]]

@@ -15,13 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 
 from .cache import keep, kept
 from .export import write_exports
 from .exportrows import document_rows
 from .iris import Minter
 from .namespaces import PREFIXES
+from .oxterms import rdflib_to_ox
 from .parts import Segment, index, merge_lines, merged_lines, segments, sort_key
 from .release import Release, version_quads
 
@@ -43,23 +44,6 @@ def to_quads(graphs: dict[URIRef, Iterable[tuple]]) -> list[ox.Quad]:
             dataset.add(ox.Quad(rdflib_to_ox(s, terms), rdflib_to_ox(p, terms), rdflib_to_ox(o, terms), graph_name))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-
-
-def rdflib_to_ox(node, cache: dict):
-    """rdflib term -> pyoxigraph term (each distinct term converted once per graph)."""
-    term = cache.get(node)
-    if term is None:
-        if isinstance(node, Literal):
-            if node.language:
-                term = ox.Literal(str(node), language=node.language)
-            else:
-                term = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
-        elif isinstance(node, BNode):
-            term = ox.BlankNode(str(node))
-        else:
-            term = ox.NamedNode(str(node))
-        cache[node] = term
-    return term
 
 
 def write_dumps(quads: list[ox.Quad], out: Path, per_document: dict[str, list[URIRef]],

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import cast
 
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
 from pyshacl.consts import XSD_WHOLE_INTEGERS
@@ -26,10 +27,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-# Parameters of the constraints compiled here (sh:flags belongs to sh:pattern).
-COMPILED = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH["class"], SH.pattern,
-            SH.minLength, SH.maxLength, SH.minInclusive, SH.minExclusive, SH.maxInclusive,
-            SH.maxExclusive, SH.languageIn, SH.uniqueLang}
+# Parameters of the constraints compiled here (sh:flags belongs to sh:pattern): the simple ones, and
+# sh:or and qualified counts over member shapes that have only simple ones.
+SIMPLE = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH["class"], SH.pattern,
+          SH.minLength, SH.maxLength, SH.minInclusive, SH.minExclusive, SH.maxInclusive,
+          SH.maxExclusive, SH.languageIn, SH.uniqueLang}
+OVER_SHAPES = {SH["or"], SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+               SH.qualifiedValueShapesDisjoint}
+COMPILED = SIMPLE | OVER_SHAPES
 # Every predicate that makes pySHACL evaluate something on a shape: the core constraint parameters,
 # and the SHACL-AF / JS ones it adds in advanced mode.
 CONSTRAINT_PARAMETERS = {*ALL_CONSTRAINT_PARAMETERS, SH.expression, SH.js}
@@ -116,10 +121,11 @@ class Targets:
 
 @dataclass(frozen=True)
 class PropertyCheck:
-    """A property shape of a node shape, compiled: its constraints over one predicate of the focus."""
+    """A property shape of a node shape, compiled: its constraints over one predicate of the focus; or
+    the node shape's own constraints (no predicate: the focus is the value)."""
     shape: Node
-    path: Node  # the sh:path node of the shapes graph, reported as sh:resultPath
-    predicate: URIRef
+    path: Node | None  # the sh:path node of the shapes graph, reported as sh:resultPath
+    predicate: URIRef | None
     inverse: bool
     constraints: tuple[tuple[URIRef, Constraint], ...]  # (constraint component, check)
     severity: Node
@@ -127,7 +133,13 @@ class PropertyCheck:
     counts: bool  # whether its results make the report non-conforming (see _counts)
 
     def values(self, focus: Node, view: DataView) -> set[Node]:
-        return view.subjects(self.predicate, focus) if self.inverse else view.objects(focus, self.predicate)
+        return _values(focus, self.predicate, self.inverse, view)
+
+
+def _values(focus: Node, predicate: URIRef | None, inverse: bool, view: DataView) -> set[Node]:
+    if predicate is None:
+        return {focus}
+    return view.subjects(predicate, focus) if inverse else view.objects(focus, predicate)
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ class NodeCheck:
 class Compiled:
     checks: list[NodeCheck]
     reduced: Graph  # the shapes pySHACL still has to run
-    compiled_shapes: set[Node] = field(default_factory=set)  # the property shapes taken out
+    compiled_shapes: set[Node] = field(default_factory=set)  # the property shapes (and node shapes' own) taken out
 
 
 def run_checks(checks: Iterable[NodeCheck], view: DataView) -> tuple[bool, list[Finding]]:
@@ -286,6 +298,24 @@ def _unique_lang(focus: Node, values: set[Node], view: DataView) -> list[Node | 
     return [None] * len(duplicated)
 
 
+# A member shape of sh:or or sh:qualifiedValueShape, compiled: whether a node conforms to it.
+Conforms = Callable[[Node, DataView], bool]
+
+
+def _any_of(members: list[Conforms]) -> Callable[[Node, DataView], bool]:
+    """sh:or (pyshacl OrConstraintComponent): a value conforms to one of the members at least."""
+    return lambda v, view: any(member(v, view) for member in members)
+
+
+def _qualified(member: Conforms, bound: int, at_least: bool) -> Constraint:
+    """sh:qualifiedMinCount / sh:qualifiedMaxCount (pyshacl QualifiedValueShapeConstraintComponent, not
+    disjoint): one result without a value when the number of values conforming to the member is off."""
+    def constraint(focus: Node, values: set[Node], view: DataView) -> list[Node | None]:
+        conforming = sum(1 for v in values if member(v, view))
+        return [None] if (conforming < bound if at_least else conforming > bound) else []
+    return constraint
+
+
 # --- compiling: which shapes, and the constraints of each -----------------------------------------
 
 def _single(shapes: Graph, node: Node, predicate: URIRef) -> Node | None:
@@ -332,11 +362,17 @@ def _list(shapes: Graph, head: Node | None) -> list[Node] | None:
     return members
 
 
-def _constraints(shapes: Graph, shape: Node) -> list[tuple[URIRef, Constraint]] | None:
-    """The compiled constraints of a property shape, or None when any is not compilable here
-    (including every form pySHACL refuses to load: it then raises as it does today)."""
+def _constraints(shapes: Graph, shape: Node, on_path: bool = True, nested: bool = True
+                 ) -> list[tuple[URIRef, Constraint]] | None:
+    """The compiled constraints of a property shape (`on_path`) or of a node shape itself, or None when
+    any is not compilable here (including every form pySHACL refuses to load: it then raises as it does
+    today). `nested`: whether sh:or and qualified counts may be compiled (not inside their members)."""
     out: list[tuple[URIRef, Constraint]] = []
     try:
+        over_shapes = _over_shapes(shapes, shape, on_path) if nested else []
+        if over_shapes is None:
+            return None
+        out += over_shapes
         if (shape, SH.minCount, None) in shapes:
             n = _count(_single(shapes, shape, SH.minCount))
             if n is None:
@@ -397,6 +433,70 @@ def _constraints(shapes: Graph, shape: Node) -> list[tuple[URIRef, Constraint]] 
     except ValueError:  # a parameter given twice where pySHACL allows one: its error, not ours
         return None
     return out
+
+
+def _over_shapes(shapes: Graph, shape: Node, on_path: bool) -> list[tuple[URIRef, Constraint]] | None:
+    """sh:or and sh:qualifiedValueShape whose member shapes are simple (see `_member`)."""
+    out: list[tuple[URIRef, Constraint]] = []
+    for head in shapes.objects(shape, SH["or"]):
+        members = [_member(shapes, m) for m in _list(shapes, head) or []]
+        if not members or any(m is None for m in members):
+            return None
+        out.append((SH.OrConstraintComponent, _each(_any_of(cast(list[Conforms], members)))))
+    qualified = {p for p, _ in shapes.predicate_objects(shape)} & (OVER_SHAPES - {SH["or"]})
+    if qualified:
+        if not on_path or SH.qualifiedValueShapesDisjoint in qualified:
+            return None  # pySHACL ignores them on a node shape; sibling shapes are not compiled
+        bounds = [
+            (_qualified_count(shapes, shape, SH.qualifiedMinCount), True, SH.QualifiedMinCountConstraintComponent),
+            (_qualified_count(shapes, shape, SH.qualifiedMaxCount), False, SH.QualifiedMaxCountConstraintComponent)]
+        given = [(n, at_least, c) for n, at_least, c in bounds if n is not None]
+        value_shapes = list(shapes.objects(shape, SH.qualifiedValueShape))
+        if any(n is False for n, _, _ in bounds) or not given or not value_shapes:
+            return None
+        for value_shape in value_shapes:
+            member = _member(shapes, value_shape)
+            if member is None:
+                return None
+            out += [(component, _qualified(member, n, at_least)) for n, at_least, component in given]
+    return out
+
+
+def _qualified_count(shapes: Graph, shape: Node, predicate: URIRef) -> int | bool | None:
+    """sh:qualifiedMinCount / MaxCount as pySHACL reads it (a literal whose value is an int); None when
+    absent, False when pySHACL would refuse it."""
+    values = list(shapes.objects(shape, predicate))
+    if not values:
+        return None
+    value = values[0].value if len(values) == 1 and isinstance(values[0], Literal) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else False
+
+
+MEMBER_PREDICATES = SIMPLE | {SH.path, SH.flags, RDF.type}
+
+
+def _member(shapes: Graph, node: Node) -> Conforms | None:
+    """A member shape of sh:or / sh:qualifiedValueShape, when it is a blank node of simple constraints
+    (on the node itself, or on one predicate of it) that only that list refers to: whether a node
+    conforms to it (pySHACL's Shape.validate with it as focus, conforming when there is no result)."""
+    if not isinstance(node, BNode) or not _referenced_once(shapes, node):
+        return None
+    if not {p for p, _ in shapes.predicate_objects(node)} <= MEMBER_PREDICATES:
+        return None
+    if not set(shapes.objects(node, RDF.type)) <= {SH.NodeShape, SH.PropertyShape}:
+        return None
+    path = _simple_path(shapes, node) if (node, SH.path, None) in shapes else None
+    if (node, SH.path, None) in shapes and path is None:
+        return None
+    constraints = _constraints(shapes, node, on_path=path is not None, nested=False)
+    if constraints is None:
+        return None
+    predicate, inverse = (path[1], path[2]) if path is not None else (None, False)
+
+    def conforms(value: Node, view: DataView) -> bool:
+        values = _values(value, predicate, inverse, view)
+        return not any(constraint(value, values, view) for _, constraint in constraints)
+    return conforms
 
 
 def _custom_parameters(shapes: Graph) -> set[Node] | None:
@@ -479,6 +579,29 @@ def _property_check(shapes: Graph, shape: Node, node_severity: Node, custom: set
                          _counts(node_severity, severity))
 
 
+def _node_check(shapes: Graph, shape: Node, severity: Node, parameters: set[Node]
+                ) -> tuple[PropertyCheck, set[tuple[Node, Node, Node]]] | None:
+    """The node shape's own constraints (sh:or on the focus, say), compiled, with the triples that
+    describe them; None when it has none, or any of them is left to pySHACL."""
+    messages = frozenset(shapes.objects(shape, SH.message))
+    if not parameters or not parameters <= COMPILED or not messages:
+        return None
+    constraints = _constraints(shapes, shape, on_path=False)
+    if constraints is None:
+        return None
+    described: set[tuple[Node, Node, Node]] = set()
+    for parameter in parameters:
+        for value in shapes.objects(shape, parameter):
+            described.add((shape, parameter, value))
+            if isinstance(value, BNode):
+                owned = _owned(shapes, value)
+                if not owned:
+                    return None
+                described |= owned
+    check = PropertyCheck(shape, None, None, False, tuple(constraints), severity, messages, _counts(severity, severity))
+    return check, described
+
+
 def _node_candidates(shapes: Graph) -> Iterator[Node]:
     """Shapes pySHACL validates on their own, from their targets, and only so: node shapes with
     targets that no other shape refers to. Not a closed shape (sh:closed reads its sh:property list),
@@ -517,10 +640,16 @@ def compile_shapes(shapes: Graph) -> Compiled:
             compiled.add(prop)
             removed.add((shape, SH.property, prop))
             removed |= owned
+        rest = {p for p, _ in shapes.predicate_objects(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
+        own = _node_check(shapes, shape, severity, rest - {SH.property})
+        if own is not None:
+            props.append(own[0])
+            compiled.add(shape)
+            removed |= own[1]
+            rest &= {SH.property}
         if not props:
             continue
         checks.append(NodeCheck(shape, targets, tuple(props)))
-        rest = {p for p, _ in shapes.predicate_objects(shape) if p in CONSTRAINT_PARAMETERS or p in custom}
         if all((shape, SH.property, p) in removed for p in shapes.objects(shape, SH.property)):
             rest.discard(SH.property)
         if not rest:  # nothing left for pySHACL to do with this shape: not even its focus nodes

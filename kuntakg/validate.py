@@ -23,6 +23,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .ingest.result import DocumentRDF
 from .shacl_compiled import Compiled, DataView, Finding, compile_shapes, run_checks
+from .shacl_sparql import answer, answering
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class PreparedQueryProcessor(SPARQLProcessor):
     bindings (that is what rdflib's prepareQuery is for), so the parse is cached by its text."""
 
     def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if base is None:  # kuntakg.shacl_sparql: Oxigraph answers while the validation asks it to
+            answered = answer(self.graph, strOrQuery, initBindings, initNs)
+            if answered is not None:
+                return answered
         if isinstance(strOrQuery, str):
             strOrQuery = _prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
@@ -85,22 +90,26 @@ class Report:
     findings: list[Finding]
 
 
-def report(data: Graph, shapes: Graph, ontology: Graph, compiled: bool | None = None) -> Report:
+def report(data: Graph, shapes: Graph, ontology: Graph, compiled: bool | None = None,
+           handed_over: bool = False) -> Report:
     """The SHACL report of a data graph, ontology mixed in for class hierarchies: the compiled checks
     and pySHACL over the shapes they leave, merged into the report pySHACL alone gives (`compiled`
-    False, or KUNTAKG_SHACL_COMPILED=0: pySHACL alone)."""
+    False, or KUNTAKG_SHACL_COMPILED=0: pySHACL alone). `handed_over`: the caller made `data` for this
+    check alone, so the ontology may be poured into it rather than into a copy of it."""
     _configure_rdflib()
     if not (compiling() if compiled is None else compiled):
         return _pyshacl(data, shapes, ontology)
     if isinstance(data, ConjunctiveGraph):  # pySHACL mixes an ontology into a dataset differently
         return _pyshacl(data, shapes, ontology)
     plan = _memo(_compiled_shapes, compile_shapes, shapes)
-    # The graph pySHACL would validate (a copy of the data with the ontology poured in), made once
-    # for both halves from the ontology poured out once per process.
-    target = data + inoculated(ontology)
+    # The graph pySHACL would validate (the data with the ontology poured in), made once for both
+    # halves from the ontology poured out once per process; a copy of the data unless handed over.
+    target = data if handed_over else data + Graph()
+    target += inoculated(ontology)
     conforms, findings = run_checks(plan.checks, DataView(target))
     if len(plan.reduced):
-        rest = _pyshacl(target, plan.reduced, None)
+        with answering(target):
+            rest = _pyshacl(target, plan.reduced, None)
         conforms, findings = conforms and rest.conforms, findings + rest.findings
     return Report(conforms, findings)
 
@@ -119,9 +128,10 @@ def inoculated(ontology: Graph) -> Graph:
     return _memo(_inoculated, _inoculate, ontology)
 
 
-def check(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
-    """All SHACL results for a data graph, ontology mixed in for class hierarchies."""
-    found = report(data, shapes, ontology)
+def check(data: Graph, shapes: Graph, ontology: Graph, handed_over: bool = False) -> list[Violation]:
+    """All SHACL results for a data graph, ontology mixed in for class hierarchies (`handed_over`:
+    see `report`)."""
+    found = report(data, shapes, ontology, handed_over=handed_over)
     if found.conforms:
         return []
     # pyshacl drops the language tags of SPARQL-constraint messages; the shapes still have them.
@@ -202,14 +212,17 @@ def _violation(finding: Finding, shapes: Graph, languages: dict[str, str | None]
     )
 
 
-def located(violations: list[Violation], doc: DocumentRDF, lang: str = "en") -> list[InputError]:
+def located(violations: list[Violation], doc: DocumentRDF, own: set | None = None, lang: str = "en"
+            ) -> list[InputError]:
     """Violations as file:row:column errors of the document's import tables.
 
-    Only violations about this document's own nodes are kept: the graphs of documents it refers to
-    are validated on their own. A violation with no recorded origin is still reported, by IRI."""
+    Only violations about this document's own nodes (`own`: the subjects of its graph, by default) are
+    kept: the graphs of documents it refers to are validated on their own. A violation with no recorded
+    origin is still reported, by IRI."""
     errors = []
     for v in violations:
-        if v.severity != SH.Violation or (v.focus, None, None) not in doc.graph:
+        mine = v.focus in own if own is not None else (v.focus, None, None) in doc.graph
+        if v.severity != SH.Violation or not mine:
             continue
         value = f" (value: {_short(v.value)})" if v.value is not None and not isinstance(v.value, BNode) else ""
         origin = doc.origin(v.focus, v.path)

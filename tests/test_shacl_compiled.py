@@ -27,6 +27,7 @@ from kuntakg.ingest import document_ids, read_document
 from kuntakg.ingest.sources import SourceTexts
 from kuntakg.reference import reference_graph
 from kuntakg.shacl_compiled import DataView, PropertyCheck, compile_shapes
+from kuntakg.shacl_sparql import OxigraphCopy
 from kuntakg.themes import links_graph, scheme_graph
 from kuntakg.validate import Report, inoculated, report
 
@@ -35,6 +36,7 @@ from generate import generate  # noqa: E402
 
 TESTS = Path(__file__).parent
 EX = "https://example.org/"
+KKS = "https://w3id.org/kuntakg/shapes#"
 
 
 def assert_same(data: Graph, shapes: Graph, ontology: Graph) -> Report:
@@ -77,9 +79,16 @@ def test_the_simple_shapes_are_compiled_and_the_rest_is_left(project):
     plan = compile_shapes(project.shapes)
     compiled = {c.shape for node in plan.checks for c in node.properties}
     assert compiled == plan.compiled_shapes and len(compiled) > 50
-    # pySHACL still has every SPARQL constraint, sh:or, qualified shape and complex path of shapes/
-    for predicate in (SH.sparql, SH["or"], SH.qualifiedValueShape, SH.alternativePath):
+    # pySHACL still has every SPARQL constraint and complex path of shapes/; sh:or and qualified counts
+    # over simple member shapes are compiled, on property shapes and on node shapes themselves
+    for predicate in (SH.sparql, SH.alternativePath):
         assert set(project.shapes.triples((None, predicate, None))) <= set(plan.reduced)
+    for predicate in (SH["or"], SH.qualifiedValueShape):
+        assert not set(plan.reduced.triples((None, predicate, None)))
+    components = {c for node in plan.checks for check in node.properties for c, _ in check.constraints}
+    assert {SH.OrConstraintComponent, SH.QualifiedMinCountConstraintComponent,
+            SH.QualifiedMaxCountConstraintComponent} <= components
+    assert {URIRef(KKS + "GoalShape"), URIRef(KKS + "TargetShape")} <= plan.compiled_shapes  # their own sh:or
     # and nothing of what it was given back is compiled
     assert not compiled & set(plan.reduced.objects(None, SH.property))
     assert not {s for s in plan.reduced.subjects() if s in compiled}
@@ -112,6 +121,41 @@ def test_an_uncompilable_constraint_leaves_its_shape_to_pyshacl_whole():
 def test_shape_fixtures(project, fixture):
     merged = assert_same(Graph().parse(fixture), project.shapes, project.ontology)
     assert not merged.conforms
+
+
+SPARQL_SHAPES = ["AcyclicShape", "CascadeShape", "InferredLinkShape", "ReportSectionShape"]
+
+
+@pytest.mark.parametrize("name", SPARQL_SHAPES)
+def test_sparql_constraints_are_answered_by_oxigraph(project, name, monkeypatch):
+    """pySHACL's SELECTs over the validated graph go to Oxigraph (kuntakg.shacl_sparql), every one of
+    them, and the report is still pySHACL's with rdflib's engine alone (assert_same)."""
+    answers: list[bool] = []
+    select = OxigraphCopy.select
+
+    def counted(self, *args):
+        found = select(self, *args)
+        answers.append(found is not None)
+        return found
+    monkeypatch.setattr(OxigraphCopy, "select", counted)
+    merged = assert_same(Graph().parse(TESTS / "shapes" / f"{name}.ttl"), project.shapes, project.ontology)
+    assert answers and all(answers)
+    assert URIRef(KKS + name) in {f.shape for f in merged.findings if f.component == SH.SPARQLConstraintComponent}
+
+
+def test_a_query_oxigraph_cannot_take_goes_to_rdflib():
+    """A prefix only the data graph's namespaces declare, and an ASK validator's pre-bound $value (not
+    projected), are answered by rdflib as before."""
+    shapes = Graph().parse(data=textwrap.dedent(f"""\
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <{EX}> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:sparql [ sh:select "SELECT $this WHERE {{ $this mine:p ?o }}" ; sh:message "has p"@en ] .
+        """), format="turtle")
+    data = Graph().parse(data=f"<{EX}a> <{EX}p> 1 .", format="turtle")
+    data.bind("mine", EX)
+    merged = assert_same(data, shapes, Graph())
+    assert [f.component for f in merged.findings] == [SH.SPARQLConstraintComponent]
 
 
 def _build_messages(work: _ValidationWork, index: int, monkeypatch, compiled: bool) -> list[str]:
@@ -171,6 +215,8 @@ def test_gendata_graphs(project):
 # --- mutations: every compiled property shape of shapes/, broken each way its constraints can fail ---
 
 def _values(graph: Graph, check: PropertyCheck, focus) -> list:
+    if check.predicate is None:
+        return [focus]
     if check.inverse:
         return list(graph.subjects(check.predicate, focus))
     return list(graph.objects(focus, check.predicate))
@@ -182,7 +228,7 @@ def _add(graph: Graph, check: PropertyCheck, focus, value) -> None:
     graph.add((value, check.predicate, focus) if check.inverse else (focus, check.predicate, value))
 
 
-def _break(graph: Graph, check: PropertyCheck, focus, component, n: int) -> None:
+def _break(graph: Graph, shapes: Graph, check: PropertyCheck, focus, component, n: int) -> None:
     """Make `focus` fail `component` of `check` (plus whatever else that breaks on the way)."""
     fresh = URIRef(f"{EX}fresh/{n}")
     values = _values(graph, check, focus)
@@ -218,13 +264,42 @@ def _break(graph: Graph, check: PropertyCheck, focus, component, n: int) -> None
         _add(graph, check, focus, Literal("kolmas", lang="FI"))
         _add(graph, check, focus, Literal("andra", lang="sv"))
         _add(graph, check, focus, Literal("tredje", lang="sv"))
+    elif component == SH.OrConstraintComponent and check.predicate is None:
+        # the focus itself fails every member: what the members' paths reach goes, and so do its types
+        # below the members' classes that are not the shape's target class
+        for member in _or_members(shapes, check):
+            for p in shapes.objects(member, SH.path):
+                graph.remove((focus, p, None))
+            for cls in shapes.objects(member, SH["class"]):
+                graph.remove((focus, RDF.type, cls))
+    elif component == SH.OrConstraintComponent:
+        _add(graph, check, focus, fresh)  # an untyped value: no sh:class member holds
+        graph.add((fresh, RDF.type, URIRef(EX + "Unrelated")))
+    elif component == SH.QualifiedMinCountConstraintComponent:
+        for v in values:
+            graph.remove((v, check.predicate, focus) if check.inverse else (focus, check.predicate, v))
+    elif component == SH.QualifiedMaxCountConstraintComponent:
+        # more values that conform to the qualified shape than the maximum: of its class, or language
+        for i in range(4):
+            for shape in shapes.objects(check.shape, SH.qualifiedValueShape):
+                for cls in shapes.objects(shape, SH["class"]):
+                    _add(graph, check, focus, URIRef(f"{fresh}/{i}"))
+                    graph.add((URIRef(f"{fresh}/{i}"), RDF.type, cls))
+                for head in shapes.objects(shape, SH.languageIn):
+                    for lang in shapes.items(head):
+                        _add(graph, check, focus, Literal(f"nimi {i}", lang=str(lang)))
     else:
         raise AssertionError(f"no mutation for {component}")
 
 
+def _or_members(shapes: Graph, check: PropertyCheck) -> list:
+    return [m for head in shapes.objects(check.shape, SH["or"]) for m in shapes.items(head)]
+
+
 KINDS = [SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent, SH.DatatypeConstraintComponent,
          SH.NodeKindConstraintComponent, SH.InConstraintComponent, SH.ClassConstraintComponent,
-         SH.PatternConstraintComponent, SH.MinLengthConstraintComponent, SH.UniqueLangConstraintComponent]
+         SH.PatternConstraintComponent, SH.MinLengthConstraintComponent, SH.UniqueLangConstraintComponent,
+         SH.OrConstraintComponent, SH.QualifiedMinCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent]
 
 
 @pytest.mark.parametrize("component", KINDS, ids=lambda c: c.removeprefix(str(SH)))
@@ -239,7 +314,7 @@ def test_mutations(project, seeds, theme_check, component):
         focus_nodes = sorted(node.targets.focus_nodes(view), key=str)
         for m, check in enumerate(node.properties):
             if focus_nodes and component in {c for c, _ in check.constraints}:
-                _break(graph, check, focus_nodes[0], component, n * 100 + m)
+                _break(graph, project.shapes, check, focus_nodes[0], component, n * 100 + m)
                 broken.add(check.shape)
     assert broken, f"no compiled shape of shapes/ has {component}"
     merged = assert_same(graph, project.shapes, project.ontology)
@@ -375,3 +450,41 @@ def test_a_custom_constraint_component_keeps_the_shapes_using_it_with_pyshacl():
     data = Graph().parse(data=f"<{EX}a> <{EX}q> <{EX}b> .", format="turtle")
     merged = assert_same(data, shapes, Graph())
     assert {f.component for f in merged.findings} == {SH.MinCountConstraintComponent, URIRef(EX + "NotEqual")}
+
+
+def test_or_and_qualified_counts_over_members_shapes_do_not_use():
+    """sh:or and qualified counts in forms shapes/ does not use: members on an inverse path, with
+    datatypes and patterns, several value shapes, a node shape's sh:or beside its properties; and the
+    forms left to pySHACL (a disjoint qualified shape, a member with sh:node, a member named by IRI)."""
+    shapes = Graph().parse(data=textwrap.dedent(f"""\
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix ex: <{EX}> .
+        ex:Or a sh:NodeShape ; sh:targetClass ex:T ; sh:message "or on the node"@en ;
+            sh:or ( [ sh:path [ sh:inversePath ex:owns ] ; sh:minCount 2 ] [ sh:datatype xsd:integer ] ) ;
+            sh:property [ sh:path ex:v ; sh:or ( [ sh:datatype xsd:integer ] [ sh:pattern "^a" ] ) ;
+                          sh:message "integer or a..."@en ] .
+        ex:Q a sh:NodeShape ; sh:targetClass ex:T ;
+            sh:property [ sh:path ex:v ; sh:qualifiedValueShape [ sh:datatype xsd:integer ] ,
+                              [ sh:minInclusive 2 ] ; sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 2 ;
+                          sh:message "one or two integers"@en ] ,
+                        [ sh:path ex:w ; sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMaxCount 0 ;
+                          sh:message "no A"@en ] .
+        ex:Left a sh:NodeShape ; sh:targetClass ex:T ;
+            sh:property [ sh:path ex:v ; sh:qualifiedValueShape [ sh:datatype xsd:integer ] ;
+                          sh:qualifiedMinCount 3 ; sh:qualifiedValueShapesDisjoint true ; sh:message "disjoint"@en ] ,
+                        [ sh:path ex:w ; sh:or ( [ sh:node ex:Named ] ex:Named ) ; sh:message "named"@en ] .
+        ex:Named sh:class ex:A .
+        """), format="turtle")
+    plan = compile_shapes(shapes)
+    left = {s for s in plan.reduced.subjects(SH.message, None)}
+    assert URIRef(EX + "Or") in plan.compiled_shapes and len(left) == 2
+    data = Graph().parse(data=textwrap.dedent(f"""\
+        @prefix ex: <{EX}> .
+        ex:t1 a ex:T ; ex:v 1 , 2 , 3 , "abc" , "x" ; ex:w ex:a1 , ex:b1 .
+        ex:t2 a ex:T ; ex:v "b" . ex:o1 ex:owns ex:t2 . ex:o2 ex:owns ex:t2 .
+        ex:t3 a ex:T . ex:a1 a ex:A .
+        """), format="turtle")
+    merged = assert_same(data, shapes, Graph())
+    assert {SH.OrConstraintComponent, SH.QualifiedMinCountConstraintComponent,
+            SH.QualifiedMaxCountConstraintComponent} <= {f.component for f in merged.findings}
