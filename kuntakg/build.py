@@ -24,7 +24,7 @@ from .cache import Cache, Entry, file_sha, hash_tree, inputs_key, keep, kept, sh
 from .docparts import bundle, corpus_graphs, quads
 from .draft.check import refuse_drafts
 from .errors import AuditFailed, InvalidInput
-from .forked import map_forked, run_forked
+from .forked import fewer_collections, map_forked, run_forked
 from .guide import write_diagrams
 from .ingest import document_ids, read_document
 from .ingest.result import DocumentRDF
@@ -140,7 +140,7 @@ def build(project: Project | None = None, out: Path | None = None, on_stage: Sta
             done = plan.up_to_date(out)
         if done is not None:
             return BuildReport(out, plan.doc_ids, done, timings, cached=len(plan.doc_ids))
-    with staging_folder(out) as scratch:  # parts and the merge's store; never part of `out`
+    with staging_folder(out) as scratch, fewer_collections():  # scratch: parts and the merge's store
         return _build(project, out, scratch, plan, timings, on_stage, reasoner, jobs)
 
 

@@ -20,6 +20,7 @@ from rdflib import URIRef
 from .cache import keep, kept
 from .export import write_exports
 from .exportrows import document_rows
+from .forked import fewer_collections
 from .iris import Minter
 from .namespaces import PREFIXES
 from .oxterms import rdflib_to_ox
@@ -186,8 +187,9 @@ def _export(nquads: Path, graphs: dict[str, Segment], documents: list[str], base
         return store
 
     rows_folder = reuse / "exports" if reuse is not None and base is not None else None
-    rows = document_rows(graphs, documents, Minter(base or ""), whole, rows_folder)
-    write_exports(rows, out, reuse / "workbooks" if reuse is not None else None)
+    with fewer_collections():  # a spawned process: the build's thresholds are not inherited
+        rows = document_rows(graphs, documents, Minter(base or ""), whole, rows_folder)
+        write_exports(rows, out, reuse / "workbooks" if reuse is not None else None)
 
 
 def load_dump(store: ox.Store, nquads: Path, chunks: Sequence[tuple[int, int]] | None = None) -> None:

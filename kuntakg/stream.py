@@ -24,7 +24,7 @@ from rdflib import Graph, URIRef
 
 from .cache import Entry, write_payload
 from .docparts import write_document_part
-from .draft.check import refuse_drafts
+from .draft.check import draft_notes
 from .entailment import compile_rules, schema_terms
 from .errors import InputError, InvalidInput
 from .forked import map_forked
@@ -104,13 +104,15 @@ class Documents:
         work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
         results = map_forked(work.run_one, todo, jobs)
         errors: list[InputError] = []
-        for folder, (found, summary, used) in zip(todo, results, strict=True):
+        drafts: list[InputError] = []
+        for folder, (found, summary, used, notes) in zip(todo, results, strict=True):
             errors += found
+            drafts += notes
             if not found:
                 self.used[folder.name] = used
                 self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
                 summaries[folder.name] = summary
-        errors += refuse_drafts(todo)  # issue 13: unreviewed drafts (a cached document passed this check)
+        errors += drafts
         if errors:
             raise InvalidInput(errors)
         self.summaries = [summaries[folder.name] for folder in self.folders]
@@ -234,18 +236,20 @@ class _Reading:
     rules: Any
     schema: set
 
-    def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str]]:
+    def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str], list[InputError]]:
         """The document's errors, or its summary and the source files its reading looked at (the
-        document itself goes into `out`, pickled whole with its row origins)."""
+        document itself goes into `out`, pickled whole with its row origins); and its unreviewed draft
+        notes (issue 13; a cached document passed this check)."""
         texts = RecordingSources(self.project.sources)
         doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
+        notes = draft_notes(folder)
         if doc.errors:
-            return doc.errors, {}, set()
+            return doc.errors, {}, set(), notes
         (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         summary = summarise(doc, self.rules, self.schema)
         # the reasoner's scan goes to a file here, not back to the build's process (see reasoning_facts)
         spill_reasoning(self.out, folder.name, summary)
-        return [], summary, texts.used
+        return [], summary, texts.used, notes
 
 
 @dataclass
