@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import pickle
 import re
 import tempfile
@@ -27,8 +28,9 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -297,18 +299,18 @@ def _document_csv(data: dict[str, list[dict[str, Any]]], reuse: Path | None, key
 
 
 def write_xlsx(path: Path, data: dict[str, list[dict[str, Any]]], reuse: Path | None = None,
-               key: str | None = None) -> bytes:
+               key: str | None = None, templates: list[list[bytes]] | None = None) -> bytes:
     """The workbook of the tables; returns its bytes. `reuse` (the build cache): a folder of workbooks by
     the hash of their rows (`key`, when the caller has it), so that a rebuild copies those of unchanged
     documents instead of writing them again (openpyxl was most of the export's time); each is checked
     against the hash of its bytes in its name."""
     if reuse is None:
-        body = _workbook(data)
+        body = _workbook(data, templates=templates)
     else:
         key = key or _rows_key(data)
         body = kept(reuse, key, "xlsx") or b""
         if not body:
-            body = _workbook(data)
+            body = _workbook(data, templates=templates)
             keep(reuse, key, "xlsx", body)
     path.write_bytes(body)
     return body
@@ -319,11 +321,23 @@ def _rows_key(data: dict[str, list[dict[str, Any]]]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _workbook(data: dict[str, list[dict[str, Any]]], finish: bool = True) -> bytes:
+def _workbook(data: dict[str, list[dict[str, Any]]], finish: bool = True,
+              templates: list[list[bytes]] | None = None) -> bytes:
     """The workbook, written row by row (openpyxl's write-only mode: a workbook of every cell held
     1.2 GB at 3.7 M quads); the same bytes as a workbook built in memory, once each sheet has its
     ``<dimension>`` (which only the in-memory mode writes). `finish` False: openpyxl's bytes as saved
-    (no dimensions, its times), for :func:`joined_workbook`."""
+    (no dimensions, its times), for :func:`joined_workbook`. The tables' rows are written by
+    :func:`row_templates` when it can (`templates`, if the caller has them), into openpyxl's workbook of
+    no rows: the same bytes, without openpyxl's object per cell (most of the exports' time)."""
+    if finish and data:
+        templates = templates if templates is not None else row_templates(data)
+        if templates is not None:
+            return joined_workbook(_empty_workbook(), templates, {t: len(r) for t, r in data.items()})
+    return openpyxl_workbook(data, finish)
+
+
+def openpyxl_workbook(data: dict[str, list[dict[str, Any]]], finish: bool = True) -> bytes:
+    """:func:`_workbook` with every cell written by openpyxl."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -346,6 +360,58 @@ def _workbook(data: dict[str, list[dict[str, Any]]], finish: bool = True) -> byt
     if not finish:
         return buffer.getvalue()
     return _deterministic_zip(buffer.getvalue(), _dimensions({t: len(r) for t, r in data.items()}))
+
+
+def _empty_workbook() -> bytes:
+    """openpyxl's workbook of the tables with no rows (unfinished), made once per layout of the tables."""
+    return _empty_for(tuple((t, tuple((c.name, c.datatype, c.description) for c in cs)) for t, cs in TABLES.items()))
+
+
+@cache
+def _empty_for(layout: tuple) -> bytes:
+    return openpyxl_workbook(dict.fromkeys(TABLES, []), finish=False)
+
+
+# A table cell as openpyxl's write-only sheet writes it (openpyxl.cell._writer.lxml_write_cell): text as
+# an inline string (xml:space="preserve" when it has outer whitespace; non-ASCII as character references),
+# a number as "%.16g", nothing for an empty cell. Values of any other kind, text openpyxl would refuse,
+# shorten or that lxml may write otherwise (control characters, carriage returns, over 32,767
+# characters), and NaN or infinity are left to openpyxl (row_templates gives None).
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_LEFT_TO_OPENPYXL = re.compile(r"[\000-\010\013\014\016-\037\r]")
+
+
+def _cell(letter: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return ""
+    kind = type(value)
+    if kind is str:
+        if len(value) > 32767 or _LEFT_TO_OPENPYXL.search(value):
+            return None
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{letter}\0" t="inlineStr"><is><t{space}>{value.translate(_XML_TEXT)}</t></is></c>'
+    if kind is int or (kind is float and math.isfinite(value)):
+        return f'<c r="{letter}\0" t="n"><v>{"%.16g" % value}</v></c>'
+    return None
+
+
+def row_templates(data: dict[str, list[dict[str, Any]]]) -> list[list[bytes]] | None:
+    """Each table's rows as :func:`sheet_rows` gives them from openpyxl's workbook (the row number left
+    as a placeholder), written here; None when a value is of a kind left to openpyxl (see `_cell`)."""
+    from openpyxl.utils import get_column_letter
+
+    out: list[list[bytes]] = []
+    for table, rows in data.items():
+        letters = [(get_column_letter(i), c.name) for i, c in enumerate(TABLES[table], 1)]
+        templates = []
+        for row in rows:
+            cells = [_cell(letter, _xlsx_value(row.get(name))) for letter, name in letters]
+            if None in cells:
+                return None
+            # non-ASCII as character references, as lxml writes the sheet
+            templates.append(('<row r="\0">' + "".join(cast(list[str], cells))).encode("ascii", "xmlcharrefreplace"))
+        out.append(templates)
+    return out
 
 
 def _dimensions(counts: dict[str, int]) -> list[str]:
@@ -547,14 +613,18 @@ def write_exports(per_document: Mapping[str, dict[str, list[dict[str, Any]]]], o
                 everything[table].write(body)
                 written.append(path)
             xlsx = out / ("%s.xlsx" % document)
-            rows = document_sheet_rows(write_xlsx(xlsx, subset, reuse, key), reuse, key)
+            rows = row_templates(subset)
+            if rows is None:  # a value left to openpyxl: the rows as it writes them
+                rows = document_sheet_rows(write_xlsx(xlsx, subset, reuse, key), reuse, key)
+            else:
+                write_xlsx(xlsx, subset, reuse, key, rows)
             for table, templates in zip(TABLES, rows, strict=True):
                 sheets[table].writelines(template + _ROW_END for template in templates)
                 counts[table] += len(templates)
             written.append(xlsx)
         for fh in sheets.values():
             fh.close()
-        empty = _workbook({t: [] for t in TABLES}, finish=False)
+        empty = _empty_workbook()
         corpus.write_bytes(joined_workbook(empty, [_templates_in(sheets_dir / t) for t in TABLES], counts))
     files = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
     meta = out / "datadictionary.json"

@@ -3,12 +3,14 @@ can reach, and that rows computed over a store of what they read are the rows of
 workbook of everything joined from the documents' sheet rows is the workbook openpyxl writes."""
 from __future__ import annotations
 
+import random
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kuntakg.export import _workbook, joined_workbook, sheet_rows, tables
+from kuntakg.export import TABLES, _workbook, joined_workbook, openpyxl_workbook, row_templates, sheet_rows, tables
 from kuntakg.exportrows import (
     SHARED,
     VOLATILE,
@@ -125,8 +127,41 @@ def test_rows_kept_but_lost_are_computed_again(dump, documents, full, tmp_path):
 
 def test_the_joined_workbook_is_the_workbook_openpyxl_writes(full, documents):
     data = {t: [r for d in documents for r in full[d][t]] for t in next(iter(full.values()))}
-    pieces = [sheet_rows(_workbook(full[d])) for d in documents]
-    empty = _workbook({t: [] for t in data}, finish=False)
+    pieces = [sheet_rows(openpyxl_workbook(full[d])) for d in documents]
+    empty = openpyxl_workbook({t: [] for t in data}, finish=False)
     tables = [[row for piece in pieces for row in piece[i]] for i in range(len(data))]
-    assert joined_workbook(empty, tables, {t: len(rows) for t, rows in data.items()}) == _workbook(data)
-    assert joined_workbook(empty, [[] for _ in data], dict.fromkeys(data, 0)) == _workbook({t: [] for t in data})
+    assert joined_workbook(empty, tables, {t: len(rows) for t, rows in data.items()}) == openpyxl_workbook(data)
+    assert joined_workbook(empty, [[] for _ in data], dict.fromkeys(data, 0)) == openpyxl_workbook(
+        {t: [] for t in data})
+
+
+def test_rows_written_without_openpyxl_are_openpyxls(full, documents):
+    """Each seed document's workbook, its rows written by row_templates, is byte for byte openpyxl's."""
+    for d in documents:
+        templates = row_templates(full[d])
+        assert templates is not None
+        assert templates == sheet_rows(openpyxl_workbook(full[d]))
+        assert _workbook(full[d]) == openpyxl_workbook(full[d])
+
+
+TRICKY = ["plain", " lead", "trail ", "\tab", "line\nbreak", "a & b < c > d", '"quoted" \'single\'', "ä ö å €",
+          "\u00a0nbsp", "x" * 40, "emoji 🌍", "]]>", "<t>", 0, 7, -3, 10**17, 2.5, 1e-7, 1/3, 123456789.125, ""]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tricky_cells_written_without_openpyxl_are_openpyxls(seed):
+    """Text with outer whitespace, markup characters, non-ASCII, big and small numbers, empty cells."""
+    rng = random.Random(seed)
+    data = {table: [{c.name: rng.choice(TRICKY + [None]) for c in columns} for _ in range(rng.randint(0, 6))]
+            for table, columns in TABLES.items()}
+    assert row_templates(data) == sheet_rows(openpyxl_workbook(data))
+    assert _workbook(data) == openpyxl_workbook(data)
+
+
+@pytest.mark.parametrize("value", [True, float("nan"), "carriage\rreturn", "y" * 40000, Decimal("1.5")])
+def test_values_left_to_openpyxl(value):
+    data = {table: [] for table in TABLES}
+    data["goals"] = [{c.name: value for c in TABLES["goals"]}]
+    assert row_templates(data) is None
+    assert _workbook(data) == openpyxl_workbook(data)
+
