@@ -289,3 +289,19 @@ def test_nothing_reads_the_shared_folder():
                  for p in (REPO / folder).rglob("*") if p.is_file() and p.suffix in (".py", ".csv")
                  and "../shared" in p.read_text(encoding="utf-8", errors="ignore") and p.name != "test_build.py"]
     assert offenders == []
+
+
+def test_each_document_graph_records_its_size(seed_build):
+    """void:triples of each document's graph (build graph, issue 15: the documents listing reads it
+    instead of counting every graph) is the number of quads the dump has in that graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(seed_build.out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
+    recorded = {s["graph"].value: int(s["n"].value) for s in store.query(
+        "SELECT ?graph ?n WHERE { ?graph a <https://w3id.org/kuntakg/ontology#DocumentGraph> ; "
+        "<http://rdfs.org/ns/void#triples> ?n }", use_default_graph_as_union=True)}
+    counted = {s["graph"].value: int(s["n"].value) for s in store.query(
+        "SELECT ?graph (COUNT(*) AS ?n) WHERE { ?graph a <https://w3id.org/kuntakg/ontology#DocumentGraph> . "
+        "GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph", use_default_graph_as_union=True)}
+    assert recorded == counted and len(recorded) == len(seed_build.documents)
