@@ -453,3 +453,22 @@ def test_schemathesis_finds_no_server_errors(api_schema):
 
         fuzz()
     assert not failures, "\n".join(sorted(set(failures))[:8])
+
+
+def test_the_values_block_also_opens_a_subquery_whose_where_stands_alone():
+    """A subquery is evaluated before the values outside it join: its own `WHERE {` line gets the block."""
+    import pyoxigraph as ox
+
+    from kuntakg.queries import with_values
+
+    text = "SELECT ?x ?n\nWHERE {\n  ?x ?p ?o .\n  {\n    SELECT ?x (COUNT(*) AS ?n)\n    WHERE {\n      ?x ?q ?r .\n" \
+           "    } GROUP BY ?x\n  }\n}"
+    hinted = with_values(text, {ox.Variable("x"): ox.NamedNode("https://example.org/a")})
+    assert hinted is not None and hinted.count('VALUES (?x) { (<https://example.org/a>) }') == 2
+    assert "    WHERE {\n      VALUES (?x)" in hinted and "\nWHERE {\n  VALUES (?x)" in hinted
+    store = ox.Store()
+    for s in ("a", "b"):
+        store.add(ox.Quad(ox.NamedNode("https://example.org/" + s), ox.NamedNode("https://example.org/p"),
+                          ox.Literal("1")))
+    assert [(r["x"].value, r["n"].value) for r in store.query(hinted)] == [("https://example.org/a", "1")]
+    assert with_values("SELECT * WHERE { ?s ?p ?o }", {ox.Variable("s"): ox.NamedNode("https://example.org/a")}) is None
