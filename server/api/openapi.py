@@ -46,7 +46,10 @@ def operation(q: StoredQuery, values: dict[str, list[str]] | None = None) -> dic
                              "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
                              "columns": {"type": "array", "items": {"type": "string", "enum": list(cols)}},
                              "rows": {"type": "array", "items": row},
-                             "truncated": {"type": "boolean"}, "query_ms": {"type": "number"}}}
+                             "truncated": {"type": "boolean"}, "query_ms": {"type": "number"},
+                             "cached": {"type": "boolean", "description": "the answer was kept from an earlier "
+                                        "call on the same version of the store (query_ms is then the time "
+                                        "to find it)"}}}
     description = q.description
     if q.questions:
         description += "\n\nResearch questions: " + ", ".join(map(str, q.questions)) + "."

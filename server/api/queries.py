@@ -27,10 +27,11 @@ from flask import Blueprint, Response, abort, current_app, request
 from kuntakg.queries import ParameterError, StoredQuery
 
 from .. import registry as query_registry
-from ..response import abort_with, choose, csv_response, error, html_response, json_response, query_suffix
+from ..response import abort_with, choose, csv_response, error, html_response, json_response, not_modified, query_suffix
 from ..state import endpoint
 from ..store import QueryError, QueryRequest
 from . import lookup
+from .answers import answer_key, answers
 
 bp = Blueprint("api", __name__, template_folder="templates")
 FORMATS = ["json", "html", "csv"]  # in the order Accept negotiation prefers them
@@ -108,13 +109,13 @@ def html(template: str, status: int = 200, alternates: Mapping[str, str] | None 
 
 
 def table_response(query: StoredQuery, columns: list[str], rows: list[list], fmt: str, args: dict,
-                   elapsed: float) -> Response:
+                   elapsed: float, cached: bool = False) -> Response:
     qs = query_suffix()
     alternates = {f: "/api/queries/%s.%s%s" % (query.name, f, qs) for f in FORMATS}
     if fmt == "json":
         body = {"ok": True, "query": query.name, "summary": query.summary, "parameters": args,
                 "columns": columns, "rows": [dict(zip(columns, map(plain, r), strict=True)) for r in rows],
-                "truncated": False, "query_ms": round(elapsed * 1000, 1)}
+                "truncated": False, "query_ms": round(elapsed * 1000, 1), "cached": cached}
         return json_response(body, alternates=alternates)
     if fmt == "csv":
         return csv_response(columns, (["" if t is None else t.value for t in r] for r in rows), alternates=alternates)
@@ -168,12 +169,44 @@ def show(name: str, fmt: str | None = None):
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
     start = time.perf_counter()
-    columns, rows = run(query, bindings)
-    if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
-        columns, rows = relabel(query, columns, rows, lang or lookup.LANGS[0])
+    label_lang = (lang or lookup.LANGS[0]) if query.labels else ""
+    answer_id = answer_key(query, bindings, label_lang)
+    # weak: the body's query_ms and cached differ between calls; HTML pages depend on the site's language too
+    etag = 'W/"q-%s-%s"' % (answer_id[:32], fmt) if answer_id and fmt != "html" else None
+    unchanged = not_modified(etag, endpoint().backend.last_modified)
+    if unchanged is not None:
+        return answer_headers(unchanged, etag)
+    columns, rows, cached = answer(query, bindings, label_lang, answer_id)
     if lang is not None:
         args["lang"] = lang
-    return table_response(query, columns, rows, fmt, args, time.perf_counter() - start)
+    resp = table_response(query, columns, rows, fmt, args, time.perf_counter() - start, cached=cached)
+    return answer_headers(resp, etag)
+
+
+def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None) -> tuple[list[str], list[list], bool]:
+    """Columns, rows (labels chosen in ``label_lang``) and whether they were kept from an earlier call."""
+    kept = answers() if key else None
+    found = kept.get(key) if kept is not None and key else None
+    if found is not None:
+        return found[0], found[1], True
+    columns, rows = run(query, bindings)
+    if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
+        columns, rows = relabel(query, columns, rows, label_lang)
+    if kept is not None and key:
+        kept.put(key, (columns, rows))
+    return columns, rows, False
+
+
+def answer_headers(resp: Response, etag: str | None) -> Response:
+    """A stored query's answer changes only with the store: an ETag for it (304 on revalidation) and the
+    configured ``Cache-Control`` max-age, as on /sparql."""
+    if etag:
+        resp.headers["ETag"] = etag
+        backend = endpoint().backend
+        if backend.last_modified:
+            resp.last_modified = backend.last_modified
+    resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
+    return resp
 
 
 def relabel(query: StoredQuery, columns: list[str], rows: list[list], lang: str) -> tuple[list[str], list[list]]:

@@ -1,0 +1,85 @@
+"""Stored-query answers kept while the store stays the same (issue 15: serving a national corpus).
+
+The graph is read-only, so a stored query with the same parameters has one answer per version of the
+store. Corpus-wide questions (themes across every town, SDG coverage, the document list) read millions
+of quads and take seconds at 10 M quads; the second asker gets the answer the first one paid for.
+
+* The key is everything the answer depends on: the store's version (its files' identity, or the
+  configured ``DATASET_VERSION``), the query's name and text, the typed parameter terms and the label
+  language. A store without a version (a remote endpoint nobody gave one) is never cached: its data may
+  change under us.
+* Bounded by cells (rows × columns, ``API_ANSWER_CACHE_CELLS``; 0 turns it off), least recently used
+  first out. An answer larger than a quarter of the bound is not kept. Errors (413, 503) are never kept:
+  they abort before ``put``.
+* One per app, in each worker process: nothing is shared or written to disk.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import current_app
+
+from kuntakg.queries import StoredQuery
+
+from ..state import endpoint
+
+KEY = "kuntakg_answers"
+
+Answer = tuple[list[str], list[list]]   # columns, rows of pyoxigraph terms (immutable) or None
+
+
+@dataclass
+class Answers:
+    max_cells: int
+    _kept: OrderedDict[str, tuple[Answer, int]] = field(default_factory=OrderedDict)
+    _cells: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is None:
+                return None
+            self._kept.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: str, answer: Answer) -> None:
+        cells = max(1, len(answer[1]) * max(1, len(answer[0])))
+        if cells * 4 > self.max_cells:
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = (answer, cells)
+            self._cells += cells
+            while self._cells > self.max_cells:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self._cells -= dropped
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def answers() -> Answers | None:
+    """The app's answer store; None when the store has no version or the bound is 0."""
+    if not endpoint().backend.version or int(current_app.config["API_ANSWER_CACHE_CELLS"]) <= 0:
+        return None
+    kept = current_app.extensions.get(KEY)
+    if kept is None:
+        kept = current_app.extensions[KEY] = Answers(int(current_app.config["API_ANSWER_CACHE_CELLS"]))
+    return kept
+
+
+def answer_key(query: StoredQuery, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], lang: str) -> str | None:
+    """What an answer depends on, as a digest; None when the store has no version."""
+    version = endpoint().backend.version
+    if not version:
+        return None
+    parts = [version, query.name, query.text, query.oxigraph_text or "", lang]
+    parts += sorted("%s=%s" % (variable, term) for variable, term in bindings.items())
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
