@@ -15,7 +15,10 @@ store and over Virtuoso, with per-town parameters.
 Each stored query is called as ``GET /api/queries/<name>.json``: required parameters take values from
 the data (``scale.SAMPLES``); a query with a ``town`` parameter is called for one town (the issue
 allows per-town parameters; "all towns" at 10 M quads is over the API's 10,000-row limit for some).
-One warm-up call, then up to ``--runs`` calls or ``--budget`` seconds (at least 3); median and p95.
+One warm-up call, then up to ``--runs`` calls or ``--budget`` seconds (at least 3); median and p95, with the
+API's answer cache off (``KUNTAKG_API_ANSWER_CACHE_CELLS=0``): what an asker waits for an answer not yet
+kept. Then, on the disk store only, a second server with the cache at its default: the first call of each
+query and the p95 of the next five (``kept``).
 """
 from __future__ import annotations
 
@@ -66,12 +69,18 @@ def disk_store(nq: Path, folder: Path) -> dict:
     return out
 
 
+# queries that read the whole corpus without a town, and gained an optional `town` this session: called both ways
+ALL_TOWNS_TOO = {"status-by-plan", "shared-indicators"}
+
+
 def per_town_calls(store: ox.Store) -> tuple[str, list[tuple[str, str, object, dict]]]:
     """stored_calls with `town` bound (the town with the most plans and reports) where a query has it."""
     town = next(iter(store.query(TOWN_QUERY, use_default_graph_as_union=True)))["c"].value
     calls = []
     for name, path, q, _ in stored_calls(store):
         args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+        if name in ALL_TOWNS_TOO:
+            calls.append((name + " (all towns)", path, q, q.bind(args)))
         if q.param("town") is not None:
             args["town"] = town
             name += " (town=%s)" % town
@@ -80,7 +89,33 @@ def per_town_calls(store: ox.Store) -> tuple[str, list[tuple[str, str, object, d
     return town, calls
 
 
+def kept(port: int, calls, runs: int = 5) -> dict:
+    """With the API's answer cache on: the first asker's time (the answer is computed and kept) and the
+    p95 of the next `runs` askers (each worker process keeps its own: the first call to each computes)."""
+    api = ApiTarget(port)
+    api.run("/api/queries.json")
+    out: dict = {}
+    for name, path, _, _ in calls:
+        try:
+            t = time.perf_counter()
+            api.run(path)
+            first = time.perf_counter() - t
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                api.run(path)
+                times.append(time.perf_counter() - t)
+            out[name] = {"first_ms": first * 1e3, "next_p95_ms": ep.stats(times)[1] * 1e3, "runs": runs}
+        except Exception as exc:  # report, do not hide
+            out[name] = {"error": str(exc)[:300]}
+        print("   kept: %-38s %s" % (name, json.dumps({k: round(v, 1) if isinstance(v, float) else v
+                                                       for k, v in out[name].items()})), flush=True)
+    api.http.close()
+    return out
+
+
 def measure(port: int, calls, runs: int, budget: float, floor_store: ox.Store | None) -> dict:
+    """Every call with the answer cache off (the server is started so): what each asker waits."""
     api = ApiTarget(port)
     api.run("/api/queries.json")
     rows: dict = {}
@@ -130,20 +165,24 @@ def serve_disk(dist: Path, args) -> dict:
     print("== disk store:", json.dumps(out["store"]), flush=True)
     store = ox.Store.read_only(str(folder))
     town, calls = per_town_calls(store)
-    port = ep.free_port()
-    t = time.perf_counter()
-    env = {**os.environ, "KUNTAKG_DIST_DIR": str(dist)}
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--store",
-                             "oxigraph-readonly", "--data", str(folder), "--workers", "2"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(dist.parent / "serve-disk.log", "w"),
-                            start_new_session=True)
-    try:
-        ep.wait_port(port, proc, timeout=900)
-        out["server_start_s"] = time.perf_counter() - t
-        out["town"] = town
-        out["queries"] = measure(port, calls, args.runs, args.budget, store)
-    finally:
-        stop(proc)
+    out["town"] = town
+    for cells, what in ((0, "queries"), (None, "kept")):   # the answer cache off, then at its default
+        port = ep.free_port()
+        t = time.perf_counter()
+        env = {**os.environ, "KUNTAKG_DIST_DIR": str(dist)}
+        if cells is not None:
+            env["KUNTAKG_API_ANSWER_CACHE_CELLS"] = str(cells)
+        proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--store",
+                                 "oxigraph-readonly", "--data", str(folder), "--workers", "2"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=open(dist.parent / f"serve-disk-{what}.log", "w"),
+                                start_new_session=True)
+        try:
+            ep.wait_port(port, proc, timeout=900)
+            out.setdefault("server_start_s", time.perf_counter() - t)
+            out[what] = (measure(port, calls, args.runs, args.budget, store) if what == "queries"
+                         else kept(port, calls))
+        finally:
+            stop(proc)
     out["loadavg_after"] = loadavg()
     return out
 
@@ -159,6 +198,7 @@ def serve_virtuoso(dist: Path, args) -> dict:
     proc = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "virtuoso.py"), "--dist", str(dist), "--state",
                              str(state), "--port", str(port), "--workers", "2", "--memory-gb",
                              str(args.virtuoso_memory_gb), "--reload"], cwd=ROOT, stdout=subprocess.PIPE,
+                            env={**os.environ, "KUNTAKG_API_ANSWER_CACHE_CELLS": "0"},
                             stderr=log, text=True, start_new_session=True)
     out: dict = {"loadavg_before": loadavg()}
     try:

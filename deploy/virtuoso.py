@@ -219,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         loaded_mark.write_text(sha256(manifest) + "\n", encoding="ascii")
         log(f"Virtuoso holds the build's {sum(expected.values())} quads in {len(expected)} graphs")
         env = {**os.environ, "KUNTAKG_STORE": "remote", "KUNTAKG_REMOTE_ENDPOINT": endpoint,
-               "KUNTAKG_QUERY_POOL_START": "lazy", "KUNTAKG_DATA": str(dist / "kuntakg.nq")}
+               "KUNTAKG_QUERY_POOL_START": "lazy", "KUNTAKG_DATA": str(dist / "kuntakg.nq"),
+               # what Virtuoso holds is this manifest's build, checked above: answers may be kept and
+               # ETags given for it (a remote store without a version gets neither)
+               "KUNTAKG_DATASET_VERSION": "virtuoso-" + sha256(manifest)[:20]}
         app = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
                                 "--timeout", "90", "--limit-request-line", "8190",
                                 "--bind", f"127.0.0.1:{args.port}", "server:create_app()"],
