@@ -153,8 +153,8 @@ def _build(project: Project, out: Path, scratch: Path, plan: _CachePlan | None, 
     docs = Documents(project, plan, scratch)
     corpus: list[Path] = []  # the graphs that are no one document's, each a part written as soon as it is made
     with _timed(timings, "read", on_stage):
-        docs.read(jobs)
         reference = reference_graph(project.reference, minter)
+        docs.read(jobs, reference)  # and validates each document that continues no other
         # issue 7: theme scheme and the project's links
         corpus += run_forked(lambda: _theme_parts(project, docs.summaries, reference, scratch, memo, plan))
     with _timed(timings, "audit", on_stage):

@@ -4,10 +4,12 @@ Reading maps each document that the build cache does not answer in a forked proc
 worth at a time), which puts the document itself (graphs and row origins) in a file of the build's
 scratch folder and hands back its summary (kuntakg.summary: what the checks over several documents
 read); the build's own process holds summaries only. The cache answers the others with their
-summaries alone. Validation runs each fresh document in a
+summaries alone. A document that continues no other is validated by the process that read it, which
+writes its part of the dump (kuntakg.docparts) and its cache payload there and then (pickling a document
+and loading it again was a fifth of the validation). The others are validated afterwards, each in a
 process of its own (forked, a pool's worth at a time) that loads it, and the graphs of the documents
-it links to, from those files, validates it, and writes its part of the dump (kuntakg.docparts) and
-its cache payload. The checks over the corpus (theme links, coverage audit, reasoning) read the
+it links to, from those files, validates it, and writes its part and payload the same way. The
+checks over the corpus (theme links, coverage audit, reasoning) read the
 summaries; the dumps are merged from the parts (kuntakg.publish.publish_parts).
 """
 from __future__ import annotations
@@ -73,7 +75,9 @@ class Documents:
         self.dir = scratch / "documents"
         self.dir.mkdir()
         self.summaries: list[dict[str, Any]] = []
-        self.fresh: dict[str, Path] = {}    # folder name -> the document pickled whole (with row origins)
+        self.fresh: dict[str, Path] = {}    # folder name -> the document pickled whole (with row origins),
+        # or its cache payload when it was validated as it was read (then also in `checked`)
+        self.checked: dict[str, list[InputError]] = {}  # folder name -> its violations, found while reading
         self.entries: dict[str, Entry] = {}  # folder name -> the cache entry that answered it
         self.used: dict[str, set[str]] = {}  # folder name -> the source files its reading looked at
 
@@ -81,11 +85,12 @@ class Documents:
     def names(self) -> list[str]:
         return [f.name for f in self.folders]
 
-    def read(self, jobs: int | None = None) -> None:
+    def read(self, jobs: int | None = None, reference: Graph | None = None) -> None:
         """Read every document the cache does not answer, in `jobs` forked processes (default: one
         per CPU): each writes the document into the scratch folder and hands back its summary, so that
-        this process only ever holds summaries. Raise InvalidInput with every error of every document
-        (as kuntakg.build.read_all does)."""
+        this process only ever holds summaries. With `reference`, a document that continues no other is
+        validated there too (its violations are raised by `validate`, after the checks over the corpus,
+        as before). Raise InvalidInput with every error of every document (as kuntakg.build.read_all does)."""
         project, minter = self.project, self.project.minter
         known = {f.name: self.plan.document_ids(f) if self.plan is not None else document_ids(f, minter)
                  for f in self.folders}
@@ -101,16 +106,25 @@ class Documents:
                 spill_reasoning(self.dir, folder.name, entry.summary)
             else:
                 todo.append(folder)
-        work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology))
+        checking = None
+        if reference is not None:
+            checking = _Validation(project.shapes, project.ontology, reference, minter, {}, {}, self.dir)
+            prepare(checking.shapes, checking.ontology)  # once, before the workers fork
+        work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology),
+                        checking)
         results = map_forked(work.run_one, todo, jobs)
         errors: list[InputError] = []
         drafts: list[InputError] = []
-        for folder, (found, summary, used, notes) in zip(todo, results, strict=True):
+        for folder, (found, summary, used, notes, checked) in zip(todo, results, strict=True):
             errors += found
             drafts += notes
             if not found:
                 self.used[folder.name] = used
-                self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
+                if checked is None:
+                    self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
+                else:
+                    self.fresh[folder.name] = self.dir / f"{folder.name}.payload"
+                    self.checked[folder.name] = checked
                 summaries[folder.name] = summary
         errors += drafts
         if errors:
@@ -128,9 +142,11 @@ class Documents:
         links = self._links(names, by_name)
         work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
                            self._document_files(), links, self.dir)
-        prepare(work.shapes, work.ontology)  # once, before the workers fork
-        found = map_forked(work.run_one, names, jobs)
-        errors = [e for batch in found for e in batch]
+        todo = [name for name in names if name not in self.checked]
+        if todo:
+            prepare(work.shapes, work.ontology)  # once, before the workers fork
+        found = dict(zip(todo, map_forked(work.run_one, todo, jobs), strict=True))
+        errors = [e for name in names for e in (self.checked[name] if name in self.checked else found[name])]
         if errors:
             raise InvalidInput(errors)
         if self.plan is not None:
@@ -188,7 +204,7 @@ class Documents:
         return [_load(*files[name]).graph for name in self.names]
 
     def _document_files(self) -> dict[str, tuple[str, Path]]:
-        files = {name: ("whole", path) for name, path in self.fresh.items()}
+        files = {name: ("entry" if name in self.checked else "whole", path) for name, path in self.fresh.items()}
         files.update({name: ("entry", entry.payload) for name, entry in self.entries.items()})
         return files
 
@@ -235,21 +251,29 @@ class _Reading:
     out: Path
     rules: Any
     schema: set
+    checking: _Validation | None = None
 
-    def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str], list[InputError]]:
+    def run_one(self, folder: Path) -> tuple[list[InputError], dict[str, Any], set[str], list[InputError],
+                                             list[InputError] | None]:
         """The document's errors, or its summary and the source files its reading looked at (the
-        document itself goes into `out`, pickled whole with its row origins); and its unreviewed draft
-        notes (issue 13; a cached document passed this check)."""
+        document itself goes into `out`, pickled whole with its row origins); its unreviewed draft
+        notes (issue 13; a cached document passed this check); and, when it continues no other
+        document and `checking` is given, its SHACL violations (None: not validated here; its part
+        and payload are then in `out` instead of the pickle)."""
         texts = RecordingSources(self.project.sources)
         doc = read_document(folder, self.project.minter, texts, self.project.status_rules, self.known)
         notes = draft_notes(folder)
         if doc.errors:
-            return doc.errors, {}, set(), notes
-        (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+            return doc.errors, {}, set(), notes, None
         summary = summarise(doc, self.rules, self.schema)
+        checked = None
+        if self.checking is not None and not summary["continues"]:
+            checked = self.checking.check_loaded(folder.name, doc, [])
+        else:
+            (self.out / f"{folder.name}.pickle").write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         # the reasoner's scan goes to a file here, not back to the build's process (see reasoning_facts)
         spill_reasoning(self.out, folder.name, summary)
-        return [], summary, texts.used, notes
+        return [], summary, texts.used, notes, checked
 
 
 @dataclass
@@ -264,12 +288,18 @@ class _Validation:
 
     def run_one(self, name: str) -> list[InputError]:
         doc = _load(*self.files[name])
-        around = [neighbourhood(doc.graph, self.reference)]
+        around = []
         for other in self.links[name]:
             other_graph = _load(*self.files[other]).graph
             if _refers_to(doc.graph, other_graph):
                 around.append(neighbourhood(doc.graph, other_graph))
             del other_graph
+        return self.check_loaded(name, doc, around)
+
+    def check_loaded(self, name: str, doc: DocumentRDF, around: list[Graph]) -> list[InputError]:
+        """Validate `doc` with what it points at in the reference and in `around` (the neighbourhoods
+        of the documents it links to), after writing its part and payload into `out`."""
+        around = [neighbourhood(doc.graph, self.reference), *around]
         # The document's part and cache payload are written before the check, which then validates the
         # graph this process loaded with what it points at poured in, not a copy of it (a copy was a
         # sixth of the stage). A document that fails leaves them behind in the scratch folder, unused.

@@ -305,3 +305,33 @@ def test_each_document_graph_records_its_size(seed_build):
         "SELECT ?graph (COUNT(*) AS ?n) WHERE { ?graph a <https://w3id.org/kuntakg/ontology#DocumentGraph> . "
         "GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph", use_default_graph_as_union=True)}
     assert recorded == counted and len(recorded) == len(seed_build.documents)
+
+
+def _continues_another(folder: Path) -> bool:
+    return any(row.get("continues") for path in folder.glob("*.csv")
+               for row in csv.DictReader(path.open(encoding="utf-8", newline="")))
+
+
+def test_violations_found_while_reading_and_after_are_reported_together_in_folder_order(tmp_path):
+    """Issue 15: a document that continues no other is validated by the process that read it, one that
+    continues another after every document was read; the build reports both, in folder order."""
+    later, alone = "loviisa-perusturva-2021", PORI
+    project = copy_project(tmp_path / "project", ("loviisa-perusturva-2020", later, alone))
+    assert _continues_another(project.documents / later) and not _continues_another(project.documents / alone)
+    rows = {}
+    for name in (later, alone):
+        path = project.documents / name / "targets.csv"
+        first = next(csv.DictReader(path.open(encoding="utf-8", newline="")))["id"]
+        rows[name] = (path, _edit(path, first, "baseline_value", "1,5"))
+    with pytest.raises(InvalidInput) as info:
+        build(project)
+    errors = [str(e) for e in info.value.errors]
+    where = []
+    for name in (later, alone):
+        path, row = rows[name]
+        hits = [i for i, e in enumerate(errors) if e.startswith(f"{path}:{row}:")
+                and "The baseline value must be a number" in e]
+        assert hits, (name, errors)
+        where.append(hits[0])
+    assert where[0] < where[1], errors
+    assert not project.dist.exists()
