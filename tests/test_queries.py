@@ -334,7 +334,7 @@ def test_the_planner_hint_changes_no_answer(seed_build):
     assert checked >= 20
     forms = {name for name, query in REGISTRY.items() if query.oxigraph_text}
     assert forms >= {"status-provenance", "theme-items", "measurability", "goals-per-level", "action-owners",
-                     "continuity", "actions-with-targets", "target-types"}
+                     "continuity", "actions-with-targets", "target-types", "shared-indicators"}
     for name in forms:  # without parameters too
         query = REGISTRY[name]
         bindings = query.bind({})
@@ -474,3 +474,24 @@ def test_the_values_block_also_opens_a_subquery_whose_where_stands_alone():
                           ox.Literal("1")))
     assert [(r["x"].value, r["n"].value) for r in store.query(hinted)] == [("https://example.org/a", "1")]
     assert with_values("SELECT * WHERE { ?s ?p ?o }", {ox.Variable("s"): ox.NamedNode("https://example.org/a")}) is None
+
+
+def test_themes_across_towns_counts_items_as_the_direct_join_does(seed_build):
+    """themes-across-towns counts tagged items per plan before it looks up the plans' towns (issue 15: 3.3
+    times faster at 10 M quads): the same towns and items as joining every item to its town."""
+    store = ox.Store()
+    store.bulk_load(path=str(seed_build.out / "kuntakg.nq"), format=ox.RdfFormat.N_QUADS)
+    direct = """PREFIX kk: <https://w3id.org/kuntakg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?theme (COUNT(DISTINCT ?code) AS ?towns) (GROUP_CONCAT(DISTINCT ?code) AS ?codes)
+           (COUNT(DISTINCT ?item) AS ?items)
+    WHERE { ?theme a kk:Theme . OPTIONAL { ?item dcterms:subject ?theme ;
+                                            kk:inPlan/kk:municipality/kk:statisticalCode ?code } }
+    GROUP BY ?theme"""
+
+    def rows(text, codes):
+        return {r["theme"].value: (int(r["towns"].value), sorted(r[codes].value.split()), int(r["items"].value))
+                for r in store.query(text, use_default_graph_as_union=True)}
+    expected = rows(direct, "codes")
+    assert sum(n for _, _, n in expected.values()) > 100
+    assert rows(REGISTRY["themes-across-towns"].text, "townCodes") == expected
