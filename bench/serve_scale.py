@@ -73,11 +73,13 @@ def disk_store(nq: Path, folder: Path) -> dict:
 ALL_TOWNS_TOO = {"status-by-plan", "shared-indicators"}
 
 
-def per_town_calls(store: ox.Store) -> tuple[str, list[tuple[str, str, object, dict]]]:
+def per_town_calls(store: ox.Store, only: set[str] | None = None) -> tuple[str, list[tuple[str, str, object, dict]]]:
     """stored_calls with `town` bound (the town with the most plans and reports) where a query has it."""
     town = next(iter(store.query(TOWN_QUERY, use_default_graph_as_union=True)))["c"].value
     calls = []
     for name, path, q, _ in stored_calls(store):
+        if only and name not in only:
+            continue
         args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
         if name in ALL_TOWNS_TOO:
             calls.append((name + " (all towns)", path, q, q.bind(args)))
@@ -164,7 +166,7 @@ def serve_disk(dist: Path, args) -> dict:
     out: dict = {"store": disk_store(dist / "kuntakg.nq", folder), "loadavg_before": loadavg()}
     print("== disk store:", json.dumps(out["store"]), flush=True)
     store = ox.Store.read_only(str(folder))
-    town, calls = per_town_calls(store)
+    town, calls = per_town_calls(store, set(args.only.split(",")) if args.only else None)
     out["town"] = town
     for cells, what in ((0, "queries"), (None, "kept")):   # the answer cache off, then at its default
         port = ep.free_port()
@@ -210,7 +212,7 @@ def serve_virtuoso(dist: Path, args) -> dict:
         else:
             raise SystemExit("deploy/virtuoso.py ended before it was ready (see serve-virtuoso.log)")
         out["load_and_start_s"] = time.perf_counter() - t
-        town, calls = per_town_calls(store)
+        town, calls = per_town_calls(store, set(args.only.split(",")) if args.only else None)
         out["town"] = town
         out["queries"] = measure(port, calls, args.runs, args.budget, None)
     finally:
@@ -227,6 +229,7 @@ def main() -> int:
     ap.add_argument("--budget", type=float, default=20.0)
     ap.add_argument("--virtuoso-memory-gb", type=float, default=4.0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--only", help="stored queries to run (comma-separated names; default: every one)")
     args = ap.parse_args()
     result: dict = {}
     for backend in args.backends.split(","):
