@@ -106,10 +106,12 @@ def labels_in(iris: set[str]) -> dict[str, dict[str, str]]:
         chunk = [i for i in ordered[start:start + LABEL_CHUNK] if safe_iri(i)]
         if not chunk:
             continue
-        # a path, not a second VALUES for the predicate: Oxigraph joins two VALUES blocks with a scan of
-        # every triple (1.2 s a chunk at 1 M quads, against 8 ms)
-        rows = select("""SELECT ?s ?l WHERE { VALUES ?s { %s } ?s skos:prefLabel|rdfs:label|foaf:name ?l }
-          ORDER BY ?s ?l""" % " ".join(str(ox.NamedNode(i)) for i in chunk))
+        # one pattern per predicate, not a second VALUES for the predicate: Oxigraph joins two VALUES blocks
+        # with a scan of every triple (1.2 s a chunk at 1 M quads, against 8 ms); a UNION, not the path
+        # alternation, which is a little slower on Oxigraph (2,449 goals at 10 M quads: 316 against 334 ms)
+        rows = select("""SELECT ?s ?l WHERE { VALUES ?s { %s }
+          { ?s skos:prefLabel ?l } UNION { ?s rdfs:label ?l } UNION { ?s foaf:name ?l } } ORDER BY ?s ?l"""
+                      % " ".join(str(ox.NamedNode(i)) for i in chunk))
         for r in rows:
             lit = r["l"]
             if isinstance(lit, ox.Literal):
