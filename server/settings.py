@@ -49,7 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "RESULT_SPOOL_BYTES": 1024 * 1024,  # larger /sparql results are streamed from a temporary file
     "MAX_REQUEST_BYTES": 256 * 1024,
     "API_MAX_ROWS": 10_000,
-    "API_ANSWER_CACHE_CELLS": 2_000_000,   # stored-query answers kept per worker (rows x columns); 0: none
+    "API_ANSWER_CACHE_CELLS": 500_000,     # stored-query answers kept per worker (rows x columns); 0: none
     "SERVICE_ALLOWLIST": [],
     # HTTP
     "CORS_ORIGIN": "*",

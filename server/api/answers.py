@@ -8,9 +8,10 @@ of quads and take seconds at 10 M quads; the second asker gets the answer the fi
   configured ``DATASET_VERSION``), the query's name and text, the typed parameter terms and the label
   language. A store without a version (a remote endpoint nobody gave one) is never cached: its data may
   change under us.
-* Bounded by cells (rows × columns, ``API_ANSWER_CACHE_CELLS``; 0 turns it off), least recently used
-  first out. An answer larger than a quarter of the bound is not kept. Errors (413, 503) are never kept:
-  they abort before ``put``.
+* Bounded by cells (rows × columns, ``API_ANSWER_CACHE_CELLS``, 500,000 by default: a cell is a
+  pyoxigraph term of some 100-200 bytes; 0 turns it off), least recently used first out. An answer larger
+  than a quarter of the bound is not kept (the API's largest, 10,000 rows of a dozen columns, fits).
+  Errors (413, 503) are never kept: they abort before ``put``.
 * One per app, in each worker process: nothing is shared or written to disk.
 """
 from __future__ import annotations
