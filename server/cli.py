@@ -85,9 +85,36 @@ def _quiet_handler(timeout: float):
         def version_string(self) -> str:
             return self.server_version
 
+        def setup(self) -> None:
+            super().setup()
+            self.rfile = _QuietAfterTimeout(self.rfile)  # type: ignore[assignment]
+
     QuietHandler.timeout = timeout
 
     return QuietHandler
+
+
+class _QuietAfterTimeout:
+    """A request's input stream that reads as empty once its socket has timed out.
+
+    After a response, werkzeug's server reads and discards what is left of the request; on a socket
+    whose read already timed out (a body that never came: the app answered 400 at BODY_TIMEOUT) Python
+    raises a plain OSError, which werkzeug logs as a traceback ("Error on request"). Nothing is left to
+    read there, so that read gives nothing."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except OSError as exc:
+            if exc.errno is None and "timed out" in str(exc) and not isinstance(exc, TimeoutError):
+                return b""
+            raise
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def main() -> None:
