@@ -166,7 +166,7 @@ def serve_disk(dist: Path, args) -> dict:
     out: dict = {"store": disk_store(dist / "kuntakg.nq", folder), "loadavg_before": loadavg()}
     print("== disk store:", json.dumps(out["store"]), flush=True)
     store = ox.Store.read_only(str(folder))
-    town, calls = per_town_calls(store, set(args.only.split(",")) if args.only else None)
+    town, calls = per_town_calls(store, args.only)
     out["town"] = town
     for cells, what in ((0, "queries"), (None, "kept")):   # the answer cache off, then at its default
         port = ep.free_port()
@@ -212,7 +212,7 @@ def serve_virtuoso(dist: Path, args) -> dict:
         else:
             raise SystemExit("deploy/virtuoso.py ended before it was ready (see serve-virtuoso.log)")
         out["load_and_start_s"] = time.perf_counter() - t
-        town, calls = per_town_calls(store, set(args.only.split(",")) if args.only else None)
+        town, calls = per_town_calls(store, args.only)
         out["town"] = town
         out["queries"] = measure(port, calls, args.runs, args.budget, None)
     finally:
@@ -231,6 +231,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--only", help="stored queries to run (comma-separated names; default: every one)")
     args = ap.parse_args()
+    args.only = set(args.only.split(",")) if args.only else None
     result: dict = {}
     for backend in args.backends.split(","):
         print(f"== {backend}", flush=True)

@@ -142,6 +142,17 @@ def not_modified(etag: str | None, last_modified: datetime | None, variants: Ite
     return None
 
 
+
+def cache_headers(resp: Response, etag: str | None, last_modified: datetime | None) -> Response:
+    """A query answer's validators and the configured ``Cache-Control`` max-age (/sparql and the stored
+    queries: an answer changes only with the store)."""
+    if etag:
+        resp.headers["ETag"] = etag
+    if last_modified is not None:
+        resp.last_modified = last_modified
+    resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
+    return resp
+
 # ------------------------------------------------------------------ rendering
 
 def to_json(obj: Any) -> Any:

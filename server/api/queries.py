@@ -27,7 +27,17 @@ from flask import Blueprint, Response, abort, current_app, request
 from kuntakg.queries import ParameterError, StoredQuery
 
 from .. import registry as query_registry
-from ..response import abort_with, choose, csv_response, error, html_response, json_response, not_modified, query_suffix
+from ..response import (
+    abort_with,
+    cache_headers,
+    choose,
+    csv_response,
+    error,
+    html_response,
+    json_response,
+    not_modified,
+    query_suffix,
+)
 from ..state import endpoint
 from ..store import QueryError, QueryRequest
 from . import lookup
@@ -198,15 +208,9 @@ def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None)
 
 
 def answer_headers(resp: Response, etag: str | None) -> Response:
-    """A stored query's answer changes only with the store: an ETag for it (304 on revalidation) and the
-    configured ``Cache-Control`` max-age, as on /sparql."""
-    if etag:
-        resp.headers["ETag"] = etag
-        backend = endpoint().backend
-        if backend.last_modified:
-            resp.last_modified = backend.last_modified
-    resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
-    return resp
+    """A stored query's answer changes only with the store: its ETag (304 on revalidation), Last-Modified
+    and Cache-Control, as on /sparql."""
+    return cache_headers(resp, etag, endpoint().backend.last_modified if etag else None)
 
 
 def relabel(query: StoredQuery, columns: list[str], rows: list[list], lang: str) -> tuple[list[str], list[list]]:

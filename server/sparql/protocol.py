@@ -248,11 +248,7 @@ def _etag(backend: Backend, query, dgs, ngs, media, base) -> str | None:
 
 
 def _cache_headers(resp: Response, backend: Backend, etag: str | None) -> None:
-    if etag:
-        resp.headers["ETag"] = etag
-    if backend.last_modified and backend.version:
-        resp.last_modified = backend.last_modified
-    resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
+    response.cache_headers(resp, etag, backend.last_modified if backend.version else None)
 
 
 def _not_modified(backend: Backend, etag: str | None) -> Response | None:
