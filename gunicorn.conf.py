@@ -13,7 +13,8 @@ both and every route waited for gunicorn's 90 s timeout.  Here:
   the socket down, and a body cut short that way is never handed on (400); the same watchdog bounds
   the thread's read of the headers;
 * ``threads`` per worker: slow bodies, pages and queries waiting for a query worker each hold one;
-* the query pools are started in ``post_fork``, before the worker starts its threads.
+* the query pools are started in ``post_fork``, before the worker starts its threads, and each worker
+  prepares the stored queries' default answers (``server.api.prepare``).
 
 In production put nginx in front (``deploy/nginx.conf``): it buffers whole requests and responses, so
 gunicorn only ever sees complete requests from a fast local client.
@@ -51,11 +52,13 @@ raw_env = ["KUNTAKG_QUERY_POOL_START=lazy"]  # the master builds no pool; post_f
 
 
 def post_fork(server: Any, worker: Any) -> None:
-    """Start this worker's query pool (its zygote) while the worker is still single-threaded."""
+    """Start this worker's query pool (its zygote) while the worker is still single-threaded, then the
+    preparation of the stored queries' default answers (``server.start``)."""
+    import server
+
     app = worker.app.wsgi()
-    ext = app.extensions.get("kuntakg")
-    if ext is not None:
-        ext.runner.start()
+    if app.extensions.get("kuntakg") is not None:
+        server.start(app)
 
 
 class ReadDeadlines:

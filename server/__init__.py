@@ -14,7 +14,7 @@ import logging
 import sys
 from typing import Any
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "start"]
 
 
 def configure_logging(level: str) -> None:
@@ -55,8 +55,6 @@ def create_app(config: dict[str, Any] | None = None):
     runner: ProcessPool | ThreadRunner
     if isolation == "process":
         runner = ProcessPool.from_config(backend, app.config)
-        if app.config["QUERY_POOL_START"] != "lazy":
-            runner.start()
     elif isolation == "thread":
         runner = ThreadRunner(backend)
     else:
@@ -67,4 +65,16 @@ def create_app(config: dict[str, Any] | None = None):
     app.register_blueprint(protocol.bp)
     api.init_app(app)  # stored queries (/api/queries, /api/openapi.json, /api/docs) and /compare
     site.init_app(app)  # IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
+    if app.config["QUERY_POOL_START"] != "lazy":
+        start(app)
     return app
+
+
+def start(app) -> None:
+    """Begin serving in this process: fork the query pool (a process pool; idempotent) and prepare the
+    stored queries' default answers (:mod:`server.api.prepare`). ``create_app`` calls it unless
+    ``QUERY_POOL_START`` is ``lazy``; ``gunicorn.conf.py`` calls it in each worker's ``post_fork``."""
+    from .api import prepare
+
+    app.extensions["kuntakg"].runner.start()
+    prepare.start(app)

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_REQUEST_BYTES": 256 * 1024,
     "API_MAX_ROWS": 10_000,
     "API_ANSWER_CACHE_CELLS": 500_000,     # stored-query answers kept per worker (rows x columns); 0: none
+    "API_PREPARE_ANSWERS": True,        # answer every stored query with its defaults when serving starts
     "SERVICE_ALLOWLIST": [],
     # HTTP
     "CORS_ORIGIN": "*",

@@ -1,4 +1,10 @@
 """Shared pytest fixtures."""
+import os
+
+# The apps and servers the tests make do not prepare the stored queries' answers in a background thread
+# when they start (server.api.prepare, on by default): a test sees the answers it asks for itself, and
+# no thread competes with what it measures. The tests of the preparation turn it on.
+os.environ.setdefault("KUNTAKG_API_PREPARE_ANSWERS", "false")
 
 # --- SPARQL endpoint fixtures (issue 5): live servers on port 0, backends, data ---
 from sparql_fixtures import (  # noqa: F401

@@ -2,6 +2,8 @@
 queries that read the whole corpus (issue 15: serving a national corpus)."""
 from __future__ import annotations
 
+import threading
+
 import pyoxigraph as ox
 import pytest
 
@@ -86,3 +88,70 @@ def test_a_town_parameter_gives_that_towns_rows_of_the_whole_answer(api, name):
         assert one.status_code == 200
         assert one.json["rows"] == [r for r in rows if r["town"] == town]
         assert one.json["parameters"] == {"town": town}
+
+
+def test_one_computation_for_concurrent_askers():
+    """A second asker of an answer being computed waits for it and takes it; its own computation never
+    runs (the first computation is held until the second asker is certainly in line behind it)."""
+    kept = Answers(max_cells=100)
+    release, started = threading.Event(), threading.Event()
+    calls: list[str] = []
+    answer = (["c"], [[ox.Literal("x")]])
+
+    def slow():
+        calls.append("first")
+        started.set()
+        release.wait(30)
+        return answer
+
+    def again():
+        calls.append("second")
+        return answer
+
+    got: dict[str, tuple] = {}
+    first = threading.Thread(target=lambda: got.update(first=kept.get_or_compute("k", slow, 30)))
+    first.start()
+    started.wait(30)
+    second = threading.Thread(target=lambda: got.update(second=kept.get_or_compute("k", again, 30)))
+    second.start()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert calls == ["first"]
+    assert got == {"first": (answer, False), "second": (answer, True)}
+
+
+def test_a_failed_computation_is_not_kept_and_the_next_asker_computes():
+    kept = Answers(max_cells=100)
+
+    def fails():
+        raise RuntimeError("503")
+
+    with pytest.raises(RuntimeError):
+        kept.get_or_compute("k", fails, 1)
+    answer = (["c"], [[ox.Literal("y")]])
+    assert kept.get_or_compute("k", lambda: answer, 1) == (answer, False)
+    assert kept.get_or_compute("k", fails, 1) == (answer, True)
+
+
+def test_answers_with_default_parameters_are_prepared_at_start(seed_build):
+    """API_PREPARE_ANSWERS: every stored query's default answer is kept before anyone asks, and it is
+    the answer an app that keeps nothing gives."""
+    from server.api.answers import KEY
+
+    prepared = app_over(seed_build, API_PREPARE_ANSWERS=True)
+    plain = app_over(seed_build, API_ANSWER_CACHE_CELLS=0, API_PREPARE_ANSWERS=True)  # nothing to prepare
+    try:
+        kept = prepared.extensions[KEY]
+        assert kept.prepared.wait(120)
+        names = [q["name"] for q in plain.test_client().get("/api/queries.json").json["queries"]]
+        assert len(kept) == len(names) >= 20
+        for name in names:
+            got = prepared.test_client().get(f"/api/queries/{name}.json").json
+            want = plain.test_client().get(f"/api/queries/{name}.json").json
+            assert got["cached"] is True and want["cached"] is False, name
+            assert got["rows"] == want["rows"], name
+        assert KEY not in plain.extensions
+    finally:
+        prepared.extensions["kuntakg"].close()
+        plain.extensions["kuntakg"].close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -215,6 +216,29 @@ def test_held_open_sockets_do_not_starve_the_server(server, data, tmp_path):
             s.close()
         srv.stop()
     assert "Traceback" not in srv.log_text()
+
+
+@pytest.mark.parametrize("server", list(SERVERS))
+def test_each_web_process_prepares_the_default_answers(server, seed_build, tmp_path):
+    """API_PREPARE_ANSWERS (on by default; the test session turns it off): each web process, both
+    gunicorn workers under `make serve`, answers every stored query with its defaults when it starts
+    serving, so every default answer is kept before anyone asks."""
+    srv = SERVERS[server](free_port(), seed_build.out / "kuntakg.trig", tmp_path,
+                          {"KUNTAKG_API_PREPARE_ANSWERS": "true"})
+    try:
+        processes = 2 if server == "make serve" else 1
+        deadline = time.monotonic() + 120
+        while len(done := re.findall(r"prepared (\d+) of (\d+) stored-query answers", srv.log_text())) < processes:
+            assert time.monotonic() < deadline and srv.proc.poll() is None, srv.log_text()[-3000:]
+            time.sleep(0.1)   # polls the log for the line each process prints when it is done
+        assert len(done) == processes and all(n == total and int(n) >= 20 for n, total in done), done
+        for _ in range(4 * processes):   # whichever worker answers
+            for name in ("themes-across-towns", "sdg-coverage", "goal-neighbours"):
+                status, _, body, _ = srv.get("/api/queries/%s.json" % name, timeout=10)
+                assert status == 200 and json.loads(body)["cached"] is True, (name, body[:300])
+    finally:
+        srv.stop()
+    assert "Traceback" not in srv.log_text() and "not prepared" not in srv.log_text()
 
 
 @pytest.mark.security

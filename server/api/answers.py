@@ -13,13 +13,16 @@ of quads and take seconds at 10 M quads; the second asker gets the answer the fi
   than a quarter of the bound is not kept (the API's largest, 10,000 rows of a dozen columns, fits).
   Errors (413, 503) are never kept: they abort before ``put``.
 * One per app, in each worker process: nothing is shared or written to disk.
+* One computation per answer: who asks for an answer that is being computed (a burst of readers of one
+  comparison page, or the start-up preparation of :mod:`server.api.prepare`) waits for it, for at most
+  the query time limit, instead of running the same query beside it.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -40,6 +43,8 @@ class Answers:
     _kept: OrderedDict[str, tuple[Answer, int]] = field(default_factory=OrderedDict)
     _cells: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pending: dict[str, threading.Event] = field(default_factory=dict)
+    prepared: threading.Event = field(default_factory=threading.Event)  # set by server.api.prepare
 
     def get(self, key: str) -> Answer | None:
         with self._lock:
@@ -61,6 +66,35 @@ class Answers:
             while self._cells > self.max_cells:
                 _, (_, dropped) = self._kept.popitem(last=False)
                 self._cells -= dropped
+
+    def get_or_compute(self, key: str, compute: Callable[[], Answer], wait: float) -> tuple[Answer, bool]:
+        """The kept answer (and True), or the one computed now (and False). While another thread computes
+        the same key this one waits for it (at most ``wait`` seconds) and takes its answer; if that one
+        failed or was too large to keep, this one computes its own. ``compute``'s errors (an HTTP 503 or
+        413) reach the caller and nothing is kept."""
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is not None:
+                self._kept.move_to_end(key)
+                return hit[0], True
+            running = self._pending.get(key)
+            if running is None:
+                running = self._pending[key] = threading.Event()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            running.wait(wait)
+            found = self.get(key)
+            return (found, True) if found is not None else (compute(), False)
+        try:
+            answer = compute()
+            self.put(key, answer)
+            return answer, False
+        finally:
+            with self._lock:
+                del self._pending[key]
+            running.set()
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -195,16 +195,17 @@ def show(name: str, fmt: str | None = None):
 
 def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None) -> tuple[list[str], list[list], bool]:
     """Columns, rows (labels chosen in ``label_lang``) and whether they were kept from an earlier call."""
+    def compute() -> tuple[list[str], list[list]]:
+        columns, rows = run(query, bindings)
+        if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
+            columns, rows = relabel(query, columns, rows, label_lang)
+        return columns, rows
+
     kept = answers() if key else None
-    found = kept.get(key) if kept is not None and key else None
-    if found is not None:
-        return found[0], found[1], True
-    columns, rows = run(query, bindings)
-    if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
-        columns, rows = relabel(query, columns, rows, label_lang)
-    if kept is not None and key:
-        kept.put(key, (columns, rows))
-    return columns, rows, False
+    if kept is None or key is None:
+        return (*compute(), False)
+    (columns, rows), cached = kept.get_or_compute(key, compute, float(current_app.config["QUERY_TIMEOUT"]))
+    return columns, rows, cached
 
 
 def answer_headers(resp: Response, etag: str | None) -> Response:
