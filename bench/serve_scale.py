@@ -17,14 +17,16 @@ the data (``scale.SAMPLES``); a query with a ``town`` parameter is called for on
 allows per-town parameters; "all towns" at 10 M quads is over the API's 10,000-row limit for some).
 One warm-up call, then up to ``--runs`` calls or ``--budget`` seconds (at least 3); median and p95, with the
 API's answer cache off (``KUNTAKG_API_ANSWER_CACHE_CELLS=0``): what an asker waits for an answer not yet
-kept. Then, on the disk store only, a second server with the cache at its default: the first call of each
-query and the p95 of the next five (``kept``).
+kept. Then, on the disk store only, a second server with answers kept but none prepared: the first call
+of each query and the p95 of the next five (``kept``); and a third with the defaults, the default answers
+prepared at start (``prepared``: how long that takes, then the same calls).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,6 +91,28 @@ def per_town_calls(store: ox.Store, only: set[str] | None = None) -> tuple[str, 
         calls.append((name, path.split("?")[0] + ("?" + urllib.parse.urlencode(args) if args else ""), q,
                       q.bind(args)))
     return town, calls
+
+
+PASSES = {  # the server's settings in each pass over the disk store
+    "queries": {"KUNTAKG_API_ANSWER_CACHE_CELLS": "0"},          # what an asker waits, nothing kept
+    "kept": {"KUNTAKG_API_PREPARE_ANSWERS": "false"},            # answers kept, none prepared
+    "prepared": {"KUNTAKG_API_PREPARE_ANSWERS": "true"},         # the defaults: default answers prepared
+}
+PREPARED = re.compile(r"prepared (\d+) of (\d+) stored-query answers in ([0-9.]+) s")
+
+
+def prepared(log: Path, proc: subprocess.Popen, started: float, timeout: float = 1800) -> dict:
+    """Waits for the server's line saying its default answers are prepared: how many, and how long."""
+    while time.perf_counter() - started < timeout and proc.poll() is None:
+        found = PREPARED.search(log.read_text(errors="replace"))
+        if found:
+            done, total, seconds = found.groups()
+            out = {"prepared": int(done), "queries": int(total), "prepare_s": float(seconds),
+                   "ready_after_start_s": time.perf_counter() - started}
+            print("== prepared:", json.dumps(out), flush=True)
+            return out
+        time.sleep(0.5)
+    raise RuntimeError("the server did not say its answers were prepared (%s)" % log)
 
 
 def kept(port: int, calls, runs: int = 5) -> dict:
@@ -168,19 +192,19 @@ def serve_disk(dist: Path, args) -> dict:
     store = ox.Store.read_only(str(folder))
     town, calls = per_town_calls(store, args.only)
     out["town"] = town
-    for cells, what in ((0, "queries"), (None, "kept")):   # the answer cache off, then at its default
+    for what in args.passes:
         port = ep.free_port()
         t = time.perf_counter()
-        env = {**os.environ, "KUNTAKG_DIST_DIR": str(dist)}
-        if cells is not None:
-            env["KUNTAKG_API_ANSWER_CACHE_CELLS"] = str(cells)
+        env = {**os.environ, "KUNTAKG_DIST_DIR": str(dist), **PASSES[what]}
+        log = dist.parent / f"serve-disk-{what}.log"
         proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--store",
                                  "oxigraph-readonly", "--data", str(folder), "--workers", "2"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=open(dist.parent / f"serve-disk-{what}.log", "w"),
-                                start_new_session=True)
+                                stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True)
         try:
             ep.wait_port(port, proc, timeout=900)
             out.setdefault("server_start_s", time.perf_counter() - t)
+            if what == "prepared":
+                out["prepare"] = prepared(log, proc, t)
             out[what] = (measure(port, calls, args.runs, args.budget, store) if what == "queries"
                          else kept(port, calls))
         finally:
@@ -229,6 +253,9 @@ def main() -> int:
     ap.add_argument("--budget", type=float, default=20.0)
     ap.add_argument("--virtuoso-memory-gb", type=float, default=4.0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--passes", default=",".join(PASSES), type=lambda v: v.split(","),
+                    help="passes over the disk store: queries (nothing kept), kept (answers kept), prepared "
+                         "(default answers prepared at start)")
     ap.add_argument("--only", help="stored queries to run (comma-separated names; default: every one)")
     args = ap.parse_args()
     args.only = set(args.only.split(",")) if args.only else None
