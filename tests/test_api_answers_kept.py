@@ -155,3 +155,28 @@ def test_answers_with_default_parameters_are_prepared_at_start(seed_build):
     finally:
         prepared.extensions["kuntakg"].close()
         plain.extensions["kuntakg"].close()
+
+
+def test_a_refusal_for_size_is_kept_and_prepared(seed_build):
+    """More rows than API_MAX_ROWS is the same 413 for every asker of this store: kept (the second asker's
+    query never runs) and prepared at start like an answer; the JSON error body is the same."""
+    from server.api.answers import KEY
+
+    app = app_over(seed_build, API_MAX_ROWS=2, API_PREPARE_ANSWERS=True)
+    try:
+        assert app.extensions[KEY].prepared.wait(120)
+        runner = app.extensions["kuntakg"].runner
+        ran: list[str] = []
+        execute = runner.execute
+        runner.execute = lambda req: ran.append(req.query) or execute(req)
+        client = app.test_client()
+        prepared = client.get("/api/queries/documents.json")           # refused when prepared
+        assert prepared.status_code == 413 and "more than 2 rows" in prepared.json["error"]
+        client.get("/api/queries/status-distribution.json?town=Pori")   # reads the towns' names once
+        ran.clear()
+        first = client.get("/api/queries/status-distribution.json?town=Loviisa")   # not a default answer
+        again = client.get("/api/queries/status-distribution.json?town=434")
+        assert first.status_code == again.status_code == 413 and first.json == again.json
+        assert len(ran) == 1, "only the first asker's query ran"
+    finally:
+        app.extensions["kuntakg"].close()

@@ -333,8 +333,8 @@ def test_the_planner_hint_changes_no_answer(seed_build):
             checked += 1
     assert checked >= 20
     forms = {name for name, query in REGISTRY.items() if query.oxigraph_text}
-    assert forms >= {"status-provenance", "theme-items", "measurability", "goals-per-level", "action-owners",
-                     "continuity", "actions-with-targets", "target-types", "shared-indicators"}
+    assert forms >= {"goal-neighbours", "status-provenance", "theme-items", "measurability", "goals-per-level",
+                     "action-owners", "continuity", "actions-with-targets", "target-types", "shared-indicators"}
     for name in forms:  # without parameters too
         query = REGISTRY[name]
         bindings = query.bind({})

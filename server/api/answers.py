@@ -11,7 +11,9 @@ of quads and take seconds at 10 M quads; the second asker gets the answer the fi
 * Bounded by cells (rows × columns, ``API_ANSWER_CACHE_CELLS``, 500,000 by default: a cell is a
   pyoxigraph term of some 100-200 bytes; 0 turns it off), least recently used first out. An answer larger
   than a quarter of the bound is not kept (the API's largest, 10,000 rows of a dozen columns, fits).
-  Errors (413, 503) are never kept: they abort before ``put``.
+  A refusal for size (413: more rows than ``API_MAX_ROWS``, or bytes) is kept like an answer: it is
+  the same for every asker while the store and the settings stay (at 10 M quads a town-less goal cascade
+  took 18 s to find its 10,001st row). Time limits (503) and other errors are never kept.
 * One per app, in each worker process: nothing is shared or written to disk.
 * One computation per answer: who asks for an answer that is being computed (a burst of readers of one
   comparison page, or the start-up preparation of :mod:`server.api.prepare`) waits for it, for at most
@@ -34,7 +36,16 @@ from ..state import endpoint
 
 KEY = "kuntakg_answers"
 
-Answer = tuple[list[str], list[list]]   # columns, rows of pyoxigraph terms (immutable) or None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An answer that is an error, the same for every asker of this store (413: over a size bound)."""
+    status: int
+    message: str
+
+
+Answer = tuple[list[str], list[list]] | Refusal   # columns, rows of pyoxigraph terms (immutable) or None
 
 
 @dataclass
@@ -55,7 +66,7 @@ class Answers:
             return hit[0]
 
     def put(self, key: str, answer: Answer) -> None:
-        cells = max(1, len(answer[1]) * max(1, len(answer[0])))
+        cells = 1 if isinstance(answer, Refusal) else max(1, len(answer[1]) * max(1, len(answer[0])))
         if cells * 4 > self.max_cells:
             return
         with self._lock:

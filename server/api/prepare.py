@@ -11,8 +11,9 @@ comparison tools link to) can be computed once, before anyone asks:
   name order through the API's own road (:func:`server.api.queries.answer`: the same worker pool, time
   limit and row bound as a request) and keeps the answers;
 * a request for an answer being prepared waits for it rather than running the query beside it;
-* an answer that fails (time limit, over the row limit, the store gone) is logged and left for the
-  first asker, who gets the error or the answer as before;
+* a refusal for size (413: more rows than ``API_MAX_ROWS``, such as a town-less goal cascade of every
+  town) is kept like an answer; an answer that fails otherwise (time limit, the store gone) is logged and
+  left for the first asker;
 * nothing happens when answers are not kept (``API_ANSWER_CACHE_CELLS`` 0, a remote store without
   ``DATASET_VERSION``) or when ``API_PREPARE_ANSWERS`` is false.
 
@@ -26,6 +27,7 @@ import threading
 import time
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from .. import registry
 from . import lookup
@@ -48,7 +50,7 @@ def start(app: Flask) -> threading.Thread | None:
 
 
 def prepare(app: Flask) -> int:
-    """Compute and keep every stored query's answer with its default parameters; how many are kept."""
+    """Compute and keep every stored query's answer with its default parameters (or its 413); how many."""
     with app.app_context():
         kept = answers()
         if kept is None:
@@ -65,9 +67,13 @@ def prepare(app: Flask) -> int:
                     continue
                 try:
                     answer(query, bindings, label_lang, key)
-                except Exception as exc:  # noqa: BLE001 - a 503/413 (HTTPException) or a store error: the asker's
-                    log.warning("stored query %s: answer not prepared: %s", query.name,
-                                getattr(exc, "description", None) or exc)
+                except HTTPException as exc:
+                    if exc.code != 413:  # a time limit, the pool busy: left for the first asker
+                        log.warning("stored query %s: answer not prepared: %s", query.name, exc.description)
+                        continue
+                    log.info("stored query %s: prepared as a refusal: %s", query.name, exc.description)
+                except Exception as exc:  # noqa: BLE001 - the store gone, a bug: the asker will see it
+                    log.warning("stored query %s: answer not prepared: %s", query.name, exc)
                     continue
                 done += 1
         finally:

@@ -23,6 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kuntakg.queries import ParameterError, StoredQuery
 
@@ -41,7 +42,7 @@ from ..response import (
 from ..state import endpoint
 from ..store import QueryError, QueryRequest
 from . import lookup
-from .answers import answer_key, answers
+from .answers import Answer, Refusal, answer_key, answers
 
 bp = Blueprint("api", __name__, template_folder="templates")
 FORMATS = ["json", "html", "csv"]  # in the order Accept negotiation prefers them
@@ -195,17 +196,23 @@ def show(name: str, fmt: str | None = None):
 
 def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None) -> tuple[list[str], list[list], bool]:
     """Columns, rows (labels chosen in ``label_lang``) and whether they were kept from an earlier call."""
-    def compute() -> tuple[list[str], list[list]]:
-        columns, rows = run(query, bindings)
+    def compute() -> Answer:
+        try:
+            columns, rows = run(query, bindings)
+        except RequestEntityTooLarge as exc:  # over a size bound: kept, the same for every asker
+            return Refusal(413, exc.description or "too large")
         if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
             columns, rows = relabel(query, columns, rows, label_lang)
         return columns, rows
 
     kept = answers() if key else None
     if kept is None or key is None:
-        return (*compute(), False)
-    (columns, rows), cached = kept.get_or_compute(key, compute, float(current_app.config["QUERY_TIMEOUT"]))
-    return columns, rows, cached
+        found, cached = compute(), False
+    else:
+        found, cached = kept.get_or_compute(key, compute, float(current_app.config["QUERY_TIMEOUT"]))
+    if isinstance(found, Refusal):
+        abort(found.status, found.message)
+    return found[0], found[1], cached
 
 
 def answer_headers(resp: Response, etag: str | None) -> Response:
