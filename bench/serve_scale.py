@@ -7,7 +7,7 @@ store and over Virtuoso, with per-town parameters.
 
 1. **disk**: the dump ``kuntakg.nq`` bulk-loaded into an on-disk pyoxigraph store (400 k quads a load,
    cut between graphs, as the build's exports do; then ``optimize()``), served by
-   ``python -m server.cli serve --store oxigraph-readonly --workers 2``; the engine alone ("floor") is
+   ``python -m server.cli serve --store oxigraph-readonly --workers 2``; the engine alone ("floor": the text the API sends, with its parameters) is
    the same store opened read-only in this process.
 2. **virtuoso**: ``deploy/virtuoso.py`` (bulk load, count check, our app with ``KUNTAKG_STORE=remote``
    in front), in a state folder beside the dump.
@@ -158,7 +158,8 @@ def measure(port: int, calls, runs: int, budget: float, floor_store: ox.Store | 
                 times.append(time.perf_counter() - t1)
                 if floor_store is not None:
                     t1 = time.perf_counter()
-                    result = floor_store.query(q.text, substitutions=bindings, use_default_graph_as_union=True)
+                    result = floor_store.query(q.hinted(bindings), substitutions=bindings or None,
+                                                 use_default_graph_as_union=True)
                     if isinstance(result, ox.QueryTriples):
                         result.serialize(format=ox.RdfFormat.N_TRIPLES)
                     else:
