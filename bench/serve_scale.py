@@ -7,8 +7,8 @@ store and over Virtuoso, with per-town parameters.
 
 1. **disk**: the dump ``kuntakg.nq`` bulk-loaded into an on-disk pyoxigraph store (400 k quads a load,
    cut between graphs, as the build's exports do; then ``optimize()``), served by
-   ``python -m server.cli serve --store oxigraph-readonly --workers 2``; the engine alone ("floor": the text the API sends, with its parameters) is
-   the same store opened read-only in this process.
+   ``python -m server.cli serve --store oxigraph-readonly --workers 2``; the engine alone ("floor": the
+   text the API sends, with its parameters) is the same store opened read-only in this process.
 2. **virtuoso**: ``deploy/virtuoso.py`` (bulk load, count check, our app with ``KUNTAKG_STORE=remote``
    in front), in a state folder beside the dump.
 
