@@ -215,33 +215,38 @@ def serve_disk(dist: Path, args) -> dict:
 
 
 def serve_virtuoso(dist: Path, args) -> dict:
+    """Virtuoso behind our app: the `queries` pass (nothing kept; the dump loaded afresh), then, when asked
+    for, the `prepared` pass (the app's defaults over the same loaded store: default answers prepared)."""
     if not (dist.parent / "serve-store").is_dir():
         raise SystemExit("run the disk backend first: its store picks the town and the parameters")
     store = ox.Store.read_only(str(dist.parent / "serve-store"))
     state = dist.parent / "virtuoso-state"
-    port = ep.free_port()
-    t = time.perf_counter()
-    log = open(dist.parent / "serve-virtuoso.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "virtuoso.py"), "--dist", str(dist), "--state",
-                             str(state), "--port", str(port), "--workers", "2", "--memory-gb",
-                             str(args.virtuoso_memory_gb), "--reload"], cwd=ROOT, stdout=subprocess.PIPE,
-                            env={**os.environ, "KUNTAKG_API_ANSWER_CACHE_CELLS": "0"},
-                            stderr=log, text=True, start_new_session=True)
-    out: dict = {"loadavg_before": loadavg()}
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:  # the script prints "ready http://…" once the app accepts
-            print("   virtuoso.py:", line.rstrip(), flush=True)
-            if line.startswith("ready"):
-                break
-        else:
-            raise SystemExit("deploy/virtuoso.py ended before it was ready (see serve-virtuoso.log)")
-        out["load_and_start_s"] = time.perf_counter() - t
-        town, calls = per_town_calls(store, args.only)
-        out["town"] = town
-        out["queries"] = measure(port, calls, args.runs, args.budget, None)
-    finally:
-        stop(proc, timeout=120)  # Virtuoso checkpoints on the way out
+    town, calls = per_town_calls(store, args.only)
+    out: dict = {"loadavg_before": loadavg(), "town": town}
+    for what in [p for p in ("queries", "prepared") if p in args.passes]:
+        port = ep.free_port()
+        t = time.perf_counter()
+        log = dist.parent / f"serve-virtuoso-{what}.log"
+        argv = [sys.executable, str(ROOT / "deploy" / "virtuoso.py"), "--dist", str(dist), "--state", str(state),
+                "--port", str(port), "--workers", "2", "--memory-gb", str(args.virtuoso_memory_gb)]
+        proc = subprocess.Popen(argv + (["--reload"] if what == "queries" else []), cwd=ROOT,
+                                stdout=subprocess.PIPE, env={**os.environ, **PASSES[what]}, stderr=open(log, "w"),
+                                text=True, start_new_session=True)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:  # the script prints "ready http://…" once the app accepts
+                print("   virtuoso.py:", line.rstrip(), flush=True)
+                if line.startswith("ready"):
+                    break
+            else:
+                raise SystemExit("deploy/virtuoso.py ended before it was ready (see %s)" % log)
+            out.setdefault("load_and_start_s", time.perf_counter() - t)
+            if what == "prepared":
+                out["prepare"] = prepared(state / "app.stderr", proc, t)  # the app's log
+            out[what] = (measure(port, calls, args.runs, args.budget, None) if what == "queries"
+                         else kept(port, calls))
+        finally:
+            stop(proc, timeout=120)  # Virtuoso checkpoints on the way out
     out["loadavg_after"] = loadavg()
     return out
 

@@ -75,8 +75,9 @@ class Documents:
         self.dir = scratch / "documents"
         self.dir.mkdir()
         self.summaries: list[dict[str, Any]] = []
-        self.fresh: dict[str, Path] = {}    # folder name -> the document pickled whole (with row origins),
-        # or its cache payload when it was validated as it was read (then also in `checked`)
+        # folder name -> where the document read afresh is: ("whole", its pickle with row origins), or
+        # ("entry", its cache payload) when it was validated as it was read (its violations in `checked`)
+        self.fresh: dict[str, tuple[str, Path]] = {}
         self.checked: dict[str, list[InputError]] = {}  # folder name -> its violations, found while reading
         self.entries: dict[str, Entry] = {}  # folder name -> the cache entry that answered it
         self.used: dict[str, set[str]] = {}  # folder name -> the source files its reading looked at
@@ -121,9 +122,9 @@ class Documents:
             if not found:
                 self.used[folder.name] = used
                 if checked is None:
-                    self.fresh[folder.name] = self.dir / f"{folder.name}.pickle"
+                    self.fresh[folder.name] = ("whole", self.dir / f"{folder.name}.pickle")
                 else:
-                    self.fresh[folder.name] = self.dir / f"{folder.name}.payload"
+                    self.fresh[folder.name] = ("entry", self.dir / f"{folder.name}.payload")
                     self.checked[folder.name] = checked
                 summaries[folder.name] = summary
         errors += drafts
@@ -204,7 +205,7 @@ class Documents:
         return [_load(*files[name]).graph for name in self.names]
 
     def _document_files(self) -> dict[str, tuple[str, Path]]:
-        files = {name: ("entry" if name in self.checked else "whole", path) for name, path in self.fresh.items()}
+        files = dict(self.fresh)
         files.update({name: ("entry", entry.payload) for name, entry in self.entries.items()})
         return files
 

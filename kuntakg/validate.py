@@ -190,8 +190,10 @@ _inoculated: dict[int, tuple[Graph, int, Graph]] = {}
 
 def _memo(memo: dict, make, graph: Graph):
     """`make(graph)` once per graph (per process: the build forks its workers after the first).
-    Keyed by the graph object and its triples' fingerprint, so a graph changed in place is redone."""
-    key = hash(frozenset(graph))
+    Keyed by the graph object (held, so its id is not reused) and its size, so a graph that grew or
+    shrank in place is redone. Not its triples' hash: that was 4 ms per document for the shapes and
+    the ontology, which the build never changes in place."""
+    key = len(graph)
     held = memo.get(id(graph))
     if held is None or held[0] is not graph or held[1] != key:
         if len(memo) > 8:
