@@ -55,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None):
     runner: ProcessPool | ThreadRunner
     if isolation == "process":
         runner = ProcessPool.from_config(backend, app.config)
+        if app.config["QUERY_POOL_START"] != "lazy":
+            runner.start()  # forked here, before anything else is loaded into this process
     elif isolation == "thread":
         runner = ThreadRunner(backend)
     else:
@@ -66,7 +68,7 @@ def create_app(config: dict[str, Any] | None = None):
     api.init_app(app)  # stored queries (/api/queries, /api/openapi.json, /api/docs) and /compare
     site.init_app(app)  # IRIs under LD_BASE, pages, /query, /.well-known/void, /downloads
     if app.config["QUERY_POOL_START"] != "lazy":
-        start(app)
+        start(app)  # the pool is up: the preparation of the default answers
     return app
 
 
