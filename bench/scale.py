@@ -267,12 +267,13 @@ def _one_town(store, name: str, path: str, q):
 def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slow: float = 5.0,
                 skip: frozenset = frozenset()) -> dict:
     """Every stored query through the API (GET /api/queries/<name>.json, the production path: guard,
-    bindings, serialisation, log line) and on pyoxigraph in-process with the same bindings (floor)."""
+    bindings, serialisation, log line; answers neither kept nor prepared) and on pyoxigraph in-process with
+    the text the API sends and the same bindings (floor)."""
     import endpoint as ep  # bench/endpoint.py: the same statistics and server start as `make bench`
     import pyoxigraph as ox
 
     def floor(q, bindings) -> bytes:
-        r = store.query(q.text, substitutions=bindings, use_default_graph_as_union=True)
+        r = store.query(q.hinted(bindings), substitutions=bindings or None, use_default_graph_as_union=True)
         if isinstance(r, ox.QueryTriples):
             return r.serialize(format=ox.RdfFormat.N_TRIPLES)
         return r.serialize(format=ox.QueryResultsFormat.JSON)
@@ -282,7 +283,9 @@ def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slo
     t = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data",
                                str(trig), "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=open(log, "w"), start_new_session=True)
+                              stderr=open(log, "w"), start_new_session=True,
+                              # the endpoint's own work against the engine's: no answer kept or prepared
+                              env={**os.environ, "KUNTAKG_API_ANSWER_CACHE_CELLS": "0"})
     try:
         ep.wait_port(port, server, timeout=900)
         start_s = time.perf_counter() - t
