@@ -37,7 +37,6 @@ from ..state import endpoint
 KEY = "kuntakg_answers"
 
 
-
 @dataclass(frozen=True)
 class Refusal:
     """An answer that is an error, the same for every asker of this store (413: over a size bound)."""
@@ -45,7 +44,8 @@ class Refusal:
     message: str
 
 
-Answer = tuple[list[str], list[list]] | Refusal   # columns, rows of pyoxigraph terms (immutable) or None
+# columns and rows (pyoxigraph terms, which are immutable, or None), or a refusal
+Answer = tuple[list[str], list[list]] | Refusal
 
 
 @dataclass
@@ -81,8 +81,8 @@ class Answers:
     def get_or_compute(self, key: str, compute: Callable[[], Answer], wait: float) -> tuple[Answer, bool]:
         """The kept answer (and True), or the one computed now (and False). While another thread computes
         the same key this one waits for it (at most ``wait`` seconds) and takes its answer; if that one
-        failed or was too large to keep, this one computes its own. ``compute``'s errors (an HTTP 503 or
-        413) reach the caller and nothing is kept."""
+        failed or was too large to keep, this one computes its own. ``compute``'s errors (an HTTP 503 at
+        the time limit) reach the caller and nothing is kept."""
         with self._lock:
             hit = self._kept.get(key)
             if hit is not None:
