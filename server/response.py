@@ -157,6 +157,8 @@ def cache_headers(resp: Response, etag: str | None, last_modified: datetime | No
 
 def to_json(obj: Any) -> Any:
     """Plain data for JSON: objects with ``as_json()`` use it; dataclasses, mappings, sequences recurse."""
+    if obj is None or type(obj) in (str, int, float, bool):  # most of a large body: nothing to look up
+        return obj
     if hasattr(obj, "as_json"):
         return obj.as_json()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -37,7 +37,14 @@ class Town:
 
 
 def select(query: str) -> list[dict[str, Any]]:
-    """Rows of a trusted internal SELECT, through the runner (503 at the time limit)."""
+    """Rows of a trusted internal SELECT as {variable: term} (unbound ones left out), through the runner
+    (503 at the time limit)."""
+    names, rows = select_rows(query)
+    return [{n: t for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+
+
+def select_rows(query: str) -> tuple[list[str], list[list[Any]]]:
+    """The variables and rows (terms in that order, None where unbound) of a trusted internal SELECT."""
     cfg = current_app.config
     req = QueryRequest(query=PREFIX_LINES + query, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(cfg["SITE_QUERY_TIMEOUT"]), max_rows=int(cfg["MAX_RESULT_ROWS"]),
@@ -48,8 +55,7 @@ def select(query: str) -> list[dict[str, Any]]:
         abort_with(e.status, e.message, getattr(e, "headers", None))
     parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
     assert isinstance(parsed, ox.QuerySolutions)
-    names = [v.value for v in parsed.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in parsed]
+    return [v.value for v in parsed.variables], [list(s) for s in parsed]
 
 
 def fold(text: str) -> str:
@@ -111,13 +117,12 @@ def labels_in(iris: set[str]) -> dict[str, dict[str, str]]:
         # alternation (Virtuoso 7.2: 9.2 s per chunk against 211 ms). No ORDER BY: sorting the rows took
         # three quarters of the time (2,449 goals at 10 M quads: 280 against 70 ms); the smallest label of
         # each language is chosen here instead, as the first of the sorted rows was.
-        rows = select("""SELECT ?s ?l WHERE { VALUES ?s { %s }
+        _, rows = select_rows("""SELECT ?s ?l WHERE { VALUES ?s { %s }
           { ?s skos:prefLabel ?l } UNION { ?s rdfs:label ?l } UNION { ?s foaf:name ?l } }"""
-                      % " ".join(str(ox.NamedNode(i)) for i in chunk))
-        for r in rows:
-            lit = r["l"]
-            if isinstance(lit, ox.Literal):
-                names = out.setdefault(r["s"].value, {})
+                              % " ".join(str(ox.NamedNode(i)) for i in chunk))
+        for subject, lit in rows:
+            if isinstance(lit, ox.Literal) and subject is not None:
+                names = out.setdefault(subject.value, {})
                 lang = lit.language or ""
                 if lang not in names or lit.value < names[lang]:
                     names[lang] = lit.value

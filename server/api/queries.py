@@ -79,7 +79,7 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
     variables = [v.value for v in results.variables]
     rows = []
     for solution in results:
-        rows.append([solution[v] for v in variables])
+        rows.append(list(solution))  # its terms in the order of `variables`, None where unbound
         if len(rows) > limit:
             abort(413, "more than %d rows" % limit)
     return [query.column_name(v) for v in variables], rows
