@@ -79,6 +79,7 @@ class Documents:
         # ("entry", its cache payload) when it was validated as it was read (its violations in `checked`)
         self.fresh: dict[str, tuple[str, Path]] = {}
         self.checked: dict[str, list[InputError]] = {}  # folder name -> its violations, found while reading
+        self._checking: _Validation | None = None
         self.entries: dict[str, Entry] = {}  # folder name -> the cache entry that answered it
         self.used: dict[str, set[str]] = {}  # folder name -> the source files its reading looked at
 
@@ -107,10 +108,7 @@ class Documents:
                 spill_reasoning(self.dir, folder.name, entry.summary)
             else:
                 todo.append(folder)
-        checking = None
-        if reference is not None:
-            checking = _Validation(project.shapes, project.ontology, reference, minter, {}, {}, self.dir)
-            prepare(checking.shapes, checking.ontology)  # once, before the workers fork
+        checking = self._validation(reference) if reference is not None else None
         work = _Reading(project, known, self.dir, compile_rules(project.ontology), schema_terms(project.ontology),
                         checking)
         results = map_forked(work.run_one, todo, jobs)
@@ -141,11 +139,9 @@ class Documents:
             return
         by_name = dict(zip(self.names, self.summaries, strict=True))
         links = self._links(names, by_name)
-        work = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
-                           self._document_files(), links, self.dir)
+        work = self._validation(reference)
+        work.files, work.links = self._document_files(), links
         todo = [name for name in names if name not in self.checked]
-        if todo:
-            prepare(work.shapes, work.ontology)  # once, before the workers fork
         found = dict(zip(todo, map_forked(work.run_one, todo, jobs), strict=True))
         errors = [e for name in names for e in (self.checked[name] if name in self.checked else found[name])]
         if errors:
@@ -154,6 +150,17 @@ class Documents:
             for name in names:
                 entry = Entry(self.dir / f"{name}.payload", self.part(name), self._with_reasoning(name, by_name[name]))
                 self.plan.store(name, entry, self.used[name], links[name])
+
+    def _validation(self, reference: Graph) -> _Validation:
+        """The build's one validation against `reference`, for the reading stage (documents that continue no
+        other) and the validation stage (the others, with the files and links known by then). Made with the
+        shapes compiled and the ontology poured out (kuntakg.validate.prepare), so that the workers forked
+        after it share them instead of each redoing them."""
+        if self._checking is None or self._checking.reference is not reference:
+            self._checking = _Validation(self.project.shapes, self.project.ontology, reference, self.project.minter,
+                                         {}, {}, self.dir)
+            prepare(self._checking.shapes, self._checking.ontology)
+        return self._checking
 
     def _links(self, names: list[str], by_name: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
         """For each of `names`, the documents it links into (its kk:continues objects among their
