@@ -142,7 +142,6 @@ def not_modified(etag: str | None, last_modified: datetime | None, variants: Ite
     return None
 
 
-
 def cache_headers(resp: Response, etag: str | None, last_modified: datetime | None) -> Response:
     """A query answer's validators and the configured ``Cache-Control`` max-age (/sparql and the stored
     queries: an answer changes only with the store)."""
@@ -152,6 +151,7 @@ def cache_headers(resp: Response, etag: str | None, last_modified: datetime | No
         resp.last_modified = last_modified
     resp.headers["Cache-Control"] = "public, max-age=%d" % int(current_app.config["CACHE_MAX_AGE"])
     return resp
+
 
 # ------------------------------------------------------------------ rendering
 

@@ -59,11 +59,15 @@ class Answers:
 
     def get(self, key: str) -> Answer | None:
         with self._lock:
-            hit = self._kept.get(key)
-            if hit is None:
-                return None
-            self._kept.move_to_end(key)
-            return hit[0]
+            return self._hit(key)
+
+    def _hit(self, key: str) -> Answer | None:
+        """The kept answer, now the most recently used (the caller holds the lock)."""
+        hit = self._kept.get(key)
+        if hit is None:
+            return None
+        self._kept.move_to_end(key)
+        return hit[0]
 
     def put(self, key: str, answer: Answer) -> None:
         cells = 1 if isinstance(answer, Refusal) else max(1, len(answer[1]) * max(1, len(answer[0])))
@@ -84,10 +88,9 @@ class Answers:
         failed or was too large to keep, this one computes its own. ``compute``'s errors (an HTTP 503 at
         the time limit) reach the caller and nothing is kept."""
         with self._lock:
-            hit = self._kept.get(key)
-            if hit is not None:
-                self._kept.move_to_end(key)
-                return hit[0], True
+            found = self._hit(key)
+            if found is not None:
+                return found, True
             running = self._pending.get(key)
             if running is None:
                 running = self._pending[key] = threading.Event()

@@ -30,9 +30,8 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from .. import registry
-from . import lookup
-from .answers import answer_key, answers
-from .queries import answer
+from .answers import answers
+from .queries import answer, answer_identity
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +60,7 @@ def prepare(app: Flask) -> int:
         try:
             for query in queries:
                 bindings = query.bind({})
-                label_lang = lookup.LANGS[0] if query.labels else ""
-                key = answer_key(query, bindings, label_lang)
+                label_lang, key = answer_identity(query, bindings, None)
                 if key is None:
                     continue
                 try:

@@ -180,8 +180,7 @@ def show(name: str, fmt: str | None = None):
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
     start = time.perf_counter()
-    label_lang = (lang or lookup.LANGS[0]) if query.labels else ""
-    answer_id = answer_key(query, bindings, label_lang)
+    label_lang, answer_id = answer_identity(query, bindings, lang)
     # weak: the body's query_ms and cached differ between calls; HTML pages depend on the site's language too
     etag = 'W/"q-%s-%s"' % (answer_id[:32], fmt) if answer_id and fmt != "html" else None
     unchanged = not_modified(etag, endpoint().backend.last_modified)
@@ -192,6 +191,14 @@ def show(name: str, fmt: str | None = None):
         args["lang"] = lang
     resp = table_response(query, columns, rows, fmt, args, time.perf_counter() - start, cached=cached)
     return answer_headers(resp, etag)
+
+
+def answer_identity(query: StoredQuery, bindings: dict, lang: str | None) -> tuple[str, str | None]:
+    """The language an answer's labels are chosen in (``lang``, else fi, sv, en; "" without x-labels) and
+    the key it is kept under (None: not kept). The start-up preparation keys its answers here too, so that
+    a request without parameters finds them."""
+    label_lang = (lang or lookup.LANGS[0]) if query.labels else ""
+    return label_lang, answer_key(query, bindings, label_lang)
 
 
 def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None) -> tuple[list[str], list[list], bool]:
