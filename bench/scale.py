@@ -264,19 +264,24 @@ def _one_town(store, name: str, path: str, q):
     return (name + " (town=%s)" % town, path.split("?")[0] + "?" + urllib.parse.urlencode(args), q.bind(args))
 
 
+def engine_answer(store, q, bindings: dict) -> bytes:
+    """A stored query's answer from pyoxigraph in this process (the engine alone, the "floor"): the text the
+    API sends to an Oxigraph store (its Oxigraph form, the parameters as VALUES) and the same bindings,
+    serialised as the endpoint serialises it."""
+    import pyoxigraph as ox
+
+    r = store.query(q.hinted(bindings), substitutions=bindings or None, use_default_graph_as_union=True)
+    if isinstance(r, ox.QueryTriples):
+        return r.serialize(format=ox.RdfFormat.N_TRIPLES)
+    return r.serialize(format=ox.QueryResultsFormat.JSON)
+
+
 def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slow: float = 5.0,
                 skip: frozenset = frozenset()) -> dict:
     """Every stored query through the API (GET /api/queries/<name>.json, the production path: guard,
     bindings, serialisation, log line; answers neither kept nor prepared) and on pyoxigraph in-process with
     the text the API sends and the same bindings (floor)."""
     import endpoint as ep  # bench/endpoint.py: the same statistics and server start as `make bench`
-    import pyoxigraph as ox
-
-    def floor(q, bindings) -> bytes:
-        r = store.query(q.hinted(bindings), substitutions=bindings or None, use_default_graph_as_union=True)
-        if isinstance(r, ox.QueryTriples):
-            return r.serialize(format=ox.RdfFormat.N_TRIPLES)
-        return r.serialize(format=ox.QueryResultsFormat.JSON)
 
     calls = stored_calls(store)
     port = ep.free_port()
@@ -300,7 +305,7 @@ def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slo
             times = {"floor": [], "endpoint": []}
             try:
                 t1 = time.perf_counter()
-                floor(q, bindings)  # warm-up
+                engine_answer(store, q, bindings)  # warm-up
                 first = time.perf_counter() - t1
                 if first > args_slow:  # too slow to repeat: one floor run, one API run
                     t1 = time.perf_counter()
@@ -320,11 +325,12 @@ def query_bench(store, trig: Path, runs: int, budget: float, log: Path, args_slo
                         raise
                     # "all towns" is over the API's row limit at this scale: measure the one-town call
                     name, path, bindings = _one_town(store, name, path, q)
-                    floor(q, bindings)
+                    engine_answer(store, q, bindings)
                     api.run(path)
                 t0 = time.perf_counter()
                 for _ in range(runs):
-                    for key, run in (("floor", lambda: floor(q, bindings)), ("endpoint", lambda: api.run(path))):
+                    for key, run in (("floor", lambda: engine_answer(store, q, bindings)),
+                                     ("endpoint", lambda: api.run(path))):
                         t1 = time.perf_counter()
                         run()
                         times[key].append(time.perf_counter() - t1)

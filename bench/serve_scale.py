@@ -42,7 +42,7 @@ sys.path.insert(0, str(BENCH))
 import endpoint as ep  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from remote import stop  # noqa: E402
-from scale import ApiTarget, loadavg, stored_calls  # noqa: E402
+from scale import ApiTarget, engine_answer, loadavg, stored_calls  # noqa: E402
 
 from kuntakg.publish import load_dump  # noqa: E402
 
@@ -160,12 +160,7 @@ def measure(port: int, calls, runs: int, budget: float, floor_store: ox.Store | 
             # between two calls made the server's slower (goal-neighbours p95 578 against 466 ms)
             for _ in range(len(times) if floor_store is not None else 0):
                 t1 = time.perf_counter()
-                result = floor_store.query(q.hinted(bindings), substitutions=bindings or None,
-                                           use_default_graph_as_union=True)
-                if isinstance(result, ox.QueryTriples):
-                    result.serialize(format=ox.RdfFormat.N_TRIPLES)
-                else:
-                    result.serialize(format=ox.QueryResultsFormat.JSON)
+                engine_answer(floor_store, q, bindings)
                 floor.append(time.perf_counter() - t1)
             median, p95 = ep.stats(times)
             row.update(median_ms=median * 1e3, p95_ms=p95 * 1e3, runs=len(times),
