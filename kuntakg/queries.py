@@ -15,6 +15,12 @@ shown under the parameter's name.
 the column of the item it labels (``{label: item}``), or to null for a language-tagged text that is only
 tagged (``{sourceText: null}``): the API adds a ``<column>_lang`` column after each, and chooses the
 label of the item in the ``lang`` it is asked for (fallback fi, sv, en).
+
+``pagination: N`` (grlc's key) answers N rows at a time: the API's ``page`` parameter (1, 2, ...) adds
+``LIMIT N+1 OFFSET (page-1)*N`` after the query's ORDER BY (required) and the extra row only tells the
+API that a next page exists. For questions whose answer grows with the corpus (a goal's neighbours
+among every town's goals: 2,449 rows at 10 M quads), so that a call's cost is one page's, not the
+corpus's; the query text itself has no LIMIT or OFFSET of its own.
 """
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ _STRIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'
                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 MAX_TEXT = 200
+MAX_PAGE_SIZE = 10_000
+MAX_PAGE = 1_000_000
 
 
 class QueryDefinitionError(ValueError):
@@ -176,6 +184,7 @@ class StoredQuery:
     extensions: dict = field(default_factory=dict)   # every x- key, for the OpenAPI operation
     labels: dict[str, str | None] = field(default_factory=dict)  # x-labels: label column -> its item column
     oxigraph_text: str | None = None  # queries/oxigraph/<name>.rq: the same query for Oxigraph's evaluator
+    page_size: int | None = None      # `pagination`: rows per page of the API (None: the whole answer)
 
     @property
     def relabels(self) -> bool:
@@ -193,23 +202,42 @@ class StoredQuery:
                 return p.name
         return variable
 
-    def hinted(self, bindings: dict) -> str:
+    def paged(self, text: str, page: int) -> str:
+        """``text`` limited to page ``page`` (from 1) and one row more, which tells there is a next page;
+        ``text`` itself when the query is not paginated."""
+        if self.page_size is None:
+            return text
+        return "%s\nLIMIT %d OFFSET %d\n" % (text.rstrip(), self.page_size + 1, (page - 1) * self.page_size)
+
+    def page_number(self, raw: str | None) -> int:
+        """The API's ``page`` argument as a number from 1 (1 when absent); ParameterError when it does not
+        fit or the query is not paginated."""
+        if self.page_size is None:
+            raise ParameterError("page", "this query is not paginated: it answers every row at once")
+        if raw is None or raw == "":
+            return 1
+        if not re.fullmatch(r"[0-9]{1,7}", raw) or not 1 <= int(raw) <= MAX_PAGE:
+            raise ParameterError("page", "must be a whole number from 1 to %d" % MAX_PAGE)
+        return int(raw)
+
+    def hinted(self, bindings: dict, page: int = 1) -> str:
         """The query for Oxigraph (its Oxigraph form, when it has one) with its bound parameters also as a
         VALUES block at the start of its WHERE group (:meth:`with_values`). The values are still bound by
         substitution, so the answer is the same; the block tells Oxigraph's planner the values, which
         substitution does not (it binds them after planning): at 10 M quads a town's goal cascade took
         2.2 s, 0.2 s with it."""
-        text = self.oxigraph_text or self.text
+        text = self.paged(self.oxigraph_text or self.text, page)
         return with_values(text, bindings) or text
 
-    def for_remote(self, bindings: dict) -> str:
+    def for_remote(self, bindings: dict, page: int = 1) -> str:
         """The query for a store that cannot bind variables: the values as a VALUES block at the start of
         the WHERE group, or, without a ``WHERE {`` line, after the query. (Virtuoso 7.2 applies a VALUES
         block after an aggregate query wrongly: one town's action owners came back as 1,232 rows of every
         town instead of 4, bilingual completeness 26,135 instead of 0.)"""
+        text = self.paged(self.text, page)
         if not bindings:
-            return self.text
-        return with_values(self.text, bindings) or self.text + "\n" + values_block(bindings) + "\n"
+            return text
+        return with_values(text, bindings) or text + "\n" + values_block(bindings) + "\n"
 
     def bind(self, args: dict[str, str], use_defaults: bool = True) -> dict:
         """Request arguments -> {ox.Variable: term}; ParameterError names the offending parameter."""
@@ -280,8 +308,14 @@ def load_query(path: Path) -> StoredQuery:
         raise QueryDefinitionError(f"{path.name}: only SELECT and CONSTRUCT queries are allowed")
     if re.search(r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP)\b", body, re.I):
         raise QueryDefinitionError(f"{path.name}: SERVICE and updates are not allowed in stored queries")
-    if h.get("pagination") is not None and not re.search(r"\bORDER\s+BY\b", body, re.I):
-        raise QueryDefinitionError(f"{path.name}: a paginated query needs ORDER BY")
+    page_size = h.get("pagination")
+    if page_size is not None:
+        if type(page_size) is not int or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise QueryDefinitionError(f"{path.name}: pagination must be a number of rows from 1 to {MAX_PAGE_SIZE}")
+        if not re.search(r"\bORDER\s+BY\b", body, re.I):
+            raise QueryDefinitionError(f"{path.name}: a paginated query needs ORDER BY")
+        if re.search(r"\b(LIMIT|OFFSET)\s+[0-9]+\s*(?:(?:LIMIT|OFFSET)\s+[0-9]+\s*)?$", body, re.I):
+            raise QueryDefinitionError(f"{path.name}: a paginated query has no LIMIT or OFFSET of its own")
     defaults = _merge(h.get("defaults"), path, "defaults")
     enums = _merge(h.get("enumerate"), path, "enumerate")
     params = _parameters(body, defaults, enums, path)
@@ -311,7 +345,7 @@ def load_query(path: Path) -> StoredQuery:
         description=str(h["description"]).strip(), tags=list(tags), params=params,
         questions=[int(q) for q in h.get("x-questions") or []], min_rows=int(h.get("x-min-rows", 0)),
         columns={str(k): str(v) for k, v in columns.items()}, example=h.get("example"),
-        extensions={k: v for k, v in h.items() if str(k).startswith("x-")},
+        extensions={k: v for k, v in h.items() if str(k).startswith("x-")}, page_size=page_size,
     )
 
 

@@ -229,6 +229,15 @@ def finish(resp: Response, alternates: Mapping[str, str] | None = None, location
     return resp
 
 
+def add_links(resp: Response, relations: Mapping[str, str]) -> Response:
+    """Append ``<url>; rel="name"`` per relation (RFC 8288: ``first``, ``prev``, ``next`` of a paginated
+    answer) to the response's Link header, after its alternates."""
+    if relations:
+        links = ['<%s>; rel="%s"' % (link_url(u), rel) for rel, u in relations.items()]
+        resp.headers["Link"] = ", ".join(filter(None, [resp.headers.get("Link"), *links]))
+    return resp
+
+
 PAGE_VARY = "Accept, Accept-Language, Cookie"
 
 

@@ -124,11 +124,14 @@ def answers() -> Answers | None:
     return kept
 
 
-def answer_key(query: StoredQuery, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], lang: str) -> str | None:
+def answer_key(query: StoredQuery, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], lang: str,
+               page: int = 1) -> str | None:
     """What an answer depends on, as a digest; None when the store has no version."""
     version = endpoint().backend.version
     if not version:
         return None
     parts = [version, query.name, query.text, query.oxigraph_text or "", lang]
+    if query.page_size is not None:
+        parts.append("page=%d/%d" % (page, query.page_size))
     parts += sorted("%s=%s" % (variable, term) for variable, term in bindings.items())
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

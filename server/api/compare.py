@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from kuntakg.queries import ParameterError
 
-from ..response import choose, error, json_response, query_suffix
+from ..response import add_links, choose, error, json_response, query_suffix
 from . import charts, lookup
 from . import queries as api
 
@@ -164,10 +164,12 @@ def neighbours(fmt: str | None = None) -> Response:
     args = request.args.to_dict()
     asked_town = args.pop("town", None)   # the page's goal list only; not a parameter of the query
     try:
+        page = api.page_argument(query, args)
         bindings = query.bind(args)
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
-    columns, rows = api.run(query, bindings)
+    columns, rows = api.run(query, bindings, page)
+    rows, links = api.one_page(query, rows, page)
     param = query.param("goal")
     goal = str(bindings[next(iter(bindings))].value) if bindings else (param.default if param else None)
     qs = query_suffix()
@@ -179,7 +181,7 @@ def neighbours(fmt: str | None = None) -> Response:
     if asked_town and town is None:
         return error(400, "unknown town %r; towns: %s" % (asked_town, lookup.valid_towns_text()), fmt, "town")
     if fmt in ("json", "csv"):
-        return api.table_response(query, columns, rows, fmt, args, 0.0)
+        return api.table_response(query, columns, rows, fmt, args, 0.0, page=page, links=links)
     towns = [(t.code, t.names.get("fi") or next(iter(t.names.values()), t.code)) for t in lookup.towns()]
     if town is None and goal:
         town = _town_of(goal)
@@ -188,9 +190,10 @@ def neighbours(fmt: str | None = None) -> Response:
     by_goal = defaultdict(list)
     for iri, label in options:
         by_goal[iri].append(label)
-    return api.html("api/neighbours.html", goal=goal, columns=columns, rows=rows, alternates=alternates,
+    resp = api.html("api/neighbours.html", goal=goal, columns=columns, rows=rows, alternates=alternates,
                     options=[(iri, " / ".join(labels)) for iri, labels in by_goal.items()],
-                    towns=towns, town=town)
+                    towns=towns, town=town, page=page, links=links)
+    return add_links(resp, links)
 
 
 def _town_of(goal: str) -> str | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kuntakg import __version__
-from kuntakg.queries import StoredQuery
+from kuntakg.queries import MAX_PAGE, StoredQuery
 
 ERROR = {"type": "object", "required": ["ok", "error", "status"],
          "properties": {"ok": {"type": "boolean", "enum": [False]}, "error": {"type": "string"},
@@ -14,6 +14,21 @@ LANG = {"name": "lang", "in": "query", "required": False,
         "description": "Language of the label columns (x-labels): each label is chosen in this language, else "
                        "fi, sv, en; the `<column>_lang` column gives the language of the label shown.",
         "schema": {"type": "string", "enum": ["fi", "sv", "en"]}}
+LINKS = {"type": "object", "description": "URLs of the first, previous and next pages (as in the Link header); "
+                                          "no `next`: this is the last page",
+         "properties": {rel: {"type": "string"} for rel in ("first", "prev", "next")}}
+LINK_HEADER = {"description": 'RFC 8288 links: the answer\'s other formats (rel="alternate") and, for a paginated '
+                             'query, its first, prev and next pages', "schema": {"type": "string"}}
+
+
+def page_parameter(q: StoredQuery) -> dict:
+    return {"name": "page", "in": "query", "required": False,
+            "description": "Page of the answer, %d rows each (grlc's `pagination`): 1 is the first. The Link "
+                           'header\'s rel="next" (and the body\'s `links.next`) names the next page; the last '
+                           "page has none." % (q.page_size or 0),
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}}
+
+
 TOWN_NOTE = (" Accepts the statistical code or the name in any language, ignoring case and diacritics "
              "(the enum lists the codes and names); an unknown town is a 400 listing the valid ones.")
 
@@ -50,6 +65,9 @@ def operation(q: StoredQuery, values: dict[str, list[str]] | None = None) -> dic
                              "cached": {"type": "boolean", "description": "the answer was kept from an earlier "
                                         "call on the same version of the store (query_ms is then the time "
                                         "to find it)"}}}
+    if q.page_size is not None:
+        result["properties"].update(page={"type": "integer", "minimum": 1},
+                                    page_size={"type": "integer", "enum": [q.page_size]}, links=LINKS)
     description = q.description
     if q.questions:
         description += "\n\nResearch questions: " + ", ".join(map(str, q.questions)) + "."
@@ -66,10 +84,12 @@ def operation(q: StoredQuery, values: dict[str, list[str]] | None = None) -> dic
                             else "Optional: omitted, it matches anything.") + f" Type: {p.kind}"
                            + (f" ({p.language})" if p.language else "")
                            + (TOWN_NOTE if p.name == "town" and p.name in values else ""),
-            "schema": _schema(q, p, values)} for p in q.params] + ([LANG] if q.relabels else []),
+            "schema": _schema(q, p, values)} for p in q.params] + ([LANG] if q.relabels else [])
+                      + ([page_parameter(q)] if q.page_size is not None else []),
         "responses": {
             "200": {"description": "The rows of the query (JSON, CSV or an HTML table by content negotiation "
                                    "or the .json/.csv/.html suffix).",
+                    "headers": {"Link": LINK_HEADER},
                     "content": {"application/json": {"schema": result},
                                 "text/csv": {"schema": {"type": "string"}},
                                 "text/html": {"schema": {"type": "string"}}}},

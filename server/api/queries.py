@@ -14,6 +14,11 @@ Every stored query runs through the endpoint's query runner, like ``/sparql``: i
 under ``QUERY_TIMEOUT`` (503), at most ``API_MAX_ROWS`` rows (413). A non-Oxigraph backend gets the
 values as the same VALUES block (StoredQuery.for_remote). The CSV is for spreadsheets: cells that would
 start a formula are neutralised (:func:`server.response.spreadsheet_cell`).
+
+A query with grlc's ``pagination: N`` header answers N rows per call: ``page=2`` asks for the next N,
+and the ``Link`` header (and the JSON body's ``links``) gives the ``first``, ``prev`` and ``next`` pages'
+URLs; a page with no ``next`` is the last. Each page is an answer of its own (kept, ETag) and costs one
+page's labels and rendering, whatever the corpus's size.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from kuntakg.queries import ParameterError, StoredQuery
 from .. import registry as query_registry
 from ..response import (
     abort_with,
+    add_links,
     cache_headers,
     choose,
     csv_response,
@@ -57,14 +63,15 @@ def registry() -> dict[str, StoredQuery]:
 
 # --- execution -------------------------------------------------------------------------------------
 
-def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
-    """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query."""
+def run(query: StoredQuery, bindings: dict, page: int = 1) -> tuple[list[str], list[list]]:
+    """Columns (display names) and rows (pyoxigraph terms or None) of a stored SELECT query; of a paginated
+    one, page ``page`` and the first row of the next page if there is one (see :func:`one_page`)."""
     limit = int(current_app.config["API_MAX_ROWS"])
     backend = endpoint().backend
     if isinstance(getattr(backend, "store", None), ox.Store):
-        text, substitutions = query.hinted(bindings), bindings or None
+        text, substitutions = query.hinted(bindings, page), bindings or None
     else:  # another store cannot bind: the values as a VALUES block of terms serialised by pyoxigraph
-        text, substitutions = query.for_remote(bindings), None
+        text, substitutions = query.for_remote(bindings, page), None
     req = QueryRequest(query=text, form="SELECT", media_type="application/sparql-results+json",
                        timeout=float(current_app.config["QUERY_TIMEOUT"]), max_rows=limit + 1,
                        max_bytes=int(current_app.config["MAX_RESULT_BYTES"]), substitutions=substitutions)
@@ -83,6 +90,31 @@ def run(query: StoredQuery, bindings: dict) -> tuple[list[str], list[list]]:
         if len(rows) > limit:
             abort(413, "more than %d rows" % limit)
     return [query.column_name(v) for v in variables], rows
+
+
+def page_argument(query: StoredQuery, args: dict[str, str]) -> int:
+    """Takes ``page`` out of a paginated query's request arguments: its number (1 when absent);
+    ParameterError when it does not fit. A query without pagination leaves it to ``bind`` (unknown)."""
+    return query.page_number(args.pop("page", None)) if query.page_size is not None else 1
+
+
+def one_page(query: StoredQuery, rows: list[list], page: int) -> tuple[list[list], dict[str, str]]:
+    """A paginated answer's rows without the next page's first row, and the URLs of its first, previous
+    and next pages (this request with another ``page``); other answers as they are, without links."""
+    if query.page_size is None:
+        return rows, {}
+
+    def at(number: int) -> str:
+        args = request.args.to_dict()
+        args["page"] = str(number)
+        return request.path + query_suffix(args)
+
+    links = {"first": at(1)}
+    if page > 1:
+        links["prev"] = at(page - 1)
+    if len(rows) > query.page_size:
+        links["next"] = at(page + 1)
+    return rows[:query.page_size], links
 
 
 def plain(term) -> object:
@@ -120,18 +152,25 @@ def html(template: str, status: int = 200, alternates: Mapping[str, str] | None 
 
 
 def table_response(query: StoredQuery, columns: list[str], rows: list[list], fmt: str, args: dict,
-                   elapsed: float, cached: bool = False) -> Response:
+                   elapsed: float, cached: bool = False, page: int = 1,
+                   links: Mapping[str, str] | None = None) -> Response:
+    """One answer as JSON, CSV or HTML; ``links``: a paginated answer's first/prev/next URLs (one_page)."""
     qs = query_suffix()
     alternates = {f: "/api/queries/%s.%s%s" % (query.name, f, qs) for f in FORMATS}
+    links = links or {}
     if fmt == "json":
         body = {"ok": True, "query": query.name, "summary": query.summary, "parameters": args,
                 "columns": columns, "rows": [dict(zip(columns, map(plain, r), strict=True)) for r in rows],
                 "truncated": False, "query_ms": round(elapsed * 1000, 1), "cached": cached}
-        return json_response(body, alternates=alternates)
-    if fmt == "csv":
-        return csv_response(columns, (["" if t is None else t.value for t in r] for r in rows), alternates=alternates)
-    return html("api/query.html", query=query, columns=columns, rows=rows, args=args, alternates=alternates,
-                elapsed=elapsed, csv_url=alternates["csv"], json_url=alternates["json"])
+        if query.page_size is not None:
+            body.update(page=page, page_size=query.page_size, links=dict(links))
+        resp = json_response(body, alternates=alternates)
+    elif fmt == "csv":
+        resp = csv_response(columns, (["" if t is None else t.value for t in r] for r in rows), alternates=alternates)
+    else:
+        resp = html("api/query.html", query=query, columns=columns, rows=rows, args=args, alternates=alternates,
+                    elapsed=elapsed, csv_url=alternates["csv"], json_url=alternates["json"], page=page, links=links)
+    return add_links(resp, links)
 
 
 # --- routes ----------------------------------------------------------------------------------------
@@ -145,7 +184,7 @@ def index(fmt: str | None = None):
     if fmt == "json":
         body = {"ok": True, "queries": [{
             "name": q.name, "summary": q.summary, "tags": q.tags, "questions": q.questions,
-            "url": "/api/queries/%s" % q.name,
+            "url": "/api/queries/%s" % q.name, "page_size": q.page_size,
             "parameters": [{"name": p.name, "type": p.kind, "required": p.required, "default": p.default,
                             "enum": p.enum} for p in q.params]} for q in queries]}
         return json_response(body, alternates=alternates)
@@ -169,6 +208,10 @@ def show(name: str, fmt: str | None = None):
     if lang is not None and lang not in lookup.LANGS:
         return error(400, "parameter 'lang': must be one of %s" % ", ".join(lookup.LANGS), fmt, "lang")
     bind_args = dict(args)
+    try:
+        page = page_argument(query, bind_args)
+    except ParameterError as exc:
+        return error(400, str(exc), fmt, exc.param)
     if query.param("town") is not None and bind_args.get("town"):
         code = lookup.resolve_town(bind_args["town"])
         if code is None:
@@ -180,32 +223,36 @@ def show(name: str, fmt: str | None = None):
     except ParameterError as exc:
         return error(400, str(exc), fmt, exc.param)
     start = time.perf_counter()
-    label_lang, answer_id = answer_identity(query, bindings, lang)
+    label_lang, answer_id = answer_identity(query, bindings, lang, page)
     # weak: the body's query_ms and cached differ between calls; HTML pages depend on the site's language too
     etag = 'W/"q-%s-%s"' % (answer_id[:32], fmt) if answer_id and fmt != "html" else None
     unchanged = not_modified(etag, endpoint().backend.last_modified)
     if unchanged is not None:
         return answer_headers(unchanged, etag)
-    columns, rows, cached = answer(query, bindings, label_lang, answer_id)
+    columns, rows, cached = answer(query, bindings, label_lang, answer_id, page)
+    rows, links = one_page(query, rows, page)
     if lang is not None:
         args["lang"] = lang
-    resp = table_response(query, columns, rows, fmt, args, time.perf_counter() - start, cached=cached)
+    resp = table_response(query, columns, rows, fmt, args, time.perf_counter() - start, cached=cached, page=page,
+                          links=links)
     return answer_headers(resp, etag)
 
 
-def answer_identity(query: StoredQuery, bindings: dict, lang: str | None) -> tuple[str, str | None]:
+def answer_identity(query: StoredQuery, bindings: dict, lang: str | None, page: int = 1) -> tuple[str, str | None]:
     """The language an answer's labels are chosen in (``lang``, else fi, sv, en; "" without x-labels) and
     the key it is kept under (None: not kept). The start-up preparation keys its answers here too, so that
     a request without parameters finds them."""
     label_lang = (lang or lookup.LANGS[0]) if query.labels else ""
-    return label_lang, answer_key(query, bindings, label_lang)
+    return label_lang, answer_key(query, bindings, label_lang, page)
 
 
-def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None) -> tuple[list[str], list[list], bool]:
-    """Columns, rows (labels chosen in ``label_lang``) and whether they were kept from an earlier call."""
+def answer(query: StoredQuery, bindings: dict, label_lang: str, key: str | None,
+           page: int = 1) -> tuple[list[str], list[list], bool]:
+    """Columns, rows (labels chosen in ``label_lang``; of a paginated query, page ``page`` as :func:`run`
+    gives it) and whether they were kept from an earlier call."""
     def compute() -> Answer:
         try:
-            columns, rows = run(query, bindings)
+            columns, rows = run(query, bindings, page)
         except RequestEntityTooLarge as exc:  # over a size bound: kept, the same for every asker
             return Refusal(413, exc.description or "too large")
         if query.labels:  # without lang the label is still chosen, in the order fi, sv, en: never at random
