@@ -112,7 +112,7 @@ def test_each_page_is_kept_and_revalidated_on_its_own(seed_build, tmp_path):
 
     folder = queries_with(tmp_path / "queries", str(SIZE))
     app = create_app({"KUNTAKG_DATA": str(seed_build.out / "kuntakg.trig"), "ISOLATION": "thread",
-                      "TESTING": True, "QUERIES_DIR": str(folder), "STORE": "oxigraph-readonly"})
+                      "TESTING": True, "QUERIES_DIR": str(folder)})
     try:
         client = app.test_client()
         first = [client.get("/api/queries/%s.json" % NAME, query_string={"goal": GOAL, "page": p}) for p in "12"]
