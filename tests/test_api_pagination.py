@@ -165,7 +165,8 @@ def test_the_compare_page_pages_the_neighbours(apps):
     first = client.get("/compare/neighbours.json", query_string={"goal": GOAL})
     assert first.status_code == 200 and len(first.json["rows"]) == SIZE
     assert links_of(first)["next"].startswith("/compare/neighbours.json?")
-    html = client.get("/compare/neighbours", query_string={"goal": GOAL, "page": "2"}).get_data(as_text=True)
+    html = client.get("/compare/neighbours", query_string={"goal": GOAL, "page": "2"},
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'rel="prev"' in html and "Page 2" in html
 
 
