@@ -55,19 +55,19 @@ def operation(q: StoredQuery, values: dict[str, list[str]] | None = None) -> dic
     cols = columns(q)
     row = {"type": "object", "additionalProperties": False,
            "properties": {name: {"description": meaning, "nullable": True} for name, meaning in cols.items()}}
-    result = {"type": "object", "required": ["ok", "query", "columns", "rows"],
-              "properties": {"ok": {"type": "boolean"}, "query": {"type": "string", "enum": [q.name]},
-                             "summary": {"type": "string"},
-                             "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
-                             "columns": {"type": "array", "items": {"type": "string", "enum": list(cols)}},
-                             "rows": {"type": "array", "items": row},
-                             "truncated": {"type": "boolean"}, "query_ms": {"type": "number"},
-                             "cached": {"type": "boolean", "description": "the answer was kept from an earlier "
-                                        "call on the same version of the store (query_ms is then the time "
-                                        "to find it)"}}}
+    properties: dict[str, dict] = {"ok": {"type": "boolean"}, "query": {"type": "string", "enum": [q.name]},
+                                   "summary": {"type": "string"},
+                                   "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+                                   "columns": {"type": "array", "items": {"type": "string", "enum": list(cols)}},
+                                   "rows": {"type": "array", "items": row},
+                                   "truncated": {"type": "boolean"}, "query_ms": {"type": "number"},
+                                   "cached": {"type": "boolean", "description": "the answer was kept from an earlier "
+                                              "call on the same version of the store (query_ms is then the time "
+                                              "to find it)"}}
     if q.page_size is not None:
-        result["properties"].update(page={"type": "integer", "minimum": 1},
-                                    page_size={"type": "integer", "enum": [q.page_size]}, links=LINKS)
+        properties.update(page={"type": "integer", "minimum": 1},
+                          page_size={"type": "integer", "enum": [q.page_size]}, links=LINKS)
+    result = {"type": "object", "required": ["ok", "query", "columns", "rows"], "properties": properties}
     description = q.description
     if q.questions:
         description += "\n\nResearch questions: " + ", ".join(map(str, q.questions)) + "."
