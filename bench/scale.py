@@ -264,13 +264,13 @@ def _one_town(store, name: str, path: str, q):
     return (name + " (town=%s)" % town, path.split("?")[0] + "?" + urllib.parse.urlencode(args), q.bind(args))
 
 
-def engine_answer(store, q, bindings: dict) -> bytes:
+def engine_answer(store, q, bindings: dict, page: int = 1) -> bytes:
     """A stored query's answer from pyoxigraph in this process (the engine alone, the "floor"): the text the
-    API sends to an Oxigraph store (its Oxigraph form, the parameters as VALUES) and the same bindings,
-    serialised as the endpoint serialises it."""
+    API sends to an Oxigraph store (its Oxigraph form, the parameters as VALUES, a paginated query's page)
+    and the same bindings, serialised as the endpoint serialises it."""
     import pyoxigraph as ox
 
-    r = store.query(q.hinted(bindings), substitutions=bindings or None, use_default_graph_as_union=True)
+    r = store.query(q.hinted(bindings, page), substitutions=bindings or None, use_default_graph_as_union=True)
     if isinstance(r, ox.QueryTriples):
         return r.serialize(format=ox.RdfFormat.N_TRIPLES)
     return r.serialize(format=ox.QueryResultsFormat.JSON)

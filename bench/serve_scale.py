@@ -14,7 +14,8 @@ store and over Virtuoso, with per-town parameters.
 
 Each stored query is called as ``GET /api/queries/<name>.json``: required parameters take values from
 the data (``scale.SAMPLES``); a query with a ``town`` parameter is called for one town (the issue
-allows per-town parameters; "all towns" at 10 M quads is over the API's 10,000-row limit for some).
+allows per-town parameters; "all towns" at 10 M quads is over the API's 10,000-row limit for some); a
+paginated query (``pagination`` header: goal-neighbours) is called for its first page and its last.
 One warm-up call, then up to ``--runs`` calls or ``--budget`` seconds (at least 3); median and p95, with the
 API's answer cache off (``KUNTAKG_API_ANSWER_CACHE_CELLS=0``): what an asker waits for an answer not yet
 kept. Then, on the disk store only, a second server with answers kept but none prepared: the first call
@@ -45,6 +46,7 @@ from remote import stop  # noqa: E402
 from scale import ApiTarget, engine_answer, loadavg, stored_calls  # noqa: E402
 
 from kuntakg.publish import load_dump  # noqa: E402
+from kuntakg.queries import with_values  # noqa: E402
 
 TOWN_QUERY = """PREFIX kk: <https://w3id.org/kuntakg/ontology#>
 SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c }
@@ -90,7 +92,20 @@ def per_town_calls(store: ox.Store, only: set[str] | None = None) -> tuple[str, 
             name += " (town=%s)" % town
         calls.append((name, path.split("?")[0] + ("?" + urllib.parse.urlencode(args) if args else ""), q,
                       q.bind(args)))
+        if q.page_size is not None:  # a paginated query: its last page too (the deepest OFFSET)
+            bindings = q.bind(args)
+            text = q.oxigraph_text or q.text
+            count = sum(1 for _ in store.query(with_values(text, bindings) or text, substitutions=bindings or None,
+                                               use_default_graph_as_union=True))
+            last = max(1, -(-count // q.page_size))
+            calls.append(("%s (page %d of %d rows)" % (name, last, count),
+                          path.split("?")[0] + "?" + urllib.parse.urlencode({**args, "page": last}), q, bindings))
     return town, calls
+
+
+def page_of(path: str) -> int:
+    """The ``page`` argument of an API path (1 without one)."""
+    return int(dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query)).get("page", 1))
 
 
 PASSES = {  # the server's settings in each pass over the disk store
@@ -160,7 +175,7 @@ def measure(port: int, calls, runs: int, budget: float, floor_store: ox.Store | 
             # between two calls made the server's slower (goal-neighbours p95 578 against 466 ms)
             for _ in range(len(times) if floor_store is not None else 0):
                 t1 = time.perf_counter()
-                engine_answer(floor_store, q, bindings)
+                engine_answer(floor_store, q, bindings, page_of(path))
                 floor.append(time.perf_counter() - t1)
             median, p95 = ep.stats(times)
             row.update(median_ms=median * 1e3, p95_ms=p95 * 1e3, runs=len(times),
