@@ -20,7 +20,8 @@ label of the item in the ``lang`` it is asked for (fallback fi, sv, en).
 ``LIMIT N+1 OFFSET (page-1)*N`` after the query's ORDER BY (required) and the extra row only tells the
 API that a next page exists. For questions whose answer grows with the corpus (a goal's neighbours
 among every town's goals: 2,449 rows at 10 M quads), so that a call's cost is one page's, not the
-corpus's; the query text itself has no LIMIT or OFFSET of its own.
+corpus's; the query text itself has no LIMIT or OFFSET of its own, and its ORDER BY must order every
+row (goal-neighbours ends on the neighbour's IRI), or a row could fall between two pages.
 """
 from __future__ import annotations
 
@@ -211,9 +212,7 @@ class StoredQuery:
 
     def page_number(self, raw: str | None) -> int:
         """The API's ``page`` argument as a number from 1 (1 when absent); ParameterError when it does not
-        fit or the query is not paginated."""
-        if self.page_size is None:
-            raise ParameterError("page", "this query is not paginated: it answers every row at once")
+        fit."""
         if raw is None or raw == "":
             return 1
         if not re.fullmatch(r"[0-9]{1,7}", raw) or not 1 <= int(raw) <= MAX_PAGE:
