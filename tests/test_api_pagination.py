@@ -170,27 +170,18 @@ def test_the_compare_page_pages_the_neighbours(apps):
     assert 'rel="prev"' in html and "Page 2" in html
 
 
-@pytest.mark.parametrize("header,message", [
-    ("#+ pagination: 0\n", "from 1 to"),
-    ("#+ pagination: many\n", "from 1 to"),
-    ("#+ pagination: true\n", "from 1 to"),
+@pytest.mark.parametrize("header,tail,message", [
+    ("#+ pagination: 0\n", "ORDER BY ?s\n", "from 1 to"),
+    ("#+ pagination: many\n", "ORDER BY ?s\n", "from 1 to"),
+    ("#+ pagination: true\n", "ORDER BY ?s\n", "from 1 to"),
+    ("#+ pagination: 10\n", "", "needs ORDER BY"),
+    ("#+ pagination: 10\n", "ORDER BY ?s\nLIMIT 10\n", "no LIMIT or OFFSET"),
+    ("#+ pagination: 10\n", "ORDER BY ?s LIMIT 10 OFFSET 5\n", "no LIMIT or OFFSET"),
 ])
-def test_a_bad_pagination_header_stops_loading(tmp_path, header, message):
+def test_a_bad_paginated_query_stops_loading(tmp_path, header, tail, message):
+    """The page size is a number of rows; the query orders its rows and does not limit them itself."""
     path = tmp_path / "q.rq"
     path.write_text("#+ summary: s\n#+ description: d\n#+ tags: [goals]\n" + header
-                    + "SELECT ?s WHERE {\n  ?s ?p ?o .\n}\nORDER BY ?s\n", encoding="utf-8")
-    with pytest.raises(QueryDefinitionError, match=message):
-        load_query(path)
-
-
-@pytest.mark.parametrize("tail,message", [
-    ("", "needs ORDER BY"),
-    ("ORDER BY ?s\nLIMIT 10\n", "no LIMIT or OFFSET"),
-    ("ORDER BY ?s LIMIT 10 OFFSET 5\n", "no LIMIT or OFFSET"),
-])
-def test_a_paginated_query_orders_and_does_not_limit_itself(tmp_path, tail, message):
-    path = tmp_path / "q.rq"
-    path.write_text("#+ summary: s\n#+ description: d\n#+ tags: [goals]\n#+ pagination: 10\n"
-                    "SELECT ?s WHERE {\n  ?s ?p ?o .\n}\n" + tail, encoding="utf-8")
+                    + "SELECT ?s WHERE {\n  ?s ?p ?o .\n}\n" + tail, encoding="utf-8")
     with pytest.raises(QueryDefinitionError, match=message):
         load_query(path)
