@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -168,6 +169,35 @@ def test_the_compare_page_pages_the_neighbours(apps):
     html = client.get("/compare/neighbours", query_string={"goal": GOAL, "page": "2"},
                       headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'rel="prev"' in html and "Page 2" in html
+
+
+@pytest.mark.live
+def test_a_client_follows_the_link_header_over_http(apps, seed_build, tmp_path):
+    """requests (its ``links``, parsed from the Link header) walks the CSV pages of a live server and
+    pandas reads each: together they are the whole answer's CSV."""
+    import pandas as pd
+    import requests
+    from sparql_fixtures import start_server
+
+    whole = apps["whole"].test_client().get("/api/queries/%s.csv" % NAME, query_string={"goal": GOAL})
+    expected = pd.read_csv(io.StringIO(whole.get_data(as_text=True)), dtype=str, keep_default_na=False)
+    folder = queries_with(tmp_path / "queries", str(SIZE))
+    srv = start_server({"KUNTAKG_DATA": str(seed_build.out / "kuntakg.trig"), "QUERIES_DIR": str(folder),
+                        "QUERY_WORKERS": 1})
+    try:
+        url: str | None = srv.url.rsplit("/sparql", 1)[0] + "/api/queries/%s.csv?goal=%s" % (NAME, GOAL)
+        frames = []
+        with requests.Session() as session:
+            while url:
+                resp = session.get(url, timeout=30)
+                resp.raise_for_status()
+                assert resp.links["first"]["url"].endswith("page=1")
+                frames.append(pd.read_csv(io.StringIO(resp.text), dtype=str, keep_default_na=False))
+                url = urllib.parse.urljoin(url, resp.links["next"]["url"]) if "next" in resp.links else None
+    finally:
+        srv.close()
+    assert len(frames) == -(-len(expected) // SIZE)
+    pd.testing.assert_frame_equal(pd.concat(frames, ignore_index=True), expected)
 
 
 @pytest.mark.parametrize("header,tail,message", [
