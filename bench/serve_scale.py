@@ -47,7 +47,6 @@ from remote import stop  # noqa: E402
 from scale import ApiTarget, engine_answer, loadavg, stored_calls  # noqa: E402
 
 from kuntakg.publish import load_dump  # noqa: E402
-from kuntakg.queries import with_values  # noqa: E402
 
 TOWN_QUERY = """PREFIX kk: <https://w3id.org/kuntakg/ontology#>
 SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kk:municipality/kk:statisticalCode ?c }
@@ -95,8 +94,7 @@ def per_town_calls(store: ox.Store, only: set[str] | None = None) -> tuple[str, 
                       q.bind(args)))
         if q.page_size is not None:  # a paginated query: its last page too (the deepest OFFSET)
             bindings = q.bind(args)
-            text = q.oxigraph_text or q.text
-            count = sum(1 for _ in store.query(with_values(text, bindings) or text, substitutions=bindings or None,
+            count = sum(1 for _ in store.query(q.hinted(bindings, None), substitutions=bindings or None,
                                                use_default_graph_as_union=True))
             last = max(1, -(-count // q.page_size))
             calls.append(("%s (page %d of %d rows)" % (name, last, count),

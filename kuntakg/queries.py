@@ -203,10 +203,10 @@ class StoredQuery:
                 return p.name
         return variable
 
-    def paged(self, text: str, page: int) -> str:
+    def paged(self, text: str, page: int | None) -> str:
         """``text`` limited to page ``page`` (from 1) and one row more, which tells there is a next page;
-        ``text`` itself when the query is not paginated."""
-        if self.page_size is None:
+        ``text`` itself when the query is not paginated or ``page`` is None (every row)."""
+        if self.page_size is None or page is None:
             return text
         return "%s\nLIMIT %d OFFSET %d\n" % (text.rstrip(), self.page_size + 1, (page - 1) * self.page_size)
 
@@ -219,7 +219,7 @@ class StoredQuery:
             raise ParameterError("page", "must be a whole number from 1 to %d" % MAX_PAGE)
         return int(raw)
 
-    def hinted(self, bindings: dict, page: int = 1) -> str:
+    def hinted(self, bindings: dict, page: int | None = 1) -> str:
         """The query for Oxigraph (its Oxigraph form, when it has one) with its bound parameters also as a
         VALUES block at the start of its WHERE group (:meth:`with_values`). The values are still bound by
         substitution, so the answer is the same; the block tells Oxigraph's planner the values, which
@@ -228,7 +228,7 @@ class StoredQuery:
         text = self.paged(self.oxigraph_text or self.text, page)
         return with_values(text, bindings) or text
 
-    def for_remote(self, bindings: dict, page: int = 1) -> str:
+    def for_remote(self, bindings: dict, page: int | None = 1) -> str:
         """The query for a store that cannot bind variables: the values as a VALUES block at the start of
         the WHERE group, or, without a ``WHERE {`` line, after the query. (Virtuoso 7.2 applies a VALUES
         block after an aggregate query wrongly: one town's action owners came back as 1,232 rows of every

@@ -321,11 +321,11 @@ def test_the_planner_hint_changes_no_answer(seed_build):
             if not all(query.param(p) is not None for p in args):
                 continue
             bindings = query.bind(args)
-            hinted = query.hinted(bindings)
+            hinted = query.hinted(bindings, None)  # every row, also of a paginated query
             assert hinted != query.text, name  # every stored query has its WHERE line (or an Oxigraph form)
             plain = list(store.query(query.text, use_default_graph_as_union=True, substitutions=bindings))
             hint = list(store.query(hinted, use_default_graph_as_union=True, substitutions=bindings))
-            remote = list(store.query(query.for_remote(bindings), use_default_graph_as_union=True))  # no substitution
+            remote = list(store.query(query.for_remote(bindings, None), use_default_graph_as_union=True))  # no substitution
             assert len(hint) == len(plain) == len(remote), (name, args)
             if "SAMPLE(" not in query.text:
                 expected = sorted(map(_cells, plain))
@@ -339,7 +339,7 @@ def test_the_planner_hint_changes_no_answer(seed_build):
         query = REGISTRY[name]
         bindings = query.bind({})
         answers = []
-        for text in (query.text, query.hinted(bindings)):
+        for text in (query.text, query.hinted(bindings, None)):
             result = store.query(text, use_default_graph_as_union=True, substitutions=bindings or None)
             grouped = [i for i, v in enumerate(result.variables) if f"AS {v}" not in text]  # not SAMPLE-d
             answers.append(sorted(_cells([row[i] for i in grouped]) for row in result))
